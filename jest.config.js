@@ -1,0 +1,24 @@
+/** Unit specs sit beside the code; e2e specs in each package's test/ talk to the running local stack. */
+const shared = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  moduleNameMapper: {
+    '^@otus/common$': '<rootDir>/packages/common/src',
+    '^@otus/common/testing$': '<rootDir>/packages/common/src/testing',
+  },
+};
+
+module.exports = {
+  // Project configs cannot set it: e2e specs wait on real processes, so allow a minute.
+  testTimeout: 60_000,
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{packages,services}/*/src/**/*.spec.ts'] },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/{packages,services}/*/test/**/*.e2e-spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
+    },
+    // Fault tests stop and start parts of the running stack: their own CI stage, never in parallel.
+    { ...shared, displayName: 'fault', testMatch: ['<rootDir>/test/fault/**/*.fault-spec.ts'] },
+  ],
+};
