@@ -1,0 +1,38 @@
+import { ConfigModule } from '@nestjs/config';
+import { z } from 'zod';
+
+/** Durations and sizes used by every service; each service extends this schema with its own. */
+export const baseEnv = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HTTP_HOST: z.string().default('0.0.0.0'),
+  CAMUNDA_REST_URL: z.url(),
+  WORKER_ENABLED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  WORKER_MAX_TASKS: z.coerce.number().int().positive().default(10),
+  WORKER_MAX_PARALLEL: z.coerce.number().int().positive().default(10),
+  WORKER_LOCK_DURATION_MS: z.coerce.number().int().positive().default(30_000),
+  WORKER_LONG_POLL_MS: z.coerce.number().int().positive().default(20_000),
+  WORKER_POLL_INTERVAL_MS: z.coerce.number().int().nonnegative().default(20),
+  WORKER_MAX_RETRIES: z.coerce.number().int().nonnegative().default(3),
+  WORKER_RETRY_BASE_MS: z.coerce.number().int().positive().default(5_000),
+  WORKER_ENGINE_BACKOFF_MAX_MS: z.coerce.number().int().positive().default(30_000),
+  WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().nonnegative().default(10_000),
+});
+export type BaseEnv = z.infer<typeof baseEnv>;
+
+/** Turns a zod failure into one line per variable, so a bad deployment names what to fix. */
+export function validateEnv<T extends Record<string, unknown>>(schema: z.ZodType<T>) {
+  return (raw: Record<string, unknown>): T => {
+    const result = schema.safeParse(raw);
+    if (result.success) return result.data;
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join('\n')}`);
+  };
+}
+
+export function configModule<T extends Record<string, unknown>>(schema: z.ZodType<T>) {
+  return ConfigModule.forRoot({ isGlobal: true, cache: true, validate: validateEnv(schema) });
+}

@@ -1,0 +1,32 @@
+import { ConfigService } from '@nestjs/config';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { MixedList } from 'typeorm';
+
+export interface PostgresOptions {
+  /** Name of the env variable holding the connection URL, e.g. `COURSE_DB_URL`. */
+  urlVariable: string;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for migration classes
+  migrations: MixedList<Function>;
+}
+
+/**
+ * One PostgreSQL connection per service. The schema only changes through migrations,
+ * run at start-up; `synchronize` stays off so a deploy never alters tables implicitly.
+ */
+export function postgresModule({ urlVariable, migrations }: PostgresOptions) {
+  return TypeOrmModule.forRootAsync({
+    inject: [ConfigService],
+    useFactory: (config: ConfigService) => ({
+      type: 'postgres' as const,
+      url: config.getOrThrow<string>(urlVariable),
+      autoLoadEntities: true,
+      synchronize: false,
+      migrations,
+      migrationsRun: true,
+      // Start-up waits for a restarting database instead of crash-looping.
+      retryAttempts: 30,
+      retryDelay: 2_000,
+      extra: { max: 10, connectionTimeoutMillis: 5_000 },
+    }),
+  });
+}

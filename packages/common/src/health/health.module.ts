@@ -1,0 +1,60 @@
+import { Controller, DynamicModule, Get, Inject, Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { HttpModule } from '@nestjs/axios';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorFunction,
+  HttpHealthIndicator,
+  MongooseHealthIndicator,
+  TerminusModule,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
+import type { BaseEnv } from '../config/env';
+
+export type DatabaseKind = 'postgres' | 'mongo';
+
+const DATABASE_CHECK = Symbol('DATABASE_CHECK');
+
+@Controller('health')
+class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly http: HttpHealthIndicator,
+    private readonly config: ConfigService<BaseEnv, true>,
+    @Inject(DATABASE_CHECK) private readonly database: HealthIndicatorFunction,
+  ) {}
+
+  /** Readiness: the service can do its work only with its database and the engine. */
+  @Get()
+  @HealthCheck()
+  ready() {
+    const engine = `${this.config.get('CAMUNDA_REST_URL', { infer: true })}/engine`;
+    return this.health.check([this.database, () => this.http.pingCheck('engine', engine, { timeout: 2_000 })]);
+  }
+
+  /** Liveness: the process answers; a dependency outage must not restart it. */
+  @Get('live')
+  live() {
+    return { status: 'ok' };
+  }
+}
+
+@Module({})
+export class HealthModule {
+  static forRoot(database: DatabaseKind): DynamicModule {
+    return {
+      module: HealthModule,
+      imports: [TerminusModule.forRoot({ logger: false }), HttpModule],
+      controllers: [HealthController],
+      providers: [
+        {
+          provide: DATABASE_CHECK,
+          inject: database === 'postgres' ? [TypeOrmHealthIndicator] : [MongooseHealthIndicator],
+          useFactory: (indicator: TypeOrmHealthIndicator | MongooseHealthIndicator) => () =>
+            indicator.pingCheck('database', { timeout: 2_000 }),
+        },
+      ],
+    };
+  }
+}

@@ -1,0 +1,37 @@
+import { BadRequestException, INestApplication, ValidationError, ValidationPipe } from '@nestjs/common';
+import { Logger } from 'nestjs-pino';
+import { AppExceptionFilter } from '../errors/exception.filter';
+
+interface FieldError {
+  field: string;
+  errors: string[];
+}
+
+function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
+  return errors.flatMap((e) => {
+    const field = prefix ? `${prefix}.${e.property}` : e.property;
+    const own = e.constraints ? [{ field, errors: Object.values(e.constraints) }] : [];
+    return [...own, ...flatten(e.children ?? [], field)];
+  });
+}
+
+/** Shared by main.ts and tests, so both run the same pipes, filter and shutdown hooks. */
+export function configureApp(app: INestApplication): INestApplication {
+  app.useLogger(app.get(Logger));
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: (errors) =>
+        new BadRequestException({
+          code: 'VALIDATION_FAILED',
+          message: 'The request has invalid fields',
+          details: flatten(errors),
+        }),
+    }),
+  );
+  app.useGlobalFilters(new AppExceptionFilter());
+  app.enableShutdownHooks();
+  return app;
+}

@@ -1,0 +1,17 @@
+export * from './config/env';
+export * from './logging/logger.module';
+export * from './metrics/metrics.module';
+export * from './database/postgres.module';
+export * from './database/mongo.module';
+export * from './health/health.module';
+export * from './errors/domain-error';
+export * from './errors/exception.filter';
+export * from './http/configure-app';
+export * from './http/bootstrap';
+export * from './engine/engine-variables';
+export * from './worker/task-handler';
+export * from './worker/task-runner';
+export * from './worker/worker.module';
+export * from './worker/worker.service';
+export { backoffMs } from './worker/backoff';
+export * from './platform';

@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { ConfigService } from '@nestjs/config';
+import { LoggerModule } from 'nestjs-pino';
+import type { BaseEnv } from '../config/env';
+
+/** Fields that identify a person; they are censored at any depth we log. */
+export const PERSONAL_FIELDS = [
+  'fullName',
+  'clientName',
+  'birthDate',
+  'passport',
+  'passportSeries',
+  'passportNumber',
+  'address',
+  'phone',
+  'email',
+  'clientEmail',
+  'signingCode',
+  'token',
+  'password',
+  'apiKey',
+];
+
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  ...PERSONAL_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`, `*.*.*.${f}`]),
+];
+
+const QUIET_ROUTES = new Set(['/health', '/health/live', '/metrics']);
+
+export function loggerModule(service: string) {
+  return LoggerModule.forRootAsync({
+    inject: [ConfigService],
+    useFactory: (config: ConfigService<BaseEnv, true>) => ({
+      pinoHttp: {
+        level: config.get('LOG_LEVEL', { infer: true }),
+        base: { service },
+        redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+        // The gateway sets X-Request-Id; the same id is the traceId of error bodies.
+        genReqId: (req: IncomingMessage) => {
+          const header = req.headers['x-request-id'];
+          return (Array.isArray(header) ? header[0] : header) ?? randomUUID();
+        },
+        autoLogging: { ignore: (req: IncomingMessage) => QUIET_ROUTES.has(req.url ?? '') },
+      },
+    }),
+  });
+}

@@ -1,0 +1,32 @@
+import type { DynamicModule } from '@nestjs/common';
+import type { z } from 'zod';
+import { configModule } from './config/env';
+import { mongoModule } from './database/mongo.module';
+import { postgresModule, PostgresOptions } from './database/postgres.module';
+import { HealthModule } from './health/health.module';
+import { loggerModule } from './logging/logger.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { WorkerModule } from './worker/worker.module';
+
+export interface PlatformOptions {
+  /** Short service name: log field, metric label, worker id prefix. */
+  service: string;
+  env: z.ZodType<Record<string, unknown>>;
+  database: ({ kind: 'postgres' } & PostgresOptions) | { kind: 'mongo'; urlVariable: string };
+}
+
+/** Everything a service needs besides its features: config, logs, metrics, database, health, worker. */
+export function platformModules({
+  service,
+  env,
+  database,
+}: PlatformOptions): (DynamicModule | Promise<DynamicModule>)[] {
+  return [
+    configModule(env),
+    loggerModule(service),
+    MetricsModule.forRoot(service),
+    database.kind === 'postgres' ? postgresModule(database) : mongoModule(database.urlVariable),
+    HealthModule.forRoot(database.kind),
+    WorkerModule.forRoot(service),
+  ];
+}

@@ -1,0 +1,4 @@
+export * from './engine-api';
+export * from './stack-env';
+export * from './test-app';
+export * from './wait-for';

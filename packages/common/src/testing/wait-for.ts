@@ -1,0 +1,20 @@
+/** Polls `probe` until it returns a value other than undefined/false, or fails naming what it waited for. */
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  { timeoutMs = 20_000, intervalMs = 100 } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+    } catch (e) {
+      lastError = e;
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  const cause = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
+  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${cause}`);
+}

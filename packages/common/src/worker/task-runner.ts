@@ -1,0 +1,141 @@
+import { Logger } from '@nestjs/common';
+import { ZodError } from 'zod';
+import { DomainError } from '../errors/domain-error';
+import { backoffMs } from './backoff';
+import type { CamundaTask, CamundaTaskService, CamundaVariables } from './camunda-client';
+import type { TaskContext, TopicHandler } from './task-handler';
+import { workerMetrics } from './worker.metrics';
+
+export const INVALID_VARIABLES = 'INVALID_VARIABLES';
+
+export interface RetryPolicy {
+  maxRetries: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+}
+
+/** "courseCode: expected string, received undefined; …" — names every bad variable. */
+export function describeInvalidVariables(error: ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || '(variables)'}: ${i.message}`).join('; ');
+}
+
+/**
+ * The only code that talks to the task service. Business errors become BPMN errors, bad
+ * input becomes INVALID_VARIABLES, anything else a failure with retries counted down and
+ * exponential back-off, ending as an incident when none are left.
+ */
+export class TaskRunner {
+  private readonly logger = new Logger(TaskRunner.name);
+
+  constructor(
+    private readonly policy: RetryPolicy,
+    private readonly newVariables: () => CamundaVariables,
+  ) {}
+
+  async run(topic: string, handler: TopicHandler, task: CamundaTask, taskService: CamundaTaskService) {
+    workerMetrics.fetched.inc({ topic });
+    const context = toContext(task);
+    const log = { topic, taskId: task.id, businessKey: task.businessKey, processInstanceId: task.processInstanceId };
+    const stopTimer = workerMetrics.duration.startTimer({ topic });
+    let output: Record<string, unknown>;
+    try {
+      output = await handler.handle(handler.input.parse(task.variables.getAll()), context);
+    } catch (e) {
+      await this.reportError(topic, task, taskService, e, stopTimer, log);
+      return;
+    }
+    stopTimer({ result: 'completed' });
+    try {
+      await taskService.complete(task, this.newVariables().setAll(output));
+      workerMetrics.completed.inc({ topic });
+    } catch (e) {
+      // The effect happened; if the lock was lost the task comes back and the idempotent handler repeats nothing.
+      this.logger.warn({ ...log, err: errorMessage(e) }, 'could not complete task; it will be redelivered');
+    }
+  }
+
+  private async reportError(
+    topic: string,
+    task: CamundaTask,
+    taskService: CamundaTaskService,
+    error: unknown,
+    stopTimer: (labels: { result: string }) => void,
+    log: Record<string, unknown>,
+  ) {
+    try {
+      if (error instanceof DomainError || error instanceof ZodError) {
+        stopTimer({ result: 'bpmn_error' });
+        await this.throwBpmnError(topic, task, taskService, error, log);
+        return;
+      }
+      stopTimer({ result: 'failure' });
+      await this.reportFailure(topic, task, taskService, error, log);
+    } catch (e) {
+      this.logger.warn(
+        { ...log, err: errorMessage(e) },
+        'could not report task error; it will come back after lock expiry',
+      );
+    }
+  }
+
+  private async throwBpmnError(
+    topic: string,
+    task: CamundaTask,
+    taskService: CamundaTaskService,
+    error: DomainError | ZodError,
+    log: Record<string, unknown>,
+  ) {
+    const code = error instanceof DomainError ? error.code : INVALID_VARIABLES;
+    const message = error instanceof ZodError ? describeInvalidVariables(error) : error.message;
+    const variables =
+      error instanceof DomainError && error.variables ? this.newVariables().setAll(error.variables) : undefined;
+    this.logger.log({ ...log, code, reason: message }, 'task ended with a BPMN error');
+    try {
+      await taskService.handleBpmnError(task, code, message, variables);
+      workerMetrics.bpmnErrors.inc({ topic, code });
+    } catch (e) {
+      // The engine refuses a BPMN error no boundary event catches (enableExceptionsAfterUnhandledBpmnError);
+      // without an incident the task would stay locked and silently come back forever.
+      if (!isEngineServerError(e)) throw e;
+      const uncaught = new Error(`BPMN error ${code} is not caught by the model: ${message}`);
+      await this.reportFailure(topic, task, taskService, uncaught, log, 0);
+    }
+  }
+
+  private async reportFailure(
+    topic: string,
+    task: CamundaTask,
+    taskService: CamundaTaskService,
+    error: unknown,
+    log: Record<string, unknown>,
+    retriesLeft?: number,
+  ) {
+    const retries = retriesLeft ?? Math.max((task.retries ?? this.policy.maxRetries) - 1, 0);
+    const attempt = this.policy.maxRetries - retries;
+    const retryTimeout = retries === 0 ? 0 : backoffMs(attempt, this.policy.retryBaseMs, this.policy.retryMaxMs);
+    const err = error instanceof Error ? error : new Error(String(error));
+    this.logger.error({ ...log, err, retriesLeft: retries, retryInMs: retryTimeout }, 'task failed');
+    await taskService.handleFailure(task, {
+      errorMessage: err.message.slice(0, 600),
+      errorDetails: err.stack,
+      retries,
+      retryTimeout,
+    });
+    workerMetrics.failures.inc({ topic, incident: String(retries === 0) });
+  }
+}
+
+function toContext(task: CamundaTask): TaskContext {
+  const { id, topicName, processInstanceId, activityInstanceId, businessKey, retries } = task;
+  return { id, topicName, processInstanceId, activityInstanceId, businessKey, retries };
+}
+
+/** The engine answered with a 5xx (as opposed to being unreachable, or the task being gone). */
+function isEngineServerError(e: unknown): boolean {
+  const status = (e as { httpStatusCode?: number } | null)?.httpStatusCode;
+  return typeof status === 'number' && status >= 500;
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

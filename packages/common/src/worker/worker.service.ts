@@ -1,0 +1,139 @@
+import { hostname } from 'node:os';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { DiscoveryService } from '@nestjs/core';
+import type { BaseEnv } from '../config/env';
+import { backoffMs } from './backoff';
+import { CamundaClient, loadCamundaClient } from './camunda-client';
+import { TaskHandler, TopicHandler } from './task-handler';
+import { TaskRunner } from './task-runner';
+import { workerMetrics } from './worker.metrics';
+
+export const WORKER_SERVICE_NAME = Symbol('WORKER_SERVICE_NAME');
+
+/** Backing off from an unreachable engine starts here and doubles up to the configured ceiling. */
+const ENGINE_BACKOFF_BASE_MS = 1_000;
+
+/**
+ * Runs this service's external-task client: subscribes every `@TaskHandler` provider,
+ * backs off while the engine is unreachable, and drains in-flight tasks on shutdown.
+ */
+@Injectable()
+export class WorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(WorkerService.name);
+  private client?: CamundaClient;
+  private running = false;
+  private engineFailures = 0;
+  private resumeTimer?: NodeJS.Timeout;
+  private readonly inFlight = new Set<Promise<void>>();
+  readonly topics: string[] = [];
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly config: ConfigService<BaseEnv, true>,
+    @Inject(WORKER_SERVICE_NAME) private readonly service: string,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const cfg = (key: keyof BaseEnv) => this.config.get(key, { infer: true });
+    if (!cfg('WORKER_ENABLED')) {
+      this.logger.log('worker disabled by WORKER_ENABLED=false');
+      return;
+    }
+    const handlers = this.discovery.getProviders({ metadataKey: TaskHandler.KEY }).map((wrapper) => ({
+      topic: this.discovery.getMetadataByDecorator(TaskHandler, wrapper) as string,
+      handler: wrapper.instance as TopicHandler,
+    }));
+    if (handlers.length === 0) {
+      this.logger.log('no task handlers registered; not polling');
+      return;
+    }
+
+    const { Client, Variables } = await loadCamundaClient();
+    const longPollMs = Number(cfg('WORKER_LONG_POLL_MS'));
+    const lockDuration = Number(cfg('WORKER_LOCK_DURATION_MS'));
+    const workerId = `${this.service}-${hostname()}-${process.pid}`;
+    this.client = new Client({
+      baseUrl: String(cfg('CAMUNDA_REST_URL')),
+      workerId,
+      maxTasks: Number(cfg('WORKER_MAX_TASKS')),
+      maxParallelExecutions: Number(cfg('WORKER_MAX_PARALLEL')),
+      lockDuration,
+      asyncResponseTimeout: longPollMs,
+      // The client sleeps `interval` after every poll, even a long one that returned tasks.
+      interval: Number(cfg('WORKER_POLL_INTERVAL_MS')),
+      autoPoll: false,
+      // A hung engine must not hang the poll loop: no request outlives the long poll by much.
+      interceptors: [(config) => ({ ...config, timeout: { request: longPollMs + 10_000 } })],
+    });
+    const runner = new TaskRunner(
+      {
+        maxRetries: Number(cfg('WORKER_MAX_RETRIES')),
+        retryBaseMs: Number(cfg('WORKER_RETRY_BASE_MS')),
+        retryMaxMs: 30 * Number(cfg('WORKER_RETRY_BASE_MS')),
+      },
+      () => new Variables(),
+    );
+
+    for (const { topic, handler } of handlers) {
+      this.client.subscribe(topic, { lockDuration }, async ({ task, taskService }) => {
+        if (!this.running) {
+          // Fetched by a long poll that outlived stop(): hand it back at once instead of holding the lock.
+          await taskService.unlock(task).catch(() => undefined);
+          return;
+        }
+        const run = runner.run(topic, handler, task, taskService);
+        this.inFlight.add(run);
+        await run.finally(() => this.inFlight.delete(run));
+      });
+      this.topics.push(topic);
+    }
+    this.client.on('poll:error', (error) => this.onEngineUnreachable(error));
+    this.client.on('poll:success', () => this.onEngineReachable());
+
+    this.running = true;
+    this.client.start();
+    this.logger.log({ workerId, topics: this.topics }, 'worker polling');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.client) return;
+    this.running = false;
+    clearTimeout(this.resumeTimer);
+    this.client.stop();
+    const grace = Number(this.config.get('WORKER_SHUTDOWN_GRACE_MS', { infer: true }));
+    const drained = Promise.allSettled([...this.inFlight]);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), grace)));
+    const result = await Promise.race([drained, timeout]);
+    clearTimeout(timer);
+    if (result === 'timeout') {
+      this.logger.warn(
+        { inFlight: this.inFlight.size },
+        'shutdown grace elapsed; unfinished tasks return after lock expiry',
+      );
+    }
+    this.logger.log('worker stopped');
+  }
+
+  /** The client would retry every `interval`; instead pause polling with growing delays and say so once per step. */
+  private onEngineUnreachable(error: Error): void {
+    workerMetrics.pollErrors.inc();
+    if (!this.running || !this.client) return;
+    this.client.stop();
+    this.engineFailures += 1;
+    const maxMs = Number(this.config.get('WORKER_ENGINE_BACKOFF_MAX_MS', { infer: true }));
+    const delay = backoffMs(this.engineFailures, ENGINE_BACKOFF_BASE_MS, maxMs);
+    this.logger.warn(
+      { err: error.message, failures: this.engineFailures, retryInMs: delay },
+      'Camunda engine unreachable; polling paused',
+    );
+    this.resumeTimer = setTimeout(() => this.running && this.client?.start(), delay);
+  }
+
+  private onEngineReachable(): void {
+    if (this.engineFailures === 0) return;
+    this.logger.log({ after: this.engineFailures }, 'Camunda engine reachable again; polling resumed');
+    this.engineFailures = 0;
+  }
+}
