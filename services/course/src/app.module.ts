@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { platformModules } from '@otus/common';
+import { courseEnv } from './config';
+import { CoursesModule } from './courses/courses.module';
+import { migrations } from './migrations';
+import { CourseWorkerModule } from './worker/course-worker.module';
+
+@Module({
+  imports: [
+    ...platformModules({
+      service: 'course',
+      env: courseEnv,
+      database: { kind: 'postgres', urlVariable: 'COURSE_DB_URL', migrations },
+    }),
+    CoursesModule,
+    CourseWorkerModule,
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,44 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+export enum CourseStatus {
+  Draft = 'draft',
+  Open = 'open',
+  Closed = 'closed',
+}
+
+@Entity('courses')
+export class Course {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ length: 64, unique: true })
+  code!: string;
+
+  @Column({ length: 200 })
+  title!: string;
+
+  @Column({ type: 'text', default: '' })
+  description!: string;
+
+  /** Calendar date in the school's time zone, as 'YYYY-MM-DD'. */
+  @Column({ name: 'start_date', type: 'date' })
+  startDate!: string;
+
+  @Column({ name: 'enrolment_deadline', type: 'timestamptz' })
+  enrolmentDeadline!: Date;
+
+  @Column({ name: 'price_kopecks', type: 'integer' })
+  priceKopecks!: number;
+
+  @Column({ type: 'integer' })
+  capacity!: number;
+
+  @Column({ type: 'enum', enum: CourseStatus, enumName: 'course_status', default: CourseStatus.Draft })
+  status!: CourseStatus;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

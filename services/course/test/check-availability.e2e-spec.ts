@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import { EngineApi, stackEnv, waitFor } from '@otus/common/testing';
+import { DataSource } from 'typeorm';
+import { Course, CourseStatus } from '../src/courses/course.entity';
+
+/**
+ * The first real loop: the contract process starts in the real engine, the running course
+ * service fetches `course.check-availability`, reads the course from PostgreSQL, completes
+ * the task, and the process moves on.
+ */
+const env = stackEnv();
+const engine = new EngineApi(env.CAMUNDA_REST_URL);
+const db = new DataSource({ type: 'postgres', url: env.COURSE_DB_URL, entities: [Course] });
+const started: string[] = [];
+
+const DAY = 86_400_000;
+const isoDate = (offsetDays: number) => new Date(Date.now() + offsetDays * DAY).toISOString().slice(0, 10);
+
+async function saveCourse(overrides: Partial<Course> = {}): Promise<Course> {
+  return db.getRepository(Course).save({
+    code: `E2E-${randomUUID().slice(0, 8)}`,
+    title: 'Node.js Developer',
+    startDate: isoDate(30),
+    enrolmentDeadline: new Date(Date.now() + 10 * DAY),
+    priceKopecks: 9_900_000,
+    capacity: 10,
+    status: CourseStatus.Open,
+    ...overrides,
+  });
+}
+
+async function startApplication(variables: Record<string, unknown>) {
+  const applicationId = randomUUID();
+  const instance = await engine.start('contract-conclusion', applicationId, {
+    applicationId,
+    crmApplicationId: `crm-${applicationId}`,
+    clientName: 'Иван Петров',
+    clientEmail: 'ivan@example.test',
+    linkTtl: 'PT1H',
+    signTtl: 'PT1H',
+    linkReminderAfter: 'PT30M',
+    ...variables,
+  });
+  started.push(instance.id);
+  return instance.id;
+}
+
+/** The external task the process waits at once check-availability is done. */
+const nextTask = (id: string, topic: string) =>
+  waitFor(`process ${id} to reach ${topic}`, async () =>
+    (await engine.externalTasks(id)).find((t) => t.topicName === topic),
+  );
+
+beforeAll(() => db.initialize());
+afterAll(async () => {
+  // The later steps have no workers yet: remove the instances this suite left waiting.
+  await Promise.all(
+    started.map((id) =>
+      engine.request('DELETE', `/process-instance/${id}?skipCustomListeners=true`).catch(() => undefined),
+    ),
+  );
+  await db.destroy();
+});
+
+describe('course.check-availability in the running course service', () => {
+  it('lets an open course with seats through, with a snapshot for the contract', async () => {
+    const course = await saveCourse();
+    const id = await startApplication({ courseCode: course.code });
+    await nextTask(id, 'user.issue-client-link');
+    expect(await engine.variables(id)).toMatchObject({
+      courseAvailable: true,
+      rejectReason: null,
+      courseTitle: 'Node.js Developer',
+      courseStartDate: course.startDate,
+      priceKopecks: 9_900_000,
+    });
+    const checked = (await engine.activities(id)).find((a) => a.activityId === 'Task_CheckAvailability');
+    expect(checked?.endTime).toBeTruthy();
+  });
+
+  it.each([
+    ['COURSE_NOT_FOUND', async () => 'NO-SUCH-COURSE'],
+    ['COURSE_NOT_FOUND', async () => (await saveCourse({ status: CourseStatus.Draft })).code],
+    ['ENROLMENT_CLOSED', async () => (await saveCourse({ status: CourseStatus.Closed })).code],
+    ['ENROLMENT_CLOSED', async () => (await saveCourse({ enrolmentDeadline: new Date(Date.now() - DAY) })).code],
+    ['COURSE_STARTED', async () => (await saveCourse({ startDate: isoDate(0) })).code],
+    ['NO_FREE_SEATS', async () => (await saveCourse({ capacity: 0 })).code],
+  ])('rejects with %s and goes on to tell the client', async (reason, courseCode) => {
+    const id = await startApplication({ courseCode: await courseCode() });
+    const task = await nextTask(id, 'notification.email');
+    expect(task.activityId).toBe('Task_EmailRejected');
+    expect(await engine.variables(id)).toMatchObject({ courseAvailable: false, rejectReason: reason });
+  });
+
+  it('answers a missing course code with INVALID_VARIABLES, not a hang or an incident', async () => {
+    const id = await startApplication({});
+    const task = await nextTask(id, 'course.release-seat');
+    expect(task.activityId).toBe('Task_ReleaseSeatFailed');
+    expect(await engine.incidents(id)).toEqual([]);
+  });
+});
