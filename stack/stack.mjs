@@ -1,0 +1,360 @@
+#!/usr/bin/env node
+// The local stack without Docker: every part of OTUS Contract as a plain process.
+//   node stack/stack.mjs up [component…]     install what is missing, build, start, wait until ready
+//   node stack/stack.mjs down [component…]   stop what `up` started (pid files), in reverse order
+//   node stack/stack.mjs status
+// Only Node's standard library is used here: this script runs before `npm ci`.
+import { spawnSync } from 'node:child_process';
+import { chownSync, copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadEnv, substitute } from './lib/env.mjs';
+import { buildIfStale, ensureSystemPackages, postgresBin, run } from './lib/install.mjs';
+import { httpOk, portOpen, Processes, waitUntil } from './lib/processes.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const STATE = join(ROOT, '.stack');
+const env = loadEnv(join(ROOT, 'stack/stack.env'));
+const processes = new Processes(STATE);
+const isRoot = process.getuid?.() === 0;
+// PostgreSQL refuses to run as root; the Debian package's own user owns its files here.
+const PG_OS_USER = isRoot ? 'postgres' : undefined;
+const SERVICES = ['user', 'contract', 'course', 'promo', 'notification'];
+const ENGINE_JAR = join(ROOT, 'engine/target/otus-engine.jar');
+const RUNNING_ENGINE_JAR = join(STATE, 'bin/otus-engine.jar');
+const MONGO_BIN = join(STATE, 'bin/mongo-server');
+
+const port = (name) => Number(env[`${name}_PORT`]);
+const local = (p) => `http://${env.STACK_HOST}:${p}`;
+const processEnv = () => ({ ...process.env, ...env });
+
+/** Each part of the stack: how to start it and how to tell it is ready, in start order. */
+const components = [
+  {
+    name: 'postgres',
+    port: port('PG'),
+    prepare: preparePostgres,
+    start: () =>
+      processes.start(
+        'postgres',
+        join(postgresBin(), 'postgres'),
+        [
+          '-D',
+          join(STATE, 'postgres/data'),
+          '-p',
+          String(port('PG')),
+          '-c',
+          `listen_addresses=${env.STACK_HOST}`,
+          '-c',
+          `unix_socket_directories=${join(STATE, 'postgres/run')}`,
+          // Local data is disposable; skipping fsync keeps tests fast. A restarted server still recovers from WAL.
+          '-c',
+          'fsync=off',
+          '-c',
+          'max_connections=200',
+        ],
+        { user: PG_OS_USER },
+      ),
+    ready: () => pgReady(),
+    afterReady: createDatabases,
+    stopSignal: 'SIGINT', // PostgreSQL's "fast" shutdown
+  },
+  {
+    name: 'mongo',
+    port: port('MONGO'),
+    start: () =>
+      processes.start('mongo', MONGO_BIN, [
+        '--listen-addr',
+        `${env.STACK_HOST}:${port('MONGO')}`,
+        '--data-dir',
+        join(STATE, 'mongo'),
+      ]),
+    ready: () => portOpen(port('MONGO'), env.STACK_HOST),
+  },
+  {
+    name: 'mail',
+    port: port('SMTP'),
+    start: () =>
+      processes.start(
+        'mail',
+        process.execPath,
+        [
+          join(ROOT, 'node_modules/maildev/dist/bin/maildev.js'),
+          '--ip',
+          env.STACK_HOST,
+          '--web-ip',
+          env.STACK_HOST,
+          '--smtp',
+          String(port('SMTP')),
+          '--web',
+          String(port('MAIL_WEB')),
+          '--mail-directory',
+          join(STATE, 'mail'),
+        ],
+        { env: processEnv() },
+      ),
+    ready: () => httpOk(`${local(port('MAIL_WEB'))}/api/email`),
+  },
+  {
+    name: 'engine',
+    port: port('ENGINE'),
+    start: () => {
+      // Run a copy: a rebuild of the jar under a running JVM breaks its class loading.
+      copyFileSync(ENGINE_JAR, RUNNING_ENGINE_JAR);
+      return processes.start('engine', 'java', [...env.ENGINE_JAVA_OPTS.split(/\s+/), '-jar', RUNNING_ENGINE_JAR], {
+        cwd: ROOT,
+        env: { ...processEnv(), ENGINE_BPMN_DIR: join(ROOT, 'bpmn'), ENGINE_DATA_DIR: join(STATE, 'engine') },
+      });
+    },
+    ready: () => httpOk(`${env.CAMUNDA_REST_URL}/engine`),
+    timeoutMs: 180_000,
+  },
+  ...SERVICES.map((service) => ({
+    name: service,
+    port: port(service.toUpperCase()),
+    start: () =>
+      processes.start(service, process.execPath, [join(ROOT, `services/${service}/dist/main.js`)], {
+        cwd: ROOT,
+        env: processEnv(),
+      }),
+    ready: () => httpOk(`${local(port(service.toUpperCase()))}/health`),
+    timeoutMs: 180_000,
+  })),
+  {
+    name: 'gateway',
+    port: port('GATEWAY'),
+    prepare: prepareGateway,
+    start: () =>
+      processes.start('gateway', '/usr/sbin/nginx', [
+        '-p',
+        join(STATE, 'nginx'),
+        '-c',
+        'nginx.conf',
+        '-g',
+        'daemon off;',
+      ]),
+    ready: () => httpOk(`${env.GATEWAY_URL}/healthz`),
+    stopSignal: 'SIGQUIT', // graceful: finish open requests
+  },
+  {
+    name: 'prometheus',
+    port: port('PROMETHEUS'),
+    prepare: preparePrometheus,
+    start: () =>
+      processes.start('prometheus', 'prometheus', [
+        `--config.file=${join(STATE, 'prometheus/prometheus.yml')}`,
+        `--storage.tsdb.path=${join(STATE, 'prometheus/data')}`,
+        `--web.listen-address=${env.STACK_HOST}:${port('PROMETHEUS')}`,
+        '--web.enable-lifecycle',
+      ]),
+    ready: () => httpOk(`${env.PROMETHEUS_URL}/-/ready`),
+  },
+];
+
+function postgresDir(...parts) {
+  return join(STATE, 'postgres', ...parts);
+}
+
+function asPgUser(command, args, options = {}) {
+  const [file, argv] = PG_OS_USER
+    ? ['setpriv', [`--reuid=${PG_OS_USER}`, `--regid=${PG_OS_USER}`, '--init-groups', '--', command, ...args]]
+    : [command, args];
+  return spawnSync(file, argv, { encoding: 'utf8', ...options });
+}
+
+function preparePostgres() {
+  for (const dir of ['data', 'run']) mkdirSync(postgresDir(dir), { recursive: true });
+  if (PG_OS_USER) {
+    const uid = Number(spawnSync('id', ['-u', PG_OS_USER], { encoding: 'utf8' }).stdout);
+    const gid = Number(spawnSync('id', ['-g', PG_OS_USER], { encoding: 'utf8' }).stdout);
+    for (const dir of ['', 'data', 'run']) chownSync(postgresDir(dir), uid, gid);
+  }
+  if (existsSync(postgresDir('data/PG_VERSION'))) return;
+  const init = asPgUser(join(postgresBin(), 'initdb'), [
+    '-D',
+    postgresDir('data'),
+    '--username=postgres',
+    '--auth-local=trust', // the superuser reaches it only through the socket in .stack/
+    '--auth-host=scram-sha-256',
+    '--encoding=UTF8',
+    '--locale=C.UTF-8',
+    '--no-instructions',
+  ]);
+  if (init.status !== 0) throw new Error(`initdb failed:\n${init.stdout}${init.stderr}`);
+}
+
+function psql(sql) {
+  return asPgUser(
+    join(postgresBin(), 'psql'),
+    ['-h', postgresDir('run'), '-p', String(port('PG')), '-U', 'postgres', '-v', 'ON_ERROR_STOP=1', '-qAt'],
+    {
+      input: sql,
+    },
+  );
+}
+
+async function pgReady() {
+  return psql('SELECT 1').status === 0;
+}
+
+/** One database per service plus the engine's, owned by the application role. Safe to repeat. */
+function createDatabases() {
+  const databases = ['otus_user', 'otus_course', 'otus_promo', 'otus_notification', 'camunda'];
+  const sql = [
+    `SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', '${env.PG_USER}', '${env.PG_PASSWORD}') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${env.PG_USER}') \\gexec`,
+    ...databases.map(
+      (db) =>
+        `SELECT 'CREATE DATABASE ${db} OWNER ${env.PG_USER}' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '${db}') \\gexec`,
+    ),
+  ].join('\n');
+  const result = psql(sql);
+  if (result.status !== 0) throw new Error(`creating databases failed:\n${result.stderr}`);
+}
+
+/** Renders a config template from the repo with the stack's values into .stack/. */
+function render(template, target, extra = {}) {
+  mkdirSync(dirname(target), { recursive: true });
+  writeFileSync(target, substitute(readFileSync(join(ROOT, template), 'utf8'), { ...env, ...extra }));
+}
+
+function prepareGateway() {
+  const prefix = join(STATE, 'nginx');
+  for (const dir of ['conf.d', 'temp']) mkdirSync(join(prefix, dir), { recursive: true });
+  const upstreams = Object.fromEntries(
+    [...SERVICES, 'engine'].map((name) => [
+      `${name.toUpperCase()}_UPSTREAM`,
+      `${env.STACK_HOST}:${port(name.toUpperCase())}`,
+    ]),
+  );
+  render('gateway/gateway.conf.template', join(prefix, 'conf.d/gateway.conf'), {
+    ...upstreams,
+    GATEWAY_LISTEN: `${env.STACK_HOST}:${port('GATEWAY')}`,
+  });
+  // The main file only says where this local instance keeps its pid, logs and temp files.
+  writeFileSync(
+    join(prefix, 'nginx.conf'),
+    [
+      isRoot ? 'user www-data;' : '',
+      'worker_processes 2;',
+      `pid ${join(STATE, 'run/nginx-master.pid')};`,
+      `error_log ${processes.logFile('gateway')} warn;`,
+      'events { worker_connections 1024; }',
+      'http {',
+      '  include /etc/nginx/mime.types;',
+      `  access_log ${join(STATE, 'logs/gateway-access.log')};`,
+      ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map(
+        (t) => `  ${t}_temp_path ${join(prefix, 'temp', t)};`,
+      ),
+      '  include conf.d/*.conf;',
+      '}',
+      '',
+    ].join('\n'),
+  );
+  if (isRoot) spawnSync('chown', ['-R', 'www-data:', join(prefix, 'temp')]);
+}
+
+function preparePrometheus() {
+  render('prometheus/prometheus.yml.template', join(STATE, 'prometheus/prometheus.yml'));
+}
+
+/** npm packages, TypeScript output, the engine jar and the Mongo-protocol server: rebuilt only when stale. */
+function build() {
+  const lock = join(ROOT, 'package-lock.json');
+  const installed = join(ROOT, 'node_modules/.package-lock.json');
+  if (!existsSync(installed) || statSync(lock).mtimeMs > statSync(installed).mtimeMs) {
+    console.log('installing npm packages');
+    run('npm', ['ci', '--no-audit', '--no-fund'], { cwd: ROOT });
+  }
+  run('npm', ['run', '--silent', 'build'], { cwd: ROOT });
+  buildIfStale('the engine', ENGINE_JAR, [join(ROOT, 'engine/pom.xml'), join(ROOT, 'engine/src')], () =>
+    run('mvn', ['-B', '-q', '-f', join(ROOT, 'engine/pom.xml'), 'package', '-DskipTests'], { cwd: ROOT }),
+  );
+  buildIfStale('the Mongo-protocol server', MONGO_BIN, [join(ROOT, 'stack/mongo')], () =>
+    run('go', ['build', '-o', MONGO_BIN, '.'], { cwd: join(ROOT, 'stack/mongo') }),
+  );
+}
+
+function select(names) {
+  if (names.length === 0) return components;
+  const unknown = names.filter((n) => !components.some((c) => c.name === n));
+  if (unknown.length)
+    throw new Error(`Unknown component(s): ${unknown.join(', ')}. Known: ${components.map((c) => c.name).join(', ')}`);
+  return components.filter((c) => names.includes(c.name));
+}
+
+async function up(names) {
+  ensureSystemPackages();
+  build();
+  writeFileSync(join(STATE, 'env.json'), JSON.stringify(env, null, 2));
+  const selected = select(names);
+  // PostgreSQL first: the engine and three services need their databases to exist.
+  const [first, rest] = selected[0]?.name === 'postgres' ? [[selected[0]], selected.slice(1)] : [[], selected];
+  for (const group of [first, rest]) {
+    for (const c of group) await launch(c);
+    await Promise.all(group.map((c) => awaitReady(c)));
+  }
+  console.log('\nstack is up');
+  printUrls();
+}
+
+async function launch(c) {
+  if (processes.running(c.name)) return;
+  if (await portOpen(c.port, env.STACK_HOST)) {
+    throw new Error(
+      `${c.name}: port ${c.port} is taken by a process this stack did not start; stop it or change stack/stack.env`,
+    );
+  }
+  c.prepare?.();
+  c.started = true;
+  c.start();
+}
+
+async function awaitReady(c) {
+  const t0 = Date.now();
+  await waitUntil(c.name, c.ready, c.timeoutMs ?? 60_000, {
+    log: processes.logFile(c.name),
+    alive: () => Boolean(processes.running(c.name)),
+  });
+  c.afterReady?.();
+  const how = c.started ? `started in ${((Date.now() - t0) / 1000).toFixed(1)} s` : 'already running';
+  console.log(`  ✓ ${c.name.padEnd(13)} :${c.port}  ${how}`);
+}
+
+async function down(names) {
+  for (const c of [...select(names)].reverse()) {
+    if (await processes.stop(c.name, { signal: c.stopSignal ?? 'SIGTERM' })) console.log(`  ✗ ${c.name} stopped`);
+  }
+}
+
+function status() {
+  let allUp = true;
+  for (const c of components) {
+    const pid = processes.running(c.name);
+    allUp &&= Boolean(pid);
+    console.log(
+      `  ${pid ? '●' : '○'} ${c.name.padEnd(13)} :${String(c.port).padEnd(6)} ${pid ? `pid ${pid}` : 'stopped'}`,
+    );
+  }
+  return allUp;
+}
+
+function printUrls() {
+  console.log(`
+  Gateway       ${env.GATEWAY_URL}
+  Cockpit       ${env.GATEWAY_URL}/camunda/  (${env.CAMUNDA_ADMIN_USER} / see stack/stack.env)
+  Engine REST   ${env.GATEWAY_URL}/engine-rest/
+  Mail inbox    ${env.MAIL_WEB_URL}
+  Prometheus    ${env.PROMETHEUS_URL}
+  Logs          ${join(STATE, 'logs')}`);
+}
+
+const [command = 'status', ...names] = process.argv.slice(2);
+try {
+  if (command === 'up') await up(names);
+  else if (command === 'down') await down(names);
+  else if (command === 'status') process.exitCode = status() ? 0 : 3;
+  else throw new Error(`Unknown command "${command}". Use up, down or status.`);
+} catch (e) {
+  console.error(`stack ${command}: ${e.message}`);
+  process.exitCode = 1;
+}
