@@ -1,0 +1,101 @@
+import { stackEnv, waitFor } from '@otus/common/testing';
+
+/** The local stack as a user of it sees it: through the gateway, in Prometheus, in Cockpit. */
+const env = stackEnv();
+const SERVICES = ['user', 'contract', 'course', 'promo', 'notification'];
+
+const get = (path: string, base = env.GATEWAY_URL) => fetch(`${base}${path}`, { signal: AbortSignal.timeout(10_000) });
+
+describe('the local stack', () => {
+  it.each(SERVICES)('%s is healthy through the gateway, with its database and the engine', async (service) => {
+    const response = await get(`/api/${service}/health`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      status: 'ok',
+      info: { database: { status: 'up' }, engine: { status: 'up' } },
+    });
+  });
+
+  it.each(SERVICES)('%s exports Prometheus metrics with HTTP RED histograms', async (service) => {
+    await get(`/api/${service}/health`);
+    const text = await (await get(`/api/${service}/metrics`)).text();
+    const counts = text.split('\n').filter((l) => l.startsWith('http_request_duration_seconds_count{'));
+    expect(counts.some((l) => l.includes('route="/health"') && l.includes(`service="${service}"`))).toBe(true);
+    expect(text).toContain('process_resident_memory_bytes');
+  });
+
+  it('serves the engine REST API and the Cockpit login page through the gateway', async () => {
+    expect(await (await get('/engine-rest/engine')).json()).toEqual([{ name: 'default' }]);
+    const definitions = (await (
+      await get('/engine-rest/process-definition?key=contract-conclusion')
+    ).json()) as unknown[];
+    expect(definitions.length).toBeGreaterThan(0);
+    const cockpit = await get('/camunda/app/welcome/default/');
+    expect(cockpit.status).toBe(200);
+    expect(await cockpit.text()).toMatch(/Camunda/i);
+  });
+
+  it('lets the admin from the environment log in to Cockpit through the gateway, and nobody else', async () => {
+    const login = async (password: string) => {
+      const page = await get('/camunda/app/welcome/default/');
+      const cookies = page.headers.getSetCookie().map((c) => c.split(';')[0]);
+      const xsrf = cookies.find((c) => c.startsWith('XSRF-TOKEN='))?.split('=')[1] ?? '';
+      return fetch(`${env.GATEWAY_URL}/camunda/api/admin/auth/user/default/login/cockpit`, {
+        method: 'POST',
+        headers: {
+          cookie: cookies.join('; '),
+          'x-xsrf-token': xsrf,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams({ username: env.CAMUNDA_ADMIN_USER, password }),
+      });
+    };
+    const ok = await login(env.CAMUNDA_ADMIN_PASSWORD);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({
+      userId: env.CAMUNDA_ADMIN_USER,
+      authorizedApps: expect.arrayContaining(['cockpit']),
+    });
+    expect((await login('wrong-password')).status).toBe(401);
+  });
+
+  it('answers unknown routes with a JSON 404 and sets security headers', async () => {
+    const response = await get('/no/such/route');
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ code: 'NOT_FOUND', message: 'No such route' });
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('answers an unknown service route with the shared error body', async () => {
+    const response = await get('/api/course/no-such-route');
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ code: 'NOT_FOUND', traceId: expect.any(String) });
+  });
+
+  it('has Prometheus scraping every service and the engine', async () => {
+    const targets = await waitFor(
+      'all scrape targets up',
+      async () => {
+        const body = (await (await get('/api/v1/targets', env.PROMETHEUS_URL)).json()) as {
+          data: { activeTargets: { labels: { job: string; service?: string }; health: string }[] };
+        };
+        const active = body.data.activeTargets;
+        return active.length >= 7 && active.every((t) => t.health === 'up') && active;
+      },
+      { timeoutMs: 30_000, intervalMs: 1_000 },
+    );
+    expect(targets.map((t) => t.labels.service ?? t.labels.job).sort()).toEqual([
+      'contract',
+      'course',
+      'engine',
+      'notification',
+      'prometheus',
+      'promo',
+      'user',
+    ]);
+  });
+
+  it('has the mail catcher answering', async () => {
+    expect((await get('/api/email', env.MAIL_WEB_URL)).status).toBe(200);
+  });
+});
