@@ -263,7 +263,10 @@ function build() {
   const installed = join(ROOT, 'node_modules/.package-lock.json');
   if (!existsSync(installed) || statSync(lock).mtimeMs > statSync(installed).mtimeMs) {
     console.log('installing npm packages');
-    run('npm', ['ci', '--no-audit', '--no-fund'], { cwd: ROOT });
+    // Not `npm ci`: npm records only this platform's native optional packages (@swc/core-*,
+    // @unrs/resolver-*) in the lock and then refuses it as out of sync (npm/cli#4828, #8320).
+    // `npm install` keeps every locked version and fills in the missing platform entries.
+    run('npm', ['install', '--no-audit', '--no-fund'], { cwd: ROOT });
   }
   run('npm', ['run', '--silent', 'build'], { cwd: ROOT });
   buildIfStale('the engine', ENGINE_JAR, [join(ROOT, 'engine/pom.xml'), join(ROOT, 'engine/src')], () =>
