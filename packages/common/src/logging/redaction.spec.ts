@@ -1,0 +1,43 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { REDACT_PATHS } from './logger.module';
+
+function capture(log: (logger: pino.Logger) => void): Record<string, unknown> {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  log(pino({ redact: { paths: REDACT_PATHS, censor: '[REDACTED]' } }, sink));
+  return JSON.parse(lines[0]) as Record<string, unknown>;
+}
+
+describe('log redaction', () => {
+  it('censors personal fields at any depth we log, and keeps ids', () => {
+    const line = capture((log) =>
+      log.info({
+        applicationId: 'a-1',
+        clientEmail: 'ivan@example.test',
+        task: { variables: { passport: '4510 123456', fullName: 'Иван Петров' } },
+        body: { signingCode: '123456' },
+      }),
+    );
+    expect(line).toMatchObject({
+      applicationId: 'a-1',
+      clientEmail: '[REDACTED]',
+      task: { variables: { passport: '[REDACTED]', fullName: '[REDACTED]' } },
+      body: { signingCode: '[REDACTED]' },
+    });
+  });
+
+  it('censors credentials in request headers', () => {
+    const line = capture((log) =>
+      log.info({ req: { headers: { authorization: 'Bearer x', 'x-api-key': 'k', cookie: 's=1', host: 'h' } } }),
+    );
+    expect(line.req).toEqual({
+      headers: { authorization: '[REDACTED]', 'x-api-key': '[REDACTED]', cookie: '[REDACTED]', host: 'h' },
+    });
+  });
+});
