@@ -1,4 +1,6 @@
-import type { DynamicModule } from '@nestjs/common';
+import type { DynamicModule, Type } from '@nestjs/common';
+import { AuthModule } from './auth/auth.module';
+import { ServiceInfoModule } from './http/service-info.module';
 import type { z } from 'zod';
 import { configModule } from './config/env';
 import { mongoModule } from './database/mongo.module';
@@ -15,18 +17,20 @@ export interface PlatformOptions {
   database: ({ kind: 'postgres' } & PostgresOptions) | { kind: 'mongo'; urlVariable: string };
 }
 
-/** Everything a service needs besides its features: config, logs, metrics, database, health, worker. */
+/** Everything a service needs besides its features: config, logs, metrics, database, health, auth, worker. */
 export function platformModules({
   service,
   env,
   database,
-}: PlatformOptions): (DynamicModule | Promise<DynamicModule>)[] {
+}: PlatformOptions): (DynamicModule | Promise<DynamicModule> | Type)[] {
   return [
     configModule(env),
+    ServiceInfoModule.forRoot(service),
     loggerModule(service),
     MetricsModule.forRoot(service),
     database.kind === 'postgres' ? postgresModule(database) : mongoModule(database.urlVariable),
     HealthModule.forRoot(database.kind),
-    WorkerModule.forRoot(service),
+    AuthModule,
+    WorkerModule,
   ];
 }

@@ -3,7 +3,16 @@ import { createServer, type Server, type Socket, connect } from 'node:net';
 import { Injectable, type INestApplication, Module } from '@nestjs/common';
 import { register } from 'prom-client';
 import { z } from 'zod';
-import { baseEnv, configModule, DomainError, loggerModule, TaskHandler, type TopicHandler, WorkerModule } from '../src';
+import {
+  baseEnv,
+  configModule,
+  DomainError,
+  loggerModule,
+  ServiceInfoModule,
+  TaskHandler,
+  type TopicHandler,
+  WorkerModule,
+} from '../src';
 import { createTestApp, EngineApi, stackEnv, waitFor } from '../src/testing';
 
 /**
@@ -60,7 +69,12 @@ class ScriptedHandler implements TopicHandler<{ key: string; mode: string; value
 /** A fresh module per app: ConfigModule validates the environment when the module is declared. */
 function workerTestModule() {
   @Module({
-    imports: [configModule(baseEnv), loggerModule('worker-test'), WorkerModule.forRoot('worker-test')],
+    imports: [
+      configModule(baseEnv),
+      ServiceInfoModule.forRoot('worker-test'),
+      loggerModule('worker-test'),
+      WorkerModule,
+    ],
     providers: [ScriptedHandler],
   })
   class WorkerTestModule {}

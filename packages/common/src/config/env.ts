@@ -7,6 +7,11 @@ export const baseEnv = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HTTP_HOST: z.string().default('0.0.0.0'),
   CAMUNDA_REST_URL: z.url(),
+  /** Staff tokens are checked against the issuer's JWKS: fetched from AUTH_JWKS_URL, or given inline in AUTH_JWKS. */
+  AUTH_JWKS_URL: z.url().optional(),
+  AUTH_JWKS: z.string().optional(),
+  AUTH_ISSUER: z.string().default('otus-contract'),
+  AUTH_AUDIENCE: z.string().default('otus-contract'),
   WORKER_ENABLED: z
     .enum(['true', 'false'])
     .default('true')

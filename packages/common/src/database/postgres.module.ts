@@ -9,6 +9,14 @@ export interface PostgresOptions {
   migrations: MixedList<Function>;
 }
 
+/** Settings shared by the services' connections and their TypeORM CLI data sources. */
+export const POSTGRES_DEFAULTS = {
+  type: 'postgres',
+  // gen_random_uuid() is built into PostgreSQL 13+: no uuid-ossp extension to install.
+  uuidExtension: 'pgcrypto',
+  synchronize: false,
+} as const;
+
 /**
  * One PostgreSQL connection per service. The schema only changes through migrations,
  * run at start-up; `synchronize` stays off so a deploy never alters tables implicitly.
@@ -17,10 +25,9 @@ export function postgresModule({ urlVariable, migrations }: PostgresOptions) {
   return TypeOrmModule.forRootAsync({
     inject: [ConfigService],
     useFactory: (config: ConfigService) => ({
-      type: 'postgres' as const,
+      ...POSTGRES_DEFAULTS,
       url: config.getOrThrow<string>(urlVariable),
       autoLoadEntities: true,
-      synchronize: false,
       migrations,
       migrationsRun: true,
       // Start-up waits for a restarting database instead of crash-looping.

@@ -10,12 +10,16 @@ import {
   TerminusModule,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { Public } from '../auth/roles.decorator';
 import type { BaseEnv } from '../config/env';
 
 export type DatabaseKind = 'postgres' | 'mongo';
 
 const DATABASE_CHECK = Symbol('DATABASE_CHECK');
 
+@Public()
+@ApiExcludeController()
 @Controller('health')
 class HealthController {
   constructor(

@@ -1,6 +1,7 @@
 import { BadRequestException, INestApplication, ValidationError, ValidationPipe } from '@nestjs/common';
 import { Logger } from 'nestjs-pino';
 import { AppExceptionFilter } from '../errors/exception.filter';
+import { serveOpenApi } from './openapi';
 
 interface FieldError {
   field: string;
@@ -33,5 +34,6 @@ export function configureApp(app: INestApplication): INestApplication {
   );
   app.useGlobalFilters(new AppExceptionFilter());
   app.enableShutdownHooks();
+  serveOpenApi(app);
   return app;
 }

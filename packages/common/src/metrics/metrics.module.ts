@@ -1,6 +1,19 @@
-import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { Controller, DynamicModule, Get, MiddlewareConsumer, Module, NestModule, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { PrometheusController, PrometheusModule } from '@willsoto/nestjs-prometheus';
+import type { Response } from 'express';
+import { Public } from '../auth/roles.decorator';
 import { HttpMetricsMiddleware } from './http-metrics.middleware';
+
+@Public()
+@ApiExcludeController()
+@Controller()
+class MetricsController extends PrometheusController {
+  @Get()
+  override index(@Res({ passthrough: true }) response: Response) {
+    return super.index(response);
+  }
+}
 
 /** `/metrics` with process metrics, HTTP RED metrics and every metric a feature registers. */
 @Module({})
@@ -11,6 +24,7 @@ export class MetricsModule implements NestModule {
       imports: [
         PrometheusModule.register({
           path: '/metrics',
+          controller: MetricsController,
           defaultLabels: { service },
           defaultMetrics: { enabled: true },
         }),

@@ -2,6 +2,7 @@ import { toEngineVariables } from '../engine/engine-variables';
 
 export interface ProcessInstance {
   id: string;
+  definitionId: string;
   businessKey: string;
   ended: boolean;
 }

@@ -3,13 +3,12 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { ConfigService } from '@nestjs/config';
 import { DiscoveryService } from '@nestjs/core';
 import type { BaseEnv } from '../config/env';
+import { SERVICE_NAME } from '../http/service-info.module';
 import { backoffMs } from './backoff';
 import { CamundaClient, loadCamundaClient } from './camunda-client';
 import { TaskHandler, TopicHandler } from './task-handler';
 import { TaskRunner } from './task-runner';
 import { workerMetrics } from './worker.metrics';
-
-export const WORKER_SERVICE_NAME = Symbol('WORKER_SERVICE_NAME');
 
 /** Backing off from an unreachable engine starts here and doubles up to the configured ceiling. */
 const ENGINE_BACKOFF_BASE_MS = 1_000;
@@ -31,7 +30,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly config: ConfigService<BaseEnv, true>,
-    @Inject(WORKER_SERVICE_NAME) private readonly service: string,
+    @Inject(SERVICE_NAME) private readonly service: string,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
