@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { platformModules } from '@otus/common';
 import { courseEnv } from './config';
 import { CoursesModule } from './courses/courses.module';
+import { MentorsModule } from './mentors/mentors.module';
 import { migrations } from './migrations';
 import { CourseWorkerModule } from './worker/course-worker.module';
 
@@ -13,6 +14,7 @@ import { CourseWorkerModule } from './worker/course-worker.module';
       database: { kind: 'postgres', urlVariable: 'COURSE_DB_URL', migrations },
     }),
     CoursesModule,
+    MentorsModule,
     CourseWorkerModule,
   ],
 })

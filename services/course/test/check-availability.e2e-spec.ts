@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EngineApi, stackEnv, waitFor } from '@otus/common/testing';
 import { DataSource } from 'typeorm';
 import { Course, CourseStatus } from '../src/courses/course.entity';
+import { entities } from '../src/data-source';
 
 /**
  * The first real loop: the contract process starts in the real engine, the running course
@@ -10,7 +11,7 @@ import { Course, CourseStatus } from '../src/courses/course.entity';
  */
 const env = stackEnv();
 const engine = new EngineApi(env.CAMUNDA_REST_URL);
-const db = new DataSource({ type: 'postgres', url: env.COURSE_DB_URL, entities: [Course] });
+const db = new DataSource({ type: 'postgres', url: env.COURSE_DB_URL, entities });
 const started: string[] = [];
 
 const DAY = 86_400_000;
@@ -94,8 +95,11 @@ describe('course.check-availability in the running course service', () => {
 
   it('answers a missing course code with INVALID_VARIABLES, not a hang or an incident', async () => {
     const id = await startApplication({});
-    const task = await nextTask(id, 'course.release-seat');
-    expect(task.activityId).toBe('Task_ReleaseSeatFailed');
+    // The failure path compensates: the course worker releases the (absent) seat, then promo's turn comes.
+    const task = await nextTask(id, 'promo.release');
+    expect(task.activityId).toBe('Task_ReleasePromoFailed');
+    const released = (await engine.activities(id)).find((a) => a.activityId === 'Task_ReleaseSeatFailed');
+    expect(released?.endTime).toBeTruthy();
     expect(await engine.incidents(id)).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, ManyToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Mentor } from '../mentors/mentor.entity';
 
 export enum CourseStatus {
   Draft = 'draft',
@@ -7,6 +8,8 @@ export enum CourseStatus {
 }
 
 @Entity('courses')
+@Check('courses_price_kopecks_check', '"price_kopecks" >= 0')
+@Check('courses_capacity_check', '"capacity" >= 0')
 export class Course {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -35,6 +38,9 @@ export class Course {
 
   @Column({ type: 'enum', enum: CourseStatus, enumName: 'course_status', default: CourseStatus.Draft })
   status!: CourseStatus;
+
+  @ManyToMany(() => Mentor, (mentor) => mentor.courses, { onDelete: 'CASCADE' })
+  mentors?: Mentor[];
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -1,20 +1,186 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
-import { assessAvailability, Availability } from './course-availability';
-import { Course } from './course.entity';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { containsPattern, DomainError, isUniqueViolation, type Page, toPage } from '@otus/common';
+import { Brackets, DataSource, QueryFailedError, Repository } from 'typeorm';
+import { SeatService } from '../seats/seat.service';
+import { assessAvailability, type Availability } from './course-availability';
+import { Course, CourseStatus } from './course.entity';
+import type {
+  AvailabilityResponse,
+  CourseCard,
+  CourseResponse,
+  CreateCourseDto,
+  ListCoursesQuery,
+  UpdateCourseDto,
+} from './dto/course.dto';
 
 @Injectable()
 export class CourseService {
-  constructor(@InjectRepository(Course) private readonly courses: Repository<Course>) {}
+  constructor(
+    @InjectRepository(Course) private readonly courses: Repository<Course>,
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly seats: SeatService,
+  ) {}
 
-  async availability(code: string, now = new Date()): Promise<Availability> {
+  async create(dto: CreateCourseDto): Promise<CourseResponse> {
+    checkDeadline(dto.startDate, dto.enrolmentDeadline);
+    try {
+      const course = await this.courses.save(
+        this.courses.create({ ...dto, enrolmentDeadline: new Date(dto.enrolmentDeadline) }),
+      );
+      return this.get(course.id);
+    } catch (e) {
+      if (isUniqueViolation(e)) throw codeTaken(dto.code);
+      throw e;
+    }
+  }
+
+  async list(query: ListCoursesQuery): Promise<Page<CourseResponse>> {
+    const qb = this.courses
+      .createQueryBuilder('c')
+      .leftJoinAndSelect('c.mentors', 'm')
+      .orderBy('c.startDate', 'ASC')
+      .addOrderBy('c.code', 'ASC');
+    if (query.status) qb.andWhere('c.status = :status', { status: query.status });
+    if (query.q) {
+      const like = containsPattern(query.q);
+      qb.andWhere(
+        new Brackets((w) => w.where('c.code ILIKE :like', { like }).orWhere('c.title ILIKE :like', { like })),
+      );
+    }
+    const [items, total] = await qb.skip(query.skip).take(query.pageSize).getManyAndCount();
+    return toPage(await this.respond(items), total, query);
+  }
+
+  async get(id: string): Promise<CourseResponse> {
+    const [response] = await this.respond([await this.find(id)]);
+    return response;
+  }
+
+  async update(id: string, dto: UpdateCourseDto): Promise<CourseResponse> {
+    await this.db.transaction(async (em) => {
+      // Locked like a seat hold, so capacity cannot drop below seats taken at the same moment.
+      const course = await em.findOne(Course, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!course) throw notFound(id);
+      checkDeadline(dto.startDate ?? course.startDate, dto.enrolmentDeadline ?? course.enrolmentDeadline.toISOString());
+      if (dto.capacity !== undefined) {
+        const taken = await this.seats.taken(id, em);
+        if (dto.capacity < taken) {
+          throw new DomainError(
+            'CAPACITY_BELOW_TAKEN',
+            `Capacity ${dto.capacity} is below the ${taken} seats already taken`,
+            {
+              status: 409,
+            },
+          );
+        }
+      }
+      const changes = {
+        ...dto,
+        ...(dto.enrolmentDeadline ? { enrolmentDeadline: new Date(dto.enrolmentDeadline) } : {}),
+      };
+      await em.update(Course, id, changes).catch((e: unknown) => {
+        throw isUniqueViolation(e) ? codeTaken(dto.code!) : e;
+      });
+    });
+    return this.get(id);
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.find(id);
+    try {
+      await this.courses.delete(id);
+    } catch (e) {
+      // seat_holds reference the course: applications have been through it.
+      if (e instanceof QueryFailedError && (e.driverError as { code?: string }).code === '23503') {
+        throw new DomainError(
+          'COURSE_HAS_SEAT_HOLDS',
+          'Applications hold or held seats on this course; close it instead',
+          {
+            status: 409,
+          },
+        );
+      }
+      throw e;
+    }
+  }
+
+  async availability(code: string, now = new Date()): Promise<Availability & { freeSeats: number }> {
     const course = await this.courses.findOneBy({ code });
-    return assessAvailability(course, course ? this.freeSeats(course) : 0, now);
+    const freeSeats = course ? Math.max(course.capacity - (await this.seats.taken(course.id)), 0) : 0;
+    return { ...assessAvailability(course, freeSeats, now), freeSeats };
   }
 
-  /** Seat holds arrive with the seats feature; until then every seat of the capacity is free. */
-  private freeSeats(course: Course): number {
-    return course.capacity;
+  async publicAvailability(code: string): Promise<AvailabilityResponse> {
+    const result = await this.availability(code);
+    return {
+      code,
+      available: result.available,
+      reason: result.available ? undefined : result.reason,
+      freeSeats: result.freeSeats,
+    };
   }
+
+  async card(code: string): Promise<CourseCard> {
+    const course = await this.courses.findOne({ where: { code }, relations: { mentors: true } });
+    if (!course || course.status === CourseStatus.Draft) {
+      throw new DomainError('COURSE_NOT_FOUND', `No course ${code}`, { status: 404 });
+    }
+    return {
+      code: course.code,
+      title: course.title,
+      description: course.description,
+      startDate: course.startDate,
+      enrolmentDeadline: course.enrolmentDeadline.toISOString(),
+      priceKopecks: course.priceKopecks,
+      mentors: (course.mentors ?? []).map(({ name, bio }) => ({ name, bio })),
+    };
+  }
+
+  private async find(id: string): Promise<Course> {
+    const course = await this.courses.findOne({ where: { id }, relations: { mentors: true } });
+    if (!course) throw notFound(id);
+    return course;
+  }
+
+  private async respond(courses: Course[]): Promise<CourseResponse[]> {
+    const counts = await this.seats.counts(courses.map((c) => c.id));
+    return courses.map((c) => {
+      const { held, confirmed } = counts.get(c.id)!;
+      return {
+        id: c.id,
+        code: c.code,
+        title: c.title,
+        description: c.description,
+        startDate: c.startDate,
+        enrolmentDeadline: c.enrolmentDeadline.toISOString(),
+        priceKopecks: c.priceKopecks,
+        capacity: c.capacity,
+        status: c.status,
+        seatsHeld: held,
+        seatsConfirmed: confirmed,
+        freeSeats: Math.max(c.capacity - held - confirmed, 0),
+        mentorIds: (c.mentors ?? []).map((m) => m.id),
+        createdAt: c.createdAt.toISOString(),
+        updatedAt: c.updatedAt.toISOString(),
+      };
+    });
+  }
+}
+
+function checkDeadline(startDate: string, enrolmentDeadline: string): void {
+  if (new Date(enrolmentDeadline).toISOString().slice(0, 10) > startDate) {
+    throw new DomainError('VALIDATION_FAILED', 'The request has invalid fields', {
+      status: 400,
+      details: [{ field: 'enrolmentDeadline', errors: ['enrolmentDeadline must not be after the start date'] }],
+    });
+  }
+}
+
+function notFound(id: string): DomainError {
+  return new DomainError('COURSE_NOT_FOUND', `No course ${id}`, { status: 404 });
+}
+
+function codeTaken(code: string): DomainError {
+  return new DomainError('COURSE_CODE_TAKEN', `A course with code ${code} already exists`, { status: 409 });
 }

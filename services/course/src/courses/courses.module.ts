@@ -1,10 +1,14 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { SeatsModule } from '../seats/seats.module';
 import { Course } from './course.entity';
 import { CourseService } from './course.service';
+import { CoursesController } from './courses.controller';
+import { PublicCoursesController } from './public-courses.controller';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Course])],
+  imports: [TypeOrmModule.forFeature([Course]), SeatsModule],
+  controllers: [CoursesController, PublicCoursesController],
   providers: [CourseService],
   exports: [CourseService],
 })

@@ -1,4 +1,4 @@
-import { CreateCourses1763900000000 } from './1763900000000-create-courses';
+import { InitialSchema1795447728382 } from './1795447728382-initial-schema';
 
 /** In order; TypeORM runs the pending ones at start-up. */
-export const migrations = [CreateCourses1763900000000];
+export const migrations = [InitialSchema1795447728382];

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TaskHandler, TopicHandler } from '@otus/common';
+import { TaskHandler, type TopicHandler } from '@otus/common';
 import { z } from 'zod';
 import { CourseService } from '../courses/course.service';
 

@@ -1,9 +1,13 @@
 import { Module } from '@nestjs/common';
 import { CoursesModule } from '../courses/courses.module';
+import { SeatsModule } from '../seats/seats.module';
 import { CheckAvailabilityHandler } from './check-availability.handler';
+import { ConfirmSeatHandler } from './confirm-seat.handler';
+import { HoldSeatHandler } from './hold-seat.handler';
+import { ReleaseSeatHandler } from './release-seat.handler';
 
 @Module({
-  imports: [CoursesModule],
-  providers: [CheckAvailabilityHandler],
+  imports: [CoursesModule, SeatsModule],
+  providers: [CheckAvailabilityHandler, HoldSeatHandler, ConfirmSeatHandler, ReleaseSeatHandler],
 })
 export class CourseWorkerModule {}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { SeatHold } from './seat-hold.entity';
+import { SeatSweepService } from './seat-sweep.service';
+import { SeatService } from './seat.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([SeatHold]), ScheduleModule.forRoot()],
+  providers: [SeatService, SeatSweepService],
+  exports: [SeatService],
+})
+export class SeatsModule {}

@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { ApiClient, createTestApp, EngineApi, stackEnv, staffToken, waitFor } from '@otus/common/testing';
+import { register } from 'prom-client';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../src/app.module';
+import { SeatHoldStatus } from '../src/seats/seat-hold.entity';
+import { SeatService } from '../src/seats/seat.service';
+import { HoldSeatHandler } from '../src/worker/hold-seat.handler';
+
+/**
+ * Seats against real PostgreSQL and the real engine. A second course service runs in this
+ * process beside the stack's, so every engine-driven test has two worker instances competing.
+ */
+const env = stackEnv();
+const engine = new EngineApi(env.CAMUNDA_REST_URL);
+const DAY = 86_400_000;
+const PROCESS = 'seat-contention-test';
+const BPMN = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="SeatContentionTest" targetNamespace="https://otus.ru/test">
+  <bpmn:error id="ErrNoSeats" name="No seats" errorCode="NO_SEATS" />
+  <bpmn:process id="${PROCESS}" isExecutable="true" camunda:historyTimeToLive="P1D">
+    <bpmn:startEvent id="Start" />
+    <bpmn:sequenceFlow id="ToHold" sourceRef="Start" targetRef="Hold" />
+    <bpmn:serviceTask id="Hold" camunda:type="external" camunda:topic="course.hold-seat" />
+    <bpmn:sequenceFlow id="ToHeld" sourceRef="Hold" targetRef="Held" />
+    <bpmn:endEvent id="Held" />
+    <bpmn:boundaryEvent id="OnNoSeats" attachedToRef="Hold">
+      <bpmn:errorEventDefinition errorRef="ErrNoSeats" />
+    </bpmn:boundaryEvent>
+    <bpmn:sequenceFlow id="ToNoSeats" sourceRef="OnNoSeats" targetRef="NoSeats" />
+    <bpmn:endEvent id="NoSeats" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
+let app: INestApplication;
+let seats: SeatService;
+let db: DataSource;
+let admin: ApiClient;
+
+async function newCourse(capacity: number, overrides: Record<string, unknown> = {}) {
+  const { status, body } = await admin.post('/courses', {
+    code: `S-${randomUUID().slice(0, 8)}`,
+    title: 'Seats test',
+    startDate: new Date(Date.now() + 30 * DAY).toISOString().slice(0, 10),
+    enrolmentDeadline: new Date(Date.now() + 20 * DAY).toISOString(),
+    priceKopecks: 100_000,
+    capacity,
+    status: 'open',
+    ...overrides,
+  });
+  expect(status).toBe(201);
+  return body as { id: string; code: string };
+}
+
+const HOLD_FETCHED = /^worker_tasks_fetched_total\{[^}]*topic="course\.hold-seat"[^}]*\} (\d+)/m;
+const fetchedHere = async () => Number(HOLD_FETCHED.exec(await register.metrics())?.[1] ?? 0);
+const fetchedByStack = async () =>
+  Number(
+    HOLD_FETCHED.exec(await (await fetch(`http://${env.STACK_HOST}:${env.COURSE_PORT}/metrics`)).text())?.[1] ?? 0,
+  );
+
+const holdStatus = async (applicationId: string) =>
+  (await db.query('SELECT status FROM seat_holds WHERE application_id = $1', [applicationId]))[0]?.status;
+
+beforeAll(async () => {
+  app = await createTestApp(AppModule);
+  seats = app.get(SeatService);
+  db = app.get(DataSource);
+  admin = new ApiClient(`${env.GATEWAY_URL}/api/course`, await staffToken());
+  await engine.deploy(PROCESS, { [`${PROCESS}.bpmn`]: BPMN });
+});
+afterAll(() => app.close());
+
+describe('seat holds', () => {
+  it('holds once per application, however often it is asked', async () => {
+    const course = await newCourse(5);
+    const handler = app.get(HoldSeatHandler);
+    const input = handler.input.parse({ applicationId: randomUUID(), courseCode: course.code, signTtl: 'PT1H' });
+    const first = await handler.handle(input);
+    expect(await handler.handle(input)).toEqual(first);
+    const [{ n }] = await db.query('SELECT count(*)::int AS n FROM seat_holds WHERE course_id = $1', [course.id]);
+    expect(n).toBe(1);
+    expect((await admin.get(`/courses/${course.id}`)).body).toMatchObject({ seatsHeld: 1, freeSeats: 4 });
+  });
+
+  it('confirms a held seat, idempotently, and refuses to confirm a released one', async () => {
+    const course = await newCourse(5);
+    const [a, b] = [randomUUID(), randomUUID()];
+    await seats.hold(course.code, a, 60_000);
+    await seats.hold(course.code, b, 60_000);
+    expect((await seats.confirm(a)).status).toBe(SeatHoldStatus.Confirmed);
+    expect((await seats.confirm(a)).status).toBe(SeatHoldStatus.Confirmed);
+    await seats.release(b);
+    await seats.release(b);
+    expect(await holdStatus(b)).toBe('released');
+    await expect(seats.confirm(b)).rejects.toMatchObject({ code: 'SEAT_HOLD_RELEASED' });
+    await expect(seats.confirm(randomUUID())).rejects.toMatchObject({ code: 'SEAT_HOLD_NOT_FOUND' });
+    expect((await admin.get(`/courses/${course.id}`)).body).toMatchObject({
+      seatsConfirmed: 1,
+      seatsHeld: 0,
+      freeSeats: 4,
+    });
+  });
+
+  it('does nothing when releasing for an application that holds no seat', async () => {
+    expect(await seats.release(randomUUID())).toBeNull();
+  });
+
+  it('stops counting an expired hold, and the sweep marks it expired', async () => {
+    const course = await newCourse(1);
+    const a = randomUUID();
+    await seats.hold(course.code, a, 200);
+    await expect(seats.hold(course.code, randomUUID(), 60_000)).rejects.toMatchObject({ code: 'NO_SEATS' });
+    await new Promise((r) => setTimeout(r, 400));
+    expect((await admin.get(`/courses/${course.id}`)).body.freeSeats).toBe(1);
+    expect(await seats.expireOverdue()).toBeGreaterThanOrEqual(1);
+    expect(await holdStatus(a)).toBe('expired');
+    // The seat is free again, so confirming the late hold takes it back.
+    expect((await seats.confirm(a)).status).toBe(SeatHoldStatus.Confirmed);
+  });
+
+  it('refuses to confirm an expired hold when its seat was taken meanwhile', async () => {
+    const course = await newCourse(1);
+    const late = randomUUID();
+    await seats.hold(course.code, late, 200);
+    await new Promise((r) => setTimeout(r, 400));
+    await seats.hold(course.code, randomUUID(), 60_000);
+    await expect(seats.confirm(late)).rejects.toMatchObject({ code: 'SEAT_HOLD_EXPIRED' });
+  });
+
+  it('counts held seats when the process checks availability', async () => {
+    const course = await newCourse(1);
+    await seats.hold(course.code, randomUUID(), 60_000);
+    const applicationId = randomUUID();
+    const { id } = await engine.start('contract-conclusion', applicationId, {
+      applicationId,
+      courseCode: course.code,
+      clientName: 'Test',
+      clientEmail: 'test@example.test',
+      linkTtl: 'PT1H',
+      signTtl: 'PT1H',
+      linkReminderAfter: 'PT30M',
+    });
+    await waitFor('the rejection e-mail task', async () =>
+      (await engine.externalTasks(id)).some((t) => t.activityId === 'Task_EmailRejected'),
+    );
+    expect(await engine.variables(id)).toMatchObject({ courseAvailable: false, rejectReason: 'NO_FREE_SEATS' });
+    await engine.request('DELETE', `/process-instance/${id}`);
+  });
+
+  it('refuses a hold on a closed course with NO_SEATS', async () => {
+    const course = await newCourse(5, { status: 'closed' });
+    await expect(seats.hold(course.code, randomUUID(), 60_000)).rejects.toMatchObject({ code: 'NO_SEATS' });
+  });
+
+  it('answers 409 when capacity would drop below seats taken, or a course with holds is deleted', async () => {
+    const course = await newCourse(3);
+    await seats.hold(course.code, randomUUID(), 60_000);
+    await seats.hold(course.code, randomUUID(), 60_000);
+    const shrink = await admin.patch(`/courses/${course.id}`, { capacity: 1 });
+    expect(shrink.status).toBe(409);
+    expect(shrink.body.code).toBe('CAPACITY_BELOW_TAKEN');
+    expect((await admin.patch(`/courses/${course.id}`, { capacity: 2 })).status).toBe(200);
+    const remove = await admin.delete(`/courses/${course.id}`);
+    expect(remove.status).toBe(409);
+    expect(remove.body.code).toBe('COURSE_HAS_SEAT_HOLDS');
+  });
+
+  it('rejects bad process variables as INVALID_VARIABLES input, naming them', () => {
+    const result = app
+      .get(HoldSeatHandler)
+      .input.safeParse({ applicationId: 'a', courseCode: 'X', signTtl: 'one hour' });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0].path).toEqual(['signTtl']);
+  });
+});
+
+describe('seats under contention, through the engine with two worker instances', () => {
+  it('200 parallel holds on a 20-seat course: exactly 20 held, 180 NO_SEATS', async () => {
+    const course = await newCourse(20);
+    const before = { here: await fetchedHere(), stack: await fetchedByStack() };
+    const instances = await Promise.all(
+      Array.from({ length: 200 }, () => {
+        const applicationId = randomUUID();
+        return engine.start(PROCESS, applicationId, { applicationId, courseCode: course.code, signTtl: 'PT1H' });
+      }),
+    );
+    const ids = new Set(instances.map((i) => i.id));
+    await waitFor(
+      'all 200 instances to end',
+      async () => {
+        const finished = await engine.request<unknown[]>('POST', '/history/process-instance', {
+          processInstanceIds: [...ids],
+          finished: true,
+        });
+        return finished.length === 200;
+      },
+      { timeoutMs: 120_000, intervalMs: 500 },
+    );
+    const ends = (
+      await engine.request<{ processInstanceId: string; activityId: string }[]>(
+        'GET',
+        `/history/activity-instance?processDefinitionId=${instances[0].definitionId}&activityType=noneEndEvent&maxResults=100000`,
+      )
+    ).filter((a) => ids.has(a.processInstanceId));
+    expect(ends.filter((e) => e.activityId === 'Held')).toHaveLength(20);
+    expect(ends.filter((e) => e.activityId === 'NoSeats')).toHaveLength(180);
+    const [{ n }] = await db.query(
+      `SELECT count(*)::int AS n FROM seat_holds WHERE course_id = $1 AND status = 'held'`,
+      [course.id],
+    );
+    expect(n).toBe(20);
+
+    // Both workers took part: this process's and the stack's course service.
+    expect((await fetchedHere()) - before.here).toBeGreaterThan(0);
+    expect((await fetchedByStack()) - before.stack).toBeGreaterThan(0);
+  }, 180_000);
+});
