@@ -12,13 +12,23 @@ module.exports = {
   // Project configs cannot set it: e2e specs wait on real processes, so allow a minute.
   testTimeout: 60_000,
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{packages,services}/*/src/**/*.spec.ts'] },
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{packages,services}/*/src/**/*.spec.ts', '<rootDir>/test/deploy/**/*.spec.ts'],
+    },
     {
       ...shared,
       displayName: 'e2e',
+      setupFiles: ['<rootDir>/test/setup/stack-env.ts'],
       testMatch: ['<rootDir>/{packages,services}/*/test/**/*.e2e-spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
     },
     // Fault tests stop and start parts of the running stack: their own CI stage, never in parallel.
-    { ...shared, displayName: 'fault', testMatch: ['<rootDir>/test/fault/**/*.fault-spec.ts'] },
+    {
+      ...shared,
+      displayName: 'fault',
+      setupFiles: ['<rootDir>/test/setup/stack-env.ts'],
+      testMatch: ['<rootDir>/test/fault/**/*.fault-spec.ts'],
+    },
   ],
 };

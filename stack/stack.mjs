@@ -5,7 +5,18 @@
 //   node stack/stack.mjs status
 // Only Node's standard library is used here: this script runs before `npm ci`.
 import { spawnSync } from 'node:child_process';
-import { chownSync, copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import {
+  chownSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadEnv, substitute } from './lib/env.mjs';
@@ -201,7 +212,8 @@ async function pgReady() {
 function createDatabases() {
   const databases = ['otus_user', 'otus_course', 'otus_promo', 'otus_notification', 'camunda'];
   const sql = [
-    `SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', '${env.PG_USER}', '${env.PG_PASSWORD}') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${env.PG_USER}') \\gexec`,
+    `SELECT format('CREATE ROLE %I LOGIN CREATEDB PASSWORD %L', '${env.PG_USER}', '${env.PG_PASSWORD}') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${env.PG_USER}') \\gexec`,
+    `ALTER ROLE ${env.PG_USER} CREATEDB;`, // tests create throw-away databases to run migrations from empty
     ...databases.map(
       (db) =>
         `SELECT 'CREATE DATABASE ${db} OWNER ${env.PG_USER}' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '${db}') \\gexec`,
@@ -253,8 +265,21 @@ function prepareGateway() {
   if (isRoot) spawnSync('chown', ['-R', 'www-data:', join(prefix, 'temp')]);
 }
 
+/**
+ * The repo's prometheus/prometheus.yml, linked (not copied) into .stack/prometheus/, reads its
+ * targets from targets/*.json beside the link: written here with the stack's hosts and ports.
+ */
 function preparePrometheus() {
-  render('prometheus/prometheus.yml.template', join(STATE, 'prometheus/prometheus.yml'));
+  const dir = join(STATE, 'prometheus');
+  mkdirSync(join(dir, 'targets'), { recursive: true });
+  rmSync(join(dir, 'prometheus.yml'), { force: true });
+  symlinkSync(join(ROOT, 'prometheus/prometheus.yml'), join(dir, 'prometheus.yml'));
+  const target = (name) => `${env.STACK_HOST}:${port(name.toUpperCase())}`;
+  const write = (file, groups) => writeFileSync(join(dir, 'targets', file), `${JSON.stringify(groups, null, 2)}\n`);
+  const services = SERVICES.map((s) => ({ targets: [target(s)], labels: { service: s } }));
+  write('services.json', services);
+  write('engine.json', [{ targets: [target('engine')] }]);
+  write('prometheus.json', [{ targets: [target('prometheus')] }]);
 }
 
 /** npm packages, TypeScript output, the engine jar and the Mongo-protocol server: rebuilt only when stale. */
@@ -285,9 +310,31 @@ function select(names) {
   return components.filter((c) => names.includes(c.name));
 }
 
+/**
+ * Until the user service issues staff tokens, the stack keeps a development signing key:
+ * services get its public JWKS (AUTH_JWKS) and tests sign tokens with the private half.
+ */
+function prepareSigningKey() {
+  const file = join(STATE, 'auth/signing-key.json');
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const jwk = {
+      ...privateKey.export({ format: 'jwk' }),
+      kid: `dev-${randomUUID().slice(0, 8)}`,
+      alg: 'ES256',
+      use: 'sig',
+    };
+    writeFileSync(file, JSON.stringify(jwk), { mode: 0o600 });
+  }
+  const { d: _private, ...publicJwk } = JSON.parse(readFileSync(file, 'utf8'));
+  env.AUTH_JWKS ??= JSON.stringify({ keys: [publicJwk] });
+}
+
 async function up(names) {
   ensureSystemPackages();
   build();
+  prepareSigningKey();
   writeFileSync(join(STATE, 'env.json'), JSON.stringify(env, null, 2));
   const selected = select(names);
   // PostgreSQL first: the engine and three services need their databases to exist.
