@@ -66,6 +66,12 @@ describe('the local stack', () => {
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
+  it('never routes a service-to-service (/internal) route from outside', async () => {
+    const response = await get('/api/course/internal/anything');
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ code: 'NOT_FOUND', message: 'No such route' });
+  });
+
   it('answers an unknown service route with the shared error body', async () => {
     const response = await get('/api/course/no-such-route');
     expect(response.status).toBe(404);

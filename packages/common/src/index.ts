@@ -25,3 +25,4 @@ export * from './http/pagination';
 export * from './database/postgres-errors';
 export * from './config/duration';
 export * from './database/like-pattern';
+export * from './crypto/sealed-box';

@@ -12,6 +12,8 @@ export const baseEnv = z.object({
   AUTH_JWKS: z.string().optional(),
   AUTH_ISSUER: z.string().default('otus-contract'),
   AUTH_AUDIENCE: z.string().default('otus-contract'),
+  /** Shared by the services for their few internal routes, which the gateway never exposes. */
+  INTERNAL_API_TOKEN: z.string().min(32).optional(),
   WORKER_ENABLED: z
     .enum(['true', 'false'])
     .default('true')

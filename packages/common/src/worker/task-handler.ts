@@ -1,5 +1,6 @@
 import { DiscoveryService } from '@nestjs/core';
 import type { ZodType } from 'zod';
+import type { RetryPolicy } from './task-runner';
 
 /** What a handler may know about the task it is running; it never sees the task service. */
 export interface TaskContext {
@@ -20,6 +21,8 @@ export type ProcessVariables = Record<string, unknown>;
  */
 export interface TopicHandler<I = unknown, O extends ProcessVariables = ProcessVariables> {
   readonly input: ZodType<I>;
+  /** Overrides the worker's retry policy for this topic, e.g. more patience with an SMTP outage. */
+  readonly retryPolicy?: Partial<RetryPolicy>;
   handle(input: I, task: TaskContext): Promise<O>;
 }
 

@@ -41,7 +41,7 @@ export class TaskRunner {
     try {
       output = await handler.handle(handler.input.parse(task.variables.getAll()), context);
     } catch (e) {
-      await this.reportError(topic, task, taskService, e, stopTimer, log);
+      await this.reportError(topic, { ...this.policy, ...handler.retryPolicy }, task, taskService, e, stopTimer, log);
       return;
     }
     stopTimer({ result: 'completed' });
@@ -56,6 +56,7 @@ export class TaskRunner {
 
   private async reportError(
     topic: string,
+    policy: RetryPolicy,
     task: CamundaTask,
     taskService: CamundaTaskService,
     error: unknown,
@@ -65,11 +66,11 @@ export class TaskRunner {
     try {
       if (error instanceof DomainError || error instanceof ZodError) {
         stopTimer({ result: 'bpmn_error' });
-        await this.throwBpmnError(topic, task, taskService, error, log);
+        await this.throwBpmnError(topic, policy, task, taskService, error, log);
         return;
       }
       stopTimer({ result: 'failure' });
-      await this.reportFailure(topic, task, taskService, error, log);
+      await this.reportFailure(topic, policy, task, taskService, error, log);
     } catch (e) {
       this.logger.warn(
         { ...log, err: errorMessage(e) },
@@ -80,6 +81,7 @@ export class TaskRunner {
 
   private async throwBpmnError(
     topic: string,
+    policy: RetryPolicy,
     task: CamundaTask,
     taskService: CamundaTaskService,
     error: DomainError | ZodError,
@@ -98,21 +100,22 @@ export class TaskRunner {
       // without an incident the task would stay locked and silently come back forever.
       if (!isEngineServerError(e)) throw e;
       const uncaught = new Error(`BPMN error ${code} is not caught by the model: ${message}`);
-      await this.reportFailure(topic, task, taskService, uncaught, log, 0);
+      await this.reportFailure(topic, policy, task, taskService, uncaught, log, 0);
     }
   }
 
   private async reportFailure(
     topic: string,
+    policy: RetryPolicy,
     task: CamundaTask,
     taskService: CamundaTaskService,
     error: unknown,
     log: Record<string, unknown>,
     retriesLeft?: number,
   ) {
-    const retries = retriesLeft ?? Math.max((task.retries ?? this.policy.maxRetries) - 1, 0);
-    const attempt = this.policy.maxRetries - retries;
-    const retryTimeout = retries === 0 ? 0 : backoffMs(attempt, this.policy.retryBaseMs, this.policy.retryMaxMs);
+    const retries = retriesLeft ?? Math.max((task.retries ?? policy.maxRetries) - 1, 0);
+    const attempt = policy.maxRetries - retries;
+    const retryTimeout = retries === 0 ? 0 : backoffMs(attempt, policy.retryBaseMs, policy.retryMaxMs);
     const err = error instanceof Error ? error : new Error(String(error));
     this.logger.error({ ...log, err, retriesLeft: retries, retryInMs: retryTimeout }, 'task failed');
     await taskService.handleFailure(task, {

@@ -1,0 +1,56 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { DomainError } from '../errors/domain-error';
+
+/**
+ * AES-256-GCM for short secrets that must pass through places that should not read them
+ * (a link token in a process variable, a passport number at rest). The sealed form names
+ * its key, so keys rotate: seal with the newest, open with whichever sealed it.
+ *
+ * Keys are configured as `kid:base64key,kid2:base64key2`; the first one seals.
+ */
+export class SealedBox {
+  private readonly keys: Map<string, Buffer>;
+  private readonly current: string;
+
+  constructor(spec: string) {
+    const entries = spec.split(',').map((part) => {
+      const [kid, encoded] = part.trim().split(':');
+      const key = Buffer.from(encoded ?? '', 'base64');
+      if (!kid || key.length !== 32) throw new Error(`Invalid key "${kid ?? ''}": expected kid:<32 bytes in base64>`);
+      return [kid, key] as const;
+    });
+    this.keys = new Map(entries);
+    this.current = entries[0][0];
+  }
+
+  /** `v1.<kid>.<iv>.<ciphertext>.<tag>`, base64url; `context` binds it to its purpose (AAD). */
+  seal(plaintext: string | Buffer, context: string): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.keys.get(this.current)!, iv).setAAD(Buffer.from(context));
+    const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+    return ['v1', this.current, iv, body, cipher.getAuthTag()]
+      .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
+      .join('.');
+  }
+
+  open(sealed: string, context: string): Buffer {
+    const [version, kid, iv, body, tag] = sealed.split('.');
+    const key = this.keys.get(kid ?? '');
+    if (version !== 'v1' || !key || !iv || !body || !tag) {
+      throw new DomainError('SEALED_VALUE_INVALID', 'The sealed value is malformed or its key is unknown', {
+        status: 400,
+      });
+    }
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url')).setAAD(Buffer.from(context));
+      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+      return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]);
+    } catch {
+      throw new DomainError('SEALED_VALUE_INVALID', 'The sealed value does not verify', { status: 400 });
+    }
+  }
+
+  get keyId(): string {
+    return this.current;
+  }
+}
