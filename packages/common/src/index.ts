@@ -16,6 +16,7 @@ export * from './worker/worker.service';
 export { backoffMs } from './worker/backoff';
 export * from './platform';
 export * from './auth/auth.guard';
+export * from './auth/identity';
 export * from './auth/auth.module';
 export * from './auth/roles.decorator';
 export * from './auth/token-verifier';

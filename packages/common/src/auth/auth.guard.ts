@@ -2,18 +2,17 @@ import { timingSafeEqual } from 'node:crypto';
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
-import { DomainError } from '../errors/domain-error';
+import { parse as parseCookies } from 'cookie';
 import type { BaseEnv } from '../config/env';
-import { INTERNAL_KEY, PUBLIC_KEY, ROLES_KEY, type StaffRole } from './roles.decorator';
-import { type StaffIdentity, TokenVerifier } from './token-verifier';
-
-export type AuthenticatedRequest = Request & { staff?: StaffIdentity };
+import { DomainError } from '../errors/domain-error';
+import { type AuthenticatedRequest, CLIENT_SESSION_COOKIE } from './identity';
+import { CLIENT_KEY, INTERNAL_KEY, PUBLIC_KEY, type Role, ROLES_KEY } from './roles.decorator';
+import { TokenVerifier } from './token-verifier';
 
 /**
  * The one guard of every service. Secure by default: a route must say who may call it.
- * The gateway checks first; this check repeats it so that a request that bypasses the
- * gateway, or carries forged identity headers, gets nothing.
+ * The gateway checks first; this check repeats it, so a request that bypasses the gateway
+ * or carries forged identity headers gets nothing. Identity comes only from verified tokens.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -26,20 +25,23 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
-    if (this.reflector.getAllAndOverride<boolean>(INTERNAL_KEY, targets)) {
-      return this.checkInternal(context.switchToHttp().getRequest<AuthenticatedRequest>());
-    }
-    const roles = this.reflector.getAllAndOverride<StaffRole[]>(ROLES_KEY, targets);
-    if (!roles?.length) {
-      throw new DomainError('FORBIDDEN', 'This route is not open to anyone', { status: 403 });
-    }
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const says = <T>(key: string) => this.reflector.getAllAndOverride<T>(key, targets);
+    if (says<boolean>(PUBLIC_KEY)) return true;
+    if (says<boolean>(INTERNAL_KEY)) return this.checkInternal(request);
+    if (says<boolean>(CLIENT_KEY)) {
+      const token = parseCookies(request.headers.cookie ?? '')[CLIENT_SESSION_COOKIE];
+      if (!token) throw new DomainError('UNAUTHENTICATED', 'Open the link from your e-mail first', { status: 401 });
+      request.client = await this.verifier.verifyClient(token);
+      return true;
+    }
+    const roles = says<Role[]>(ROLES_KEY);
+    if (!roles?.length) throw new DomainError('FORBIDDEN', 'This route is not open to anyone', { status: 403 });
     const [scheme, token] = (request.headers.authorization ?? '').split(' ');
     if (scheme !== 'Bearer' || !token) {
-      throw new DomainError('UNAUTHENTICATED', 'A staff access token is required', { status: 401 });
+      throw new DomainError('UNAUTHENTICATED', 'An access token is required', { status: 401 });
     }
-    request.staff = await this.verifier.verify(token);
+    request.staff = await this.verifier.verifyStaff(token);
     if (!roles.some((role) => request.staff!.roles.includes(role))) {
       throw new DomainError('FORBIDDEN', `This needs the role ${roles.join(' or ')}`, { status: 403 });
     }

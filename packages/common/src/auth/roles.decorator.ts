@@ -1,16 +1,34 @@
-import { SetMetadata } from '@nestjs/common';
+import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { AuthenticatedRequest, ClientIdentity, StaffIdentity } from './identity';
 
-export type StaffRole = 'admin' | 'operator';
+/** Staff roles, plus `crm` for the CRM's machine calls (the gateway trades its API key for a token). */
+export type Role = 'admin' | 'operator' | 'crm';
 
 export const ROLES_KEY = 'otus:roles';
 export const PUBLIC_KEY = 'otus:public';
 export const INTERNAL_KEY = 'otus:internal';
+export const CLIENT_KEY = 'otus:client';
 
-/** Staff roles allowed on a route (any of them). Routes without `@Roles` or `@Public` are refused. */
-export const Roles = (...roles: StaffRole[]) => SetMetadata(ROLES_KEY, roles);
+/** Roles allowed on a route (any of them). Routes that say nothing are refused. */
+export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
 
-/** A route anyone may call (health, metrics, public catalogue). */
+/** A route anyone may call (health, public catalogue, login). */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
 
 /** A route for other services only (never routed by the gateway): needs the internal API token. */
 export const Internal = () => SetMetadata(INTERNAL_KEY, true);
+
+/** A route for the client holding a link session; the session names the one application it may see. */
+export const ClientSession = () => SetMetadata(CLIENT_KEY, true);
+
+/** The verified staff member or CRM client calling a `@Roles` route. */
+export const CurrentStaff = createParamDecorator(
+  (_: unknown, context: ExecutionContext): StaffIdentity =>
+    context.switchToHttp().getRequest<AuthenticatedRequest>().staff!,
+);
+
+/** The verified client of a `@ClientSession` route. */
+export const CurrentClient = createParamDecorator(
+  (_: unknown, context: ExecutionContext): ClientIdentity =>
+    context.switchToHttp().getRequest<AuthenticatedRequest>().client!,
+);

@@ -1,18 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { BaseEnv } from '../config/env';
 import { DomainError } from '../errors/domain-error';
-
-export interface StaffIdentity {
-  subject: string;
-  roles: string[];
-}
+import type { ClientIdentity, StaffIdentity } from './identity';
 
 /**
- * Verifies staff access tokens: ES256/RS256 JWTs whose `kid` names a key of the issuer's
- * JWKS. Keys come from AUTH_JWKS_URL (fetched and cached, refreshed on an unknown kid) or
- * inline from AUTH_JWKS.
+ * Verifies the user service's tokens: ES256 JWTs whose `kid` names a key of its JWKS. Keys
+ * come from AUTH_JWKS_URL (cached; an unknown `kid` triggers a refetch at most once a
+ * second, so a freshly rotated key works at once) or inline from AUTH_JWKS. Staff and
+ * client tokens have different audiences, so neither passes for the other.
  */
 @Injectable()
 export class TokenVerifier {
@@ -25,32 +22,38 @@ export class TokenVerifier {
     const inline = config.get('AUTH_JWKS', { infer: true });
     if (!url && !inline) throw new Error('Invalid environment:\n  AUTH_JWKS_URL or AUTH_JWKS: one of them is required');
     this.keys = url
-      ? createRemoteJWKSet(new URL(url), { cooldownDuration: 30_000 })
+      ? createRemoteJWKSet(new URL(url), { cooldownDuration: 1_000, cacheMaxAge: 300_000 })
       : createLocalJWKSet(JSON.parse(inline!));
     this.issuer = config.get('AUTH_ISSUER', { infer: true });
     this.audience = config.get('AUTH_AUDIENCE', { infer: true });
   }
 
-  async verify(token: string): Promise<StaffIdentity> {
+  async verifyStaff(token: string): Promise<StaffIdentity> {
+    const payload = await this.verify(token, this.audience, 'access token');
+    const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === 'string') : [];
+    return { subject: payload.sub!, roles };
+  }
+
+  async verifyClient(token: string): Promise<ClientIdentity> {
+    const payload = await this.verify(token, clientAudience(this.audience), 'link session');
+    return { applicationId: payload.sub! };
+  }
+
+  private async verify(token: string, audience: string, what: string): Promise<JWTPayload> {
     try {
-      const { payload } = await jwtVerify(token, this.keys, {
-        issuer: this.issuer,
-        audience: this.audience,
-        algorithms: ['ES256', 'RS256'],
-      });
-      const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === 'string') : [];
-      if (!payload.sub) throw new DomainError('UNAUTHENTICATED', 'The token has no subject', { status: 401 });
-      return { subject: payload.sub, roles };
+      const { payload } = await jwtVerify(token, this.keys, { issuer: this.issuer, audience, algorithms: ['ES256'] });
+      if (!payload.sub) throw new errors.JWTClaimValidationFailed('missing sub', payload, 'sub');
+      return payload;
     } catch (e) {
-      if (e instanceof DomainError) throw e;
       const expired = e instanceof errors.JWTExpired;
-      throw new DomainError(
-        'UNAUTHENTICATED',
-        expired ? 'The access token has expired' : 'The access token is not valid',
-        {
-          status: 401,
-        },
-      );
+      throw new DomainError('UNAUTHENTICATED', expired ? `The ${what} has expired` : `The ${what} is not valid`, {
+        status: 401,
+      });
     }
   }
+}
+
+/** Link sessions are for clients, not staff: same issuer and keys, another audience. */
+export function clientAudience(staffAudience: string): string {
+  return `${staffAudience}-client`;
 }

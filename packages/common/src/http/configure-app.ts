@@ -19,6 +19,9 @@ function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
 /** Shared by main.ts and tests, so both run the same pipes, filter and shutdown hooks. */
 export function configureApp(app: INestApplication): INestApplication {
   app.useLogger(app.get(Logger));
+  // Services sit behind exactly one proxy (NGINX / ingress-nginx): req.ip is the address it saw,
+  // the last X-Forwarded-For entry; anything a client wrote before it is ignored.
+  (app.getHttpAdapter().getInstance() as { set(key: string, value: unknown): void }).set('trust proxy', 1);
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,
