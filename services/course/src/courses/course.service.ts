@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { containsPattern, DomainError, isUniqueViolation, type Page, toPage } from '@otus/common';
-import { Brackets, DataSource, QueryFailedError, Repository } from 'typeorm';
+import {
+  containsPattern,
+  DomainError,
+  isForeignKeyViolation,
+  isUniqueViolation,
+  type Page,
+  toPage,
+} from '@otus/common';
+import { Brackets, DataSource, Repository } from 'typeorm';
 import { SeatService } from '../seats/seat.service';
 import { assessAvailability, type Availability } from './course-availability';
 import { Course, CourseStatus } from './course.entity';
@@ -92,7 +99,7 @@ export class CourseService {
       await this.courses.delete(id);
     } catch (e) {
       // seat_holds reference the course: applications have been through it.
-      if (e instanceof QueryFailedError && (e.driverError as { code?: string }).code === '23503') {
+      if (isForeignKeyViolation(e)) {
         throw new DomainError(
           'COURSE_HAS_SEAT_HOLDS',
           'Applications hold or held seats on this course; close it instead',
