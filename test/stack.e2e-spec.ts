@@ -66,6 +66,15 @@ describe('the local stack', () => {
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
+  it.each([
+    ['course', ['/courses', '/courses/{id}', '/mentors', '/public/courses/{code}/availability']],
+    ['promo', ['/campaigns', '/campaigns/{id}/codes/generate', '/codes/{id}', '/public/promo-codes/check']],
+  ])('publishes the %s OpenAPI document generated from the code', async (service, paths) => {
+    const document = (await (await get(`/api/${service}/docs-json`)).json()) as { openapi: string; paths: object };
+    expect(document.openapi).toMatch(/^3\./);
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(paths));
+  });
+
   it('never routes a service-to-service (/internal) route from outside', async () => {
     const response = await get('/api/course/internal/anything');
     expect(response.status).toBe(404);
