@@ -68,7 +68,7 @@ describe('the local stack', () => {
 
   it.each([
     ['course', ['/courses', '/courses/{id}', '/mentors', '/public/courses/{code}/availability']],
-    ['promo', ['/campaigns', '/campaigns/{id}/codes/generate', '/codes/{id}', '/public/promo-codes/check']],
+    ['promo', ['/campaigns', '/campaigns/{campaignId}/codes/generate', '/codes/{id}', '/public/promo-codes/check']],
   ])('publishes the %s OpenAPI document generated from the code', async (service, paths) => {
     const document = (await (await get(`/api/${service}/docs-json`)).json()) as { openapi: string; paths: object };
     expect(document.openapi).toMatch(/^3\./);
