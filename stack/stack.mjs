@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // The local stack without Docker: every part of OTUS Contract as a plain process.
 //   node stack/stack.mjs up [component…]     install what is missing, build, start, wait until ready
+//                                            (--no-build: start what is built as it is)
 //   node stack/stack.mjs down [component…]   stop what `up` started (pid files), in reverse order
 //   node stack/stack.mjs status
 // Only Node's standard library is used here: this script runs before `npm ci`.
 import { spawnSync } from 'node:child_process';
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import {
   chownSync,
   copyFileSync,
@@ -310,31 +310,9 @@ function select(names) {
   return components.filter((c) => names.includes(c.name));
 }
 
-/**
- * Until the user service issues staff tokens, the stack keeps a development signing key:
- * services get its public JWKS (AUTH_JWKS) and tests sign tokens with the private half.
- */
-function prepareSigningKey() {
-  const file = join(STATE, 'auth/signing-key.json');
-  if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true });
-    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const jwk = {
-      ...privateKey.export({ format: 'jwk' }),
-      kid: `dev-${randomUUID().slice(0, 8)}`,
-      alg: 'ES256',
-      use: 'sig',
-    };
-    writeFileSync(file, JSON.stringify(jwk), { mode: 0o600 });
-  }
-  const { d: _private, ...publicJwk } = JSON.parse(readFileSync(file, 'utf8'));
-  env.AUTH_JWKS ??= JSON.stringify({ keys: [publicJwk] });
-}
-
 async function up(names) {
   ensureSystemPackages();
-  build();
-  prepareSigningKey();
+  if (!process.argv.includes('--no-build')) build();
   writeFileSync(join(STATE, 'env.json'), JSON.stringify(env, null, 2));
   const selected = select(names);
   // PostgreSQL first: the engine and three services need their databases to exist.
@@ -398,7 +376,7 @@ function printUrls() {
   Logs          ${join(STATE, 'logs')}`);
 }
 
-const [command = 'status', ...names] = process.argv.slice(2);
+const [command = 'status', ...names] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 try {
   if (command === 'up') await up(names);
   else if (command === 'down') await down(names);

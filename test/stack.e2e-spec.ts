@@ -1,10 +1,11 @@
-import { stackEnv, waitFor } from '@otus/common/testing';
+import { stackEnv, staffToken, waitFor } from '@otus/common/testing';
 
 /** The local stack as a user of it sees it: through the gateway, in Prometheus, in Cockpit. */
 const env = stackEnv();
 const SERVICES = ['user', 'contract', 'course', 'promo', 'notification'];
 
-const get = (path: string, base = env.GATEWAY_URL) => fetch(`${base}${path}`, { signal: AbortSignal.timeout(10_000) });
+const get = (path: string, base = env.GATEWAY_URL, headers: Record<string, string> = {}) =>
+  fetch(`${base}${path}`, { headers, signal: AbortSignal.timeout(10_000) });
 
 describe('the local stack', () => {
   it.each(SERVICES)('%s is healthy through the gateway, with its database and the engine', async (service) => {
@@ -16,34 +17,46 @@ describe('the local stack', () => {
     });
   });
 
-  it.each(SERVICES)('%s exports Prometheus metrics with HTTP RED histograms', async (service) => {
-    await get(`/api/${service}/health`);
-    const text = await (await get(`/api/${service}/metrics`)).text();
-    const counts = text.split('\n').filter((l) => l.startsWith('http_request_duration_seconds_count{'));
-    expect(counts.some((l) => l.includes('route="/health"') && l.includes(`service="${service}"`))).toBe(true);
-    expect(text).toContain('process_resident_memory_bytes');
-  });
+  it.each(SERVICES)(
+    '%s exports Prometheus metrics with HTTP RED histograms (to Prometheus, not the gateway)',
+    async (service) => {
+      await get(`/api/${service}/health`);
+      expect((await get(`/api/${service}/metrics`)).status).toBe(404);
+      const text = await (
+        await get('/metrics', `http://${env.STACK_HOST}:${env[`${service.toUpperCase()}_PORT`]}`)
+      ).text();
+      const counts = text.split('\n').filter((l) => l.startsWith('http_request_duration_seconds_count{'));
+      expect(counts.some((l) => l.includes('route="/health"') && l.includes(`service="${service}"`))).toBe(true);
+      expect(text).toContain('process_resident_memory_bytes');
+    },
+  );
 
-  it('serves the engine REST API and the Cockpit login page through the gateway', async () => {
-    expect(await (await get('/engine-rest/engine')).json()).toEqual([{ name: 'default' }]);
+  it('serves the engine REST API and Cockpit through the gateway to administrators only', async () => {
+    const asAdmin = { authorization: `Bearer ${await staffToken()}` };
+    const asOperator = { authorization: `Bearer ${await staffToken({ roles: ['operator'] })}` };
+    expect(await (await get('/engine-rest/engine', env.GATEWAY_URL, asAdmin)).json()).toEqual([{ name: 'default' }]);
     const definitions = (await (
-      await get('/engine-rest/process-definition?key=contract-conclusion')
+      await get('/engine-rest/process-definition?key=contract-conclusion', env.GATEWAY_URL, asAdmin)
     ).json()) as unknown[];
     expect(definitions.length).toBeGreaterThan(0);
-    const cockpit = await get('/camunda/app/welcome/default/');
+    const cockpit = await get('/camunda/app/welcome/default/', env.GATEWAY_URL, asAdmin);
     expect(cockpit.status).toBe(200);
     expect(await cockpit.text()).toMatch(/Camunda/i);
+    expect((await get('/camunda/app/welcome/default/')).status).toBe(401);
+    expect((await get('/engine-rest/engine', env.GATEWAY_URL, asOperator)).status).toBe(403);
   });
 
   it('lets the admin from the environment log in to Cockpit through the gateway, and nobody else', async () => {
+    // The gateway lets administrators through (staff cookie); Cockpit then asks for its own login.
+    const staffCookie = `otus_staff=${await staffToken()}`;
     const login = async (password: string) => {
-      const page = await get('/camunda/app/welcome/default/');
+      const page = await get('/camunda/app/welcome/default/', env.GATEWAY_URL, { cookie: staffCookie });
       const cookies = page.headers.getSetCookie().map((c) => c.split(';')[0]);
       const xsrf = cookies.find((c) => c.startsWith('XSRF-TOKEN='))?.split('=')[1] ?? '';
       return fetch(`${env.GATEWAY_URL}/camunda/api/admin/auth/user/default/login/cockpit`, {
         method: 'POST',
         headers: {
-          cookie: cookies.join('; '),
+          cookie: [staffCookie, ...cookies].join('; '),
           'x-xsrf-token': xsrf,
           'content-type': 'application/x-www-form-urlencoded',
         },
@@ -82,7 +95,9 @@ describe('the local stack', () => {
   });
 
   it('answers an unknown service route with the shared error body', async () => {
-    const response = await get('/api/course/no-such-route');
+    const response = await get('/api/course/no-such-route', env.GATEWAY_URL, {
+      authorization: `Bearer ${await staffToken()}`,
+    });
     expect(response.status).toBe(404);
     expect(await response.json()).toMatchObject({ code: 'NOT_FOUND', traceId: expect.any(String) });
   });

@@ -326,7 +326,7 @@ describe('docker-compose.yml', () => {
     for (const [name, service] of Object.entries(rawCompose.services)) {
       for (const [key, value] of Object.entries(service.environment ?? {})) {
         const text = `${name}.${key}=${String(value)}`;
-        if (/PASSWORD|SECRET|JWKS|TOKEN/.test(key)) expect(text).toMatch(new RegExp(`=${reference}$`));
+        if (/PASSWORD|SECRET|SEAL_KEYS|TOKEN|^AUTH_JWKS$/.test(key)) expect(text).toMatch(new RegExp(`=${reference}$`));
         // scheme://user:password@host…: the password part too.
         if (/^[a-z:]+\/\/[^/]*@/.test(String(value))) expect(text).toMatch(new RegExp(`:${reference}@`));
       }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ApiClient, stackEnv, staffToken } from '@otus/common/testing';
+import { ApiClient, stackEnv, craftedToken, staffToken } from '@otus/common/testing';
 
 /** The course admin and public API through the real gateway, as an administrator and a visitor see it. */
 const env = stackEnv();
@@ -39,7 +39,7 @@ describe('access', () => {
     ['unknown kid', { kid: 'no-such-key' }],
     ['wrong audience', { audience: 'someone-else' }],
   ])('refuses a %s token with 401', async (_, options) => {
-    const { status } = await anonymous.withToken(await staffToken(options)).get('/courses');
+    const { status } = await anonymous.withToken(await craftedToken(options)).get('/courses');
     expect(status).toBe(401);
   });
 

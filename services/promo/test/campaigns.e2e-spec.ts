@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ApiClient, stackEnv, staffToken } from '@otus/common/testing';
+import { ApiClient, stackEnv, craftedToken, staffToken } from '@otus/common/testing';
 import { DataSource } from 'typeorm';
 import { entities } from '../src/data-source';
 import { RedemptionStatus } from '../src/redemptions/redemption.entity';
@@ -56,7 +56,7 @@ describe('access', () => {
     const { status, body } = await anonymous.get('/campaigns');
     expect(status).toBe(401);
     expect(body).toMatchObject({ code: 'UNAUTHENTICATED', traceId: expect.any(String) });
-    expect((await anonymous.withToken(await staffToken({ forged: true })).get('/campaigns')).status).toBe(401);
+    expect((await anonymous.withToken(await craftedToken({ forged: true })).get('/campaigns')).status).toBe(401);
     expect((await anonymous.get(`/codes/${randomUUID()}`)).status).toBe(401);
     expect((await anonymous.post(`/campaigns/${randomUUID()}/codes/generate`, { count: 1, length: 8 })).status).toBe(
       401,

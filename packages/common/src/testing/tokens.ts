@@ -1,42 +1,84 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { importJWK, type JWK, SignJWT } from 'jose';
-import { REPO_ROOT } from './stack-env';
+import { DataSource } from 'typeorm';
+import { SealedBox } from '../crypto/sealed-box';
+import { ApiClient } from './http-client';
+import { stackEnv } from './stack-env';
 
-export interface TokenOptions {
-  roles?: string[];
+const tokens = new Map<string, Promise<string>>();
+
+/**
+ * A real staff access token from the running user service: the administrator from the
+ * environment, or a user with the given roles that this helper creates once per run.
+ */
+export function staffToken({ roles = ['admin'] }: { roles?: string[] } = {}): Promise<string> {
+  const key = [...roles].sort().join(',');
+  if (!tokens.has(key)) tokens.set(key, issueStaffToken(roles));
+  return tokens.get(key)!;
+}
+
+async function issueStaffToken(roles: string[]): Promise<string> {
+  const env = stackEnv();
+  // Straight to the user service: the gateway's login rate limit is for people, not for test set-up.
+  const users = new ApiClient(`http://${env.STACK_HOST}:${env.USER_PORT}`);
+  const login = async (email: string, password: string) => {
+    const { status, body } = await users.post('/auth/login', { email, password });
+    if (status !== 200) throw new Error(`login as ${email} failed: ${status} ${JSON.stringify(body)}`);
+    return body.accessToken as string;
+  };
+  const adminToken = await login(env.USER_ADMIN_EMAIL, env.USER_ADMIN_PASSWORD);
+  if (roles.length === 1 && roles[0] === 'admin') return adminToken;
+  const email = `test-${roles.join('-')}-${process.pid}-${Date.now()}@otus.test`;
+  const password = `Pw-${Date.now()}-${Math.random()}`;
+  const created = await users.withToken(adminToken).post('/users', { email, name: 'Test user', password, roles });
+  if (created.status !== 201) throw new Error(`creating a ${roles} user failed: ${JSON.stringify(created.body)}`);
+  return login(email, password);
+}
+
+export interface CraftedTokenOptions {
   subject?: string;
-  /** A time span ("5m") or an absolute time in epoch seconds (in the past for an expired token). */
+  roles?: string[];
+  /** A time span ("5m") or epoch seconds (in the past for an expired token). */
   expiresIn?: string | number;
   issuer?: string;
   audience?: string;
-  /** Sign with a key the services do not know, keeping the real `kid`: a forged token. */
+  /** Sign with a key nobody published, keeping a real `kid`: a forged token. */
   forged?: boolean;
   kid?: string;
 }
 
-/** A staff access token signed with the local stack's development key (or a forged one). */
-export async function staffToken({
+/** A token signed with the user service's real active key (or a forged one), for negative tests. */
+export async function craftedToken({
+  subject = 'crafted-subject',
   roles = ['admin'],
-  subject = 'test-admin',
   expiresIn = '5m',
   issuer = 'otus-contract',
   audience = 'otus-contract',
   forged = false,
   kid,
-}: TokenOptions = {}): Promise<string> {
-  const jwk = JSON.parse(readFileSync(resolve(REPO_ROOT, '.stack/auth/signing-key.json'), 'utf8')) as JWK;
-  const signingJwk = forged
-    ? (generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }) as JWK)
-    : jwk;
-  const key = await importJWK(signingJwk, 'ES256');
-  return new SignJWT({ roles })
-    .setProtectedHeader({ alg: 'ES256', kid: kid ?? jwk.kid })
-    .setSubject(subject)
-    .setIssuer(issuer)
-    .setAudience(audience)
-    .setIssuedAt()
-    .setExpirationTime(expiresIn)
-    .sign(key);
+}: CraftedTokenOptions = {}): Promise<string> {
+  const env = stackEnv();
+  const db = new DataSource({ type: 'postgres', url: env.USER_DB_URL });
+  await db.initialize();
+  try {
+    const [row] = await db.query(
+      `SELECT kid, private_key_sealed FROM signing_keys WHERE status = 'active' ORDER BY created_at DESC LIMIT 1`,
+    );
+    const real = JSON.parse(
+      new SealedBox(env.USER_KEY_SEAL_KEYS).open(row.private_key_sealed, 'signing-key').toString(),
+    ) as JWK;
+    const jwk = forged
+      ? (generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }) as JWK)
+      : real;
+    return await new SignJWT({ roles })
+      .setProtectedHeader({ alg: 'ES256', kid: kid ?? row.kid })
+      .setSubject(subject)
+      .setIssuer(issuer)
+      .setAudience(audience)
+      .setIssuedAt()
+      .setExpirationTime(expiresIn)
+      .sign(await importJWK(jwk, 'ES256'));
+  } finally {
+    await db.destroy();
+  }
 }

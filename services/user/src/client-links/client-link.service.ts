@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DomainError } from '@otus/common';
+import { Repository } from 'typeorm';
+import type { UserEnv } from '../config';
+import { KeyService } from '../keys/key.service';
+import { newSecret, secretHash } from '../tokens';
+import { ClientLink } from './client-link.entity';
+
+export interface IssuedLink {
+  token: string;
+  formDeadline: Date;
+}
+
+@Injectable()
+export class ClientLinkService {
+  private readonly sessionTtlMs: number;
+  private readonly cabinetAccessMs: number;
+
+  constructor(
+    @InjectRepository(ClientLink) private readonly links: Repository<ClientLink>,
+    private readonly keys: KeyService,
+    config: ConfigService<UserEnv, true>,
+  ) {
+    this.sessionTtlMs = config.get('USER_CLIENT_SESSION_TTL', { infer: true });
+    this.cabinetAccessMs = config.get('USER_CABINET_ACCESS', { infer: true });
+  }
+
+  /**
+   * A fresh 256-bit token for the application. Issued again (a redelivered task), it
+   * replaces the earlier one, which never left this service: the e-mail step comes after.
+   * The link lives through the form and signing deadlines and then opens the cabinet.
+   */
+  async issue(applicationId: string, linkTtlMs: number, signTtlMs: number): Promise<IssuedLink> {
+    const token = newSecret(32);
+    const expiresAt = new Date(Date.now() + linkTtlMs + signTtlMs + this.cabinetAccessMs);
+    await this.links.upsert({ applicationId, tokenHash: secretHash(token), expiresAt, lastUsedAt: null }, [
+      'applicationId',
+    ]);
+    return { token, formDeadline: new Date(Date.now() + linkTtlMs) };
+  }
+
+  /** Trades the link's token for a session scoped to its one application. */
+  async exchange(token: string): Promise<{ session: string; applicationId: string; expiresAt: Date; ttlMs: number }> {
+    const link = await this.links.findOneBy({ tokenHash: secretHash(token) });
+    if (!link || link.expiresAt.getTime() <= Date.now()) {
+      // One answer for unknown and expired tokens: nothing to learn by guessing.
+      throw new DomainError('LINK_INVALID', 'This link is not valid or has expired', { status: 410 });
+    }
+    await this.links.update(link.id, { lastUsedAt: new Date() });
+    const session = await this.keys.sign({}, link.applicationId, 'client', this.sessionTtlMs);
+    return {
+      session,
+      applicationId: link.applicationId,
+      expiresAt: new Date(Date.now() + this.sessionTtlMs),
+      ttlMs: this.sessionTtlMs,
+    };
+  }
+}

@@ -1,0 +1,37 @@
+import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { ApiGoneResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CLIENT_SESSION_COOKIE, Public } from '@otus/common';
+import type { Response } from 'express';
+import { sessionCookie } from '../auth/cookies';
+import type { UserEnv } from '../config';
+import { ClientLinkService } from './client-link.service';
+import { ClientSessionResponse, ExchangeLinkDto } from './dto/client-link.dto';
+
+@ApiTags('client-links')
+@Public()
+@Controller('client-links')
+export class ClientLinksController {
+  private readonly secureCookies: boolean;
+
+  constructor(
+    private readonly links: ClientLinkService,
+    config: ConfigService<UserEnv, true>,
+  ) {
+    this.secureCookies = config.get('USER_COOKIE_SECURE', { infer: true });
+  }
+
+  /** The client page calls this with the token from its URL; the session travels in an HttpOnly cookie. */
+  @Post('exchange')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ClientSessionResponse })
+  @ApiGoneResponse({ description: 'LINK_INVALID: unknown or expired' })
+  async exchange(
+    @Body() { token }: ExchangeLinkDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ClientSessionResponse> {
+    const { session, applicationId, expiresAt, ttlMs } = await this.links.exchange(token);
+    res.cookie(CLIENT_SESSION_COOKIE, session, sessionCookie(this.secureCookies, ttlMs));
+    return { applicationId, sessionExpiresAt: expiresAt.toISOString() };
+  }
+}

@@ -1,0 +1,149 @@
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { clientAudience, DomainError, SealedBox } from '@otus/common';
+import { errors, importJWK, type JWK, type JWTPayload, jwtVerify, type KeyLike, SignJWT } from 'jose';
+import { DataSource, MoreThan, Repository } from 'typeorm';
+import type { UserEnv } from '../config';
+import { SigningKey, SigningKeyStatus } from './signing-key.entity';
+
+export type Audience = 'staff' | 'client';
+
+const SEAL_CONTEXT = 'signing-key';
+// Serialises key creation across replicas starting at the same moment.
+const KEY_LOCK = 0x07_05_cafe;
+
+/**
+ * Signs every token the system issues (staff access, CRM per-request, client link sessions)
+ * and publishes the public keys. Rotation keeps the retired key in the JWKS for as long as a
+ * token it signed can live, so rotating never logs anyone out.
+ */
+@Injectable()
+export class KeyService implements OnModuleInit {
+  private readonly logger = new Logger(KeyService.name);
+  private readonly box: SealedBox;
+  private readonly issuer: string;
+  private readonly staffAudience: string;
+  private readonly longestTokenMs: number;
+  private signing?: { kid: string; key: KeyLike | Uint8Array; loadedAt: number };
+
+  constructor(
+    @InjectRepository(SigningKey) private readonly keys: Repository<SigningKey>,
+    @InjectDataSource() private readonly db: DataSource,
+    config: ConfigService<UserEnv, true>,
+  ) {
+    this.box = new SealedBox(config.get('USER_KEY_SEAL_KEYS', { infer: true }));
+    this.issuer = config.get('AUTH_ISSUER', { infer: true });
+    this.staffAudience = config.get('AUTH_AUDIENCE', { infer: true });
+    this.longestTokenMs = Math.max(
+      config.get('USER_ACCESS_TOKEN_TTL', { infer: true }),
+      config.get('USER_CLIENT_SESSION_TTL', { infer: true }),
+      config.get('USER_CRM_TOKEN_TTL', { infer: true }),
+    );
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.db.transaction(async (em) => {
+      await em.query('SELECT pg_advisory_xact_lock($1)', [KEY_LOCK]);
+      if (!(await em.existsBy(SigningKey, { status: SigningKeyStatus.Active }))) {
+        await em.save(this.generate());
+        this.logger.log('created the first signing key');
+      }
+    });
+  }
+
+  async sign(claims: JWTPayload, subject: string, audience: Audience, ttlMs: number): Promise<string> {
+    const { kid, key } = await this.activeKey();
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: 'ES256', kid, typ: 'JWT' })
+      .setIssuer(this.issuer)
+      .setAudience(this.audience(audience))
+      .setSubject(subject)
+      .setIssuedAt()
+      .setJti(randomUUID())
+      .setExpirationTime(new Date(Date.now() + ttlMs))
+      .sign(key);
+  }
+
+  /** Verifies a token this service issued, against the published keys (used by the gateway check). */
+  async verify(token: string, audience: Audience): Promise<JWTPayload & { sub: string }> {
+    const published = await this.jwks();
+    try {
+      const { payload } = await jwtVerify(
+        token,
+        async ({ kid }) => {
+          const jwk = published.keys.find((k) => k.kid === kid);
+          if (!jwk) throw new errors.JWKSNoMatchingKey();
+          return importJWK(jwk, 'ES256');
+        },
+        { issuer: this.issuer, audience: this.audience(audience), algorithms: ['ES256'] },
+      );
+      if (!payload.sub) throw new errors.JWTClaimValidationFailed('missing sub', payload, 'sub');
+      return payload as JWTPayload & { sub: string };
+    } catch {
+      throw new DomainError('UNAUTHENTICATED', 'The token is not valid', { status: 401 });
+    }
+  }
+
+  /** The active key and every retired key whose tokens may still be alive. */
+  async jwks(): Promise<{ keys: JWK[] }> {
+    const keys = await this.keys.find({
+      where: [
+        { status: SigningKeyStatus.Active },
+        { status: SigningKeyStatus.Retired, retiredAt: MoreThan(new Date(Date.now() - this.longestTokenMs)) },
+      ],
+      order: { createdAt: 'DESC' },
+    });
+    return { keys: keys.map((k) => k.publicJwk) };
+  }
+
+  async list(): Promise<SigningKey[]> {
+    return this.keys.find({ order: { createdAt: 'DESC' } });
+  }
+
+  /** A new key signs from now on; the old one keeps verifying until its last token expires. */
+  async rotate(): Promise<SigningKey> {
+    const created = await this.db.transaction(async (em) => {
+      await em.query('SELECT pg_advisory_xact_lock($1)', [KEY_LOCK]);
+      await em.update(
+        SigningKey,
+        { status: SigningKeyStatus.Active },
+        { status: SigningKeyStatus.Retired, retiredAt: new Date() },
+      );
+      return em.save(this.generate());
+    });
+    this.signing = undefined;
+    this.logger.log({ kid: created.kid }, 'rotated the signing key');
+    return created;
+  }
+
+  private async activeKey() {
+    // Other replicas pick up a rotation within a minute; until then their key still verifies.
+    if (!this.signing || Date.now() - this.signing.loadedAt > 60_000) {
+      const row = await this.keys.findOne({ where: { status: SigningKeyStatus.Active }, order: { createdAt: 'DESC' } });
+      if (!row) throw new Error('No active signing key');
+      const jwk = JSON.parse(this.box.open(row.privateKeySealed, SEAL_CONTEXT).toString('utf8')) as JWK;
+      this.signing = { kid: row.kid, key: await importJWK(jwk, 'ES256'), loadedAt: Date.now() };
+    }
+    return this.signing;
+  }
+
+  private generate(): SigningKey {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const kid = `k-${randomUUID()}`;
+    const privateJwk = privateKey.export({ format: 'jwk' });
+    const { d: _private, ...publicJwk } = privateJwk;
+    return this.keys.create({
+      kid,
+      publicJwk: { ...publicJwk, kid, alg: 'ES256', use: 'sig' },
+      privateKeySealed: this.box.seal(JSON.stringify(privateJwk), SEAL_CONTEXT),
+      status: SigningKeyStatus.Active,
+      retiredAt: null,
+    });
+  }
+
+  private audience(audience: Audience): string {
+    return audience === 'staff' ? this.staffAudience : clientAudience(this.staffAudience);
+  }
+}

@@ -1,0 +1,131 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { containsPattern, DomainError, isUniqueViolation, type Page, toPage } from '@otus/common';
+import { Brackets, DataSource, type EntityManager, IsNull, Repository } from 'typeorm';
+import { RefreshToken } from '../auth/refresh-token.entity';
+import { hashPassword, verifyPassword } from '../passwords';
+import type { ChangePasswordDto, CreateUserDto, ListUsersQuery, UpdateUserDto, UserResponse } from './dto/user.dto';
+import { User } from './user.entity';
+
+const ADMIN_CHANGES_LOCK = 0x07_05_ad31;
+
+@Injectable()
+export class UserService {
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {}
+
+  async create({ password, ...dto }: CreateUserDto): Promise<UserResponse> {
+    try {
+      const user = await this.users.save(this.users.create({ ...dto, passwordHash: await hashPassword(password) }));
+      return toResponse(user);
+    } catch (e) {
+      if (isUniqueViolation(e))
+        throw new DomainError('USER_EMAIL_TAKEN', `A user with e-mail ${dto.email} exists`, { status: 409 });
+      throw e;
+    }
+  }
+
+  async list(query: ListUsersQuery): Promise<Page<UserResponse>> {
+    const qb = this.users.createQueryBuilder('u').orderBy('u.email', 'ASC');
+    if (query.q) {
+      const like = containsPattern(query.q);
+      qb.andWhere(
+        new Brackets((w) => w.where('u.email ILIKE :like', { like }).orWhere('u.name ILIKE :like', { like })),
+      );
+    }
+    if (query.role) qb.andWhere(':role = ANY(u.roles)', { role: query.role });
+    const [items, total] = await qb.skip(query.skip).take(query.pageSize).getManyAndCount();
+    return toPage(items.map(toResponse), total, query);
+  }
+
+  async get(id: string): Promise<UserResponse> {
+    return toResponse(await this.find(id));
+  }
+
+  async update(id: string, dto: UpdateUserDto): Promise<UserResponse> {
+    return this.db.transaction(async (em) => {
+      const user = await this.find(id, em);
+      Object.assign(user, dto);
+      await this.keepAnAdmin(em, user);
+      await em.save(user);
+      if (dto.active === false || dto.roles) await revokeSessions(em, id);
+      return toResponse(user);
+    });
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.db.transaction(async (em) => {
+      const user = await this.find(id, em);
+      user.active = false;
+      await this.keepAnAdmin(em, user);
+      await em.delete(User, id);
+    });
+  }
+
+  async setPassword(id: string, password: string): Promise<void> {
+    await this.db.transaction(async (em) => {
+      await this.find(id, em);
+      await em.update(User, id, { passwordHash: await hashPassword(password), passwordChangedAt: new Date() });
+      await revokeSessions(em, id);
+    });
+  }
+
+  async changeOwnPassword(id: string, { currentPassword, newPassword }: ChangePasswordDto): Promise<void> {
+    const user = await this.find(id);
+    if (!(await verifyPassword(user.passwordHash, currentPassword))) {
+      throw new DomainError('INVALID_CREDENTIALS', 'The current password is wrong', { status: 401 });
+    }
+    await this.setPassword(id, newPassword);
+  }
+
+  /** The active user with these credentials, or null — the caller answers without saying which part was wrong. */
+  async authenticate(email: string, password: string): Promise<User | null> {
+    const user = await this.users.findOneBy({ email: email.trim().toLowerCase() });
+    const ok = await verifyPassword(user?.passwordHash, password);
+    return ok && user?.active ? user : null;
+  }
+
+  async findActive(id: string): Promise<User | null> {
+    return this.users.findOneBy({ id, active: true });
+  }
+
+  async hasAdmin(): Promise<boolean> {
+    return (await this.users.createQueryBuilder('u').where(`'admin' = ANY(u.roles) AND u.active`).getCount()) > 0;
+  }
+
+  private async find(id: string, em: EntityManager = this.db.manager): Promise<User> {
+    const user = await em.findOneBy(User, { id });
+    if (!user) throw new DomainError('USER_NOT_FOUND', `No user ${id}`, { status: 404 });
+    return user;
+  }
+
+  /** Nobody may lock the school out of its own system by removing the last active admin. */
+  private async keepAnAdmin(em: EntityManager, changed: User): Promise<void> {
+    if (changed.active && changed.roles.includes('admin')) return;
+    // One admin change at a time, so two admins cannot demote each other at once.
+    await em.query('SELECT pg_advisory_xact_lock($1)', [ADMIN_CHANGES_LOCK]);
+    const others = await em
+      .createQueryBuilder(User, 'u')
+      .where(`'admin' = ANY(u.roles) AND u.active AND u.id <> :id`, { id: changed.id })
+      .getCount();
+    if (others === 0) throw new DomainError('LAST_ADMIN', 'This would leave no active administrator', { status: 409 });
+  }
+}
+
+async function revokeSessions(em: EntityManager, userId: string): Promise<void> {
+  await em.update(RefreshToken, { userId, revokedAt: IsNull() }, { revokedAt: new Date() });
+}
+
+function toResponse(u: User): UserResponse {
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    roles: u.roles,
+    active: u.active,
+    createdAt: u.createdAt.toISOString(),
+    updatedAt: u.updatedAt.toISOString(),
+  };
+}

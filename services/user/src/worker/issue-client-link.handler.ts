@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { isoDuration, SealedBox, TaskHandler, type TopicHandler } from '@otus/common';
+import { z } from 'zod';
+import { ClientLinkService } from '../client-links/client-link.service';
+import type { UserEnv } from '../config';
+
+const input = z.object({
+  applicationId: z.string().min(1).max(64),
+  linkTtl: isoDuration,
+  signTtl: isoDuration,
+});
+type Input = z.infer<typeof input>;
+
+/** Context the notification service opens the sealed token with. */
+export const CLIENT_LINK_SEAL_CONTEXT = 'client-link';
+
+/**
+ * Issues the client's link. The raw token never enters the process: Camunda keeps variables
+ * in its history and shows them in Cockpit, so the token travels sealed for the
+ * notification service, which alone can open it to write the e-mail.
+ */
+@Injectable()
+@TaskHandler('user.issue-client-link')
+export class IssueClientLinkHandler implements TopicHandler<Input, { clientLinkRef: string; linkExpiresAt: string }> {
+  readonly input = input;
+  private readonly box: SealedBox;
+
+  constructor(
+    private readonly links: ClientLinkService,
+    config: ConfigService<UserEnv, true>,
+  ) {
+    this.box = new SealedBox(config.get('CLIENT_LINK_SEAL_KEYS', { infer: true }));
+  }
+
+  async handle({ applicationId, linkTtl, signTtl }: Input) {
+    const { token, formDeadline } = await this.links.issue(applicationId, linkTtl, signTtl);
+    return { clientLinkRef: this.box.seal(token, CLIENT_LINK_SEAL_CONTEXT), linkExpiresAt: formDeadline.toISOString() };
+  }
+}

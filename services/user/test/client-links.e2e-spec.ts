@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { SealedBox } from '@otus/common';
+import { ApiClient, EngineApi, stackEnv, waitFor } from '@otus/common/testing';
+import { DataSource } from 'typeorm';
+
+/**
+ * Client links through the real engine and gateway: the worker issues the link, the token
+ * never appears in Camunda's variables or history, and the exchange gives a session cookie.
+ */
+const env = stackEnv();
+const engine = new EngineApi(env.CAMUNDA_REST_URL);
+const users = new ApiClient(`${env.GATEWAY_URL}/api/user`);
+const box = new SealedBox(env.CLIENT_LINK_SEAL_KEYS);
+const PROCESS = 'client-link-test';
+const BPMN = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="ClientLinkTest" targetNamespace="https://otus.ru/test">
+  <bpmn:process id="${PROCESS}" isExecutable="true" camunda:historyTimeToLive="P1D">
+    <bpmn:startEvent id="Start" />
+    <bpmn:sequenceFlow id="ToIssue" sourceRef="Start" targetRef="Issue" />
+    <bpmn:serviceTask id="Issue" camunda:type="external" camunda:topic="user.issue-client-link" />
+    <bpmn:sequenceFlow id="ToDone" sourceRef="Issue" targetRef="Done" />
+    <bpmn:endEvent id="Done" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
+let db: DataSource;
+
+async function issueLink(): Promise<{ applicationId: string; token: string; processInstanceId: string }> {
+  const applicationId = randomUUID();
+  const { id } = await engine.start(PROCESS, applicationId, { applicationId, linkTtl: 'PT1H', signTtl: 'PT2H' });
+  await waitFor('the process to end', async () => (await engine.historicInstance(id)).state === 'COMPLETED');
+  const { clientLinkRef, linkExpiresAt } = await engine.variables(id);
+  expect(Date.parse(String(linkExpiresAt)) - Date.now()).toBeGreaterThan(55 * 60_000);
+  return { applicationId, token: box.open(String(clientLinkRef), 'client-link').toString(), processInstanceId: id };
+}
+
+beforeAll(async () => {
+  await engine.deploy(PROCESS, { [`${PROCESS}.bpmn`]: BPMN });
+  db = new DataSource({ type: 'postgres', url: env.USER_DB_URL });
+  await db.initialize();
+});
+afterAll(() => db.destroy());
+
+it('keeps the raw token out of every variable and history record of the finished instance', async () => {
+  const { token, processInstanceId } = await issueLink();
+  expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/); // 256 bits
+  const records = await Promise.all(
+    [
+      `/history/variable-instance?processInstanceId=${processInstanceId}`,
+      `/history/detail?processInstanceId=${processInstanceId}`,
+      `/history/activity-instance?processInstanceId=${processInstanceId}`,
+      `/history/process-instance/${processInstanceId}`,
+      `/history/external-task-log?processInstanceId=${processInstanceId}`,
+    ].map((path) => engine.request('GET', path)),
+  );
+  const everything = JSON.stringify(records);
+  expect(everything).toContain('clientLinkRef');
+  expect(everything).not.toContain(token);
+  // Only a hash is stored by the user service, too.
+  expect(JSON.stringify(await db.query('SELECT * FROM client_links'))).not.toContain(token);
+});
+
+it('trades the token for a session cookie scoped to the application', async () => {
+  const { applicationId, token } = await issueLink();
+  const { status, body, headers } = await users.post('/client-links/exchange', { token });
+  expect(status).toBe(200);
+  expect(body).toEqual({ applicationId, sessionExpiresAt: expect.any(String) });
+  const cookie = headers.get('set-cookie')!;
+  expect(cookie).toMatch(/^otus_client=[^;]+; Max-Age=1800; Path=\/; .*HttpOnly; Secure; SameSite=Strict/);
+  const session = cookie.split(';')[0].split('=')[1];
+  const claims = JSON.parse(Buffer.from(session.split('.')[1], 'base64url').toString());
+  expect(claims).toMatchObject({ sub: applicationId, aud: 'otus-contract-client' });
+  // The link may be opened again (the client comes back to sign): it renews the session.
+  expect((await users.post('/client-links/exchange', { token })).status).toBe(200);
+  // A client session is not a staff token.
+  expect((await new ApiClient(env.GATEWAY_URL, session).get('/api/course/courses')).status).toBe(401);
+});
+
+it('answers 410 for unknown and expired tokens, alike', async () => {
+  const unknown = await users.post('/client-links/exchange', { token: 'A'.repeat(43) });
+  const { applicationId, token } = await issueLink();
+  await db.query(`UPDATE client_links SET expires_at = now() - interval '1 second' WHERE application_id = $1`, [
+    applicationId,
+  ]);
+  const expired = await users.post('/client-links/exchange', { token });
+  expect([unknown.status, expired.status]).toEqual([410, 410]);
+  expect(unknown.body.code).toBe('LINK_INVALID');
+  expect(expired.body.message).toBe(unknown.body.message);
+  expect((await users.post('/client-links/exchange', { token: 'short' })).status).toBe(400);
+});
+
+it('issues a new token when the task is delivered again, and the old one stops working', async () => {
+  const { applicationId, token } = await issueLink();
+  const again = await engine.start(PROCESS, applicationId, { applicationId, linkTtl: 'PT1H', signTtl: 'PT1H' });
+  await waitFor('the second issue', async () => (await engine.historicInstance(again.id)).state === 'COMPLETED');
+  const second = box.open(String((await engine.variables(again.id)).clientLinkRef), 'client-link').toString();
+  expect(second).not.toBe(token);
+  expect((await users.post('/client-links/exchange', { token })).status).toBe(410);
+  expect((await users.post('/client-links/exchange', { token: second })).status).toBe(200);
+  expect(
+    await db.query('SELECT count(*)::int AS n FROM client_links WHERE application_id = $1', [applicationId]),
+  ).toEqual([{ n: 1 }]);
+});
+
+it('rejects bad process variables, naming them', async () => {
+  const applicationId = randomUUID();
+  const { id } = await engine.start(PROCESS, applicationId, { applicationId, linkTtl: 'soon', signTtl: 'PT1H' });
+  const [incident] = await waitFor('an incident', async () => {
+    const incidents = await engine.incidents(id);
+    return incidents.length > 0 && incidents;
+  });
+  // This test model catches no BPMN errors, so INVALID_VARIABLES becomes an incident that names the variable.
+  expect(incident.incidentMessage).toMatch(/INVALID_VARIABLES.*linkTtl/);
+  await engine.request('DELETE', `/process-instance/${id}`);
+});

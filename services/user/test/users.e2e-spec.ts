@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import { ApiClient, stackEnv, staffToken } from '@otus/common/testing';
+
+/** Administration of staff users through the gateway. */
+const env = stackEnv();
+const anonymous = new ApiClient(`${env.GATEWAY_URL}/api/user`);
+let admin: ApiClient;
+let operator: ApiClient;
+
+const newUserBody = (overrides: Record<string, unknown> = {}) => ({
+  email: `u-${randomUUID().slice(0, 8)}@otus.test`,
+  name: 'Ольга Иванова',
+  password: `Passw0rd-${randomUUID()}`,
+  roles: ['operator'],
+  ...overrides,
+});
+
+beforeAll(async () => {
+  admin = anonymous.withToken(await staffToken());
+  operator = anonymous.withToken(await staffToken({ roles: ['operator'] }));
+});
+
+it('lets only administrators manage users (401 without a token, 403 for an operator)', async () => {
+  expect((await anonymous.get('/users')).status).toBe(401);
+  expect((await operator.get('/users')).status).toBe(403);
+  expect((await operator.post('/users', newUserBody())).status).toBe(403);
+});
+
+it('creates, reads, updates, lists and deletes a user; never returns the password', async () => {
+  const dto = newUserBody({ email: `Mixed.Case-${randomUUID().slice(0, 6)}@OTUS.test` });
+  const created = await admin.post('/users', dto);
+  expect(created.status).toBe(201);
+  expect(created.body).toEqual({
+    id: expect.any(String),
+    email: dto.email.toLowerCase(),
+    name: dto.name,
+    roles: ['operator'],
+    active: true,
+    createdAt: expect.any(String),
+    updatedAt: expect.any(String),
+  });
+  const { id } = created.body;
+  expect((await admin.get(`/users/${id}`)).body.email).toBe(dto.email.toLowerCase());
+  expect((await admin.patch(`/users/${id}`, { roles: ['admin', 'operator'], name: 'О. Иванова' })).body).toMatchObject({
+    roles: ['admin', 'operator'],
+    name: 'О. Иванова',
+  });
+  const listed = await admin.get(`/users?q=${encodeURIComponent(dto.email.slice(0, 12).toLowerCase())}&role=admin`);
+  expect(listed.body.items.map((u: { id: string }) => u.id)).toContain(id);
+  expect((await admin.delete(`/users/${id}`)).status).toBe(204);
+  expect((await admin.get(`/users/${id}`)).body.code).toBe('USER_NOT_FOUND');
+});
+
+it('rejects bad fields, unknown roles and a duplicate e-mail', async () => {
+  const bad = await admin.post('/users', { email: 'not-an-email', name: 'X', password: 'short', roles: ['root'] });
+  expect(bad.status).toBe(400);
+  expect(bad.body.details.map((d: { field: string }) => d.field).sort()).toEqual([
+    'email',
+    'name',
+    'password',
+    'roles',
+  ]);
+  const dto = newUserBody();
+  await admin.post('/users', dto);
+  const again = await admin.post('/users', { ...dto, email: dto.email.toUpperCase() });
+  expect(again.status).toBe(409);
+  expect(again.body.code).toBe('USER_EMAIL_TAKEN');
+  expect((await admin.post('/users', { ...newUserBody(), isAdmin: true })).status).toBe(400);
+});
+
+it('resets a password (signing the user out) and answers 404 for unknown users', async () => {
+  const dto = newUserBody();
+  const { body: user } = await admin.post('/users', dto);
+  const direct = new ApiClient(`http://${env.STACK_HOST}:${env.USER_PORT}`);
+  const { refreshToken } = (await direct.post('/auth/login', { email: dto.email, password: dto.password })).body;
+  expect((await admin.request('PUT', `/users/${user.id}/password`, { password: 'Reset-passw0rd-1' })).status).toBe(204);
+  expect((await direct.post('/auth/refresh', { refreshToken })).status).toBe(401);
+  expect((await direct.post('/auth/login', { email: dto.email, password: 'Reset-passw0rd-1' })).status).toBe(200);
+  expect((await admin.request('PUT', `/users/${randomUUID()}/password`, { password: 'Reset-passw0rd-1' })).status).toBe(
+    404,
+  );
+});
+
+it('never leaves the system without an active administrator', async () => {
+  const { body: me } = await admin.get('/me');
+  const others = (await admin.get('/users?role=admin&pageSize=100')).body.items.filter(
+    (u: { id: string; active: boolean }) => u.id !== me.id && u.active,
+  );
+  for (const other of others) await admin.patch(`/users/${other.id}`, { active: false });
+  const demote = await admin.patch(`/users/${me.id}`, { roles: ['operator'] });
+  expect(demote.status).toBe(409);
+  expect(demote.body.code).toBe('LAST_ADMIN');
+  expect((await admin.delete(`/users/${me.id}`)).body.code).toBe('LAST_ADMIN');
+});
