@@ -39,7 +39,12 @@ RUN case "${SERVICE}" in \
 COPY tsconfig.base.json ./
 COPY packages/common packages/common
 COPY services/${SERVICE} services/${SERVICE}
-RUN npx tsc -b "services/${SERVICE}"
+RUN npx tsc -b "services/${SERVICE}" \
+    # What the service reads at run time: its build output and its asset folders (mail templates, page views, CSS).
+    && mkdir -p /out \
+    && for part in dist templates views public; do \
+         if [ -d "services/${SERVICE}/${part}" ]; then cp -r "services/${SERVICE}/${part}" /out/; fi; \
+       done
 
 FROM manifests AS prod-deps
 ARG SERVICE
@@ -51,7 +56,7 @@ RUN --mount=type=cache,target=/root/.npm \
     && find services -mindepth 1 -maxdepth 1 ! -name "${SERVICE}" -exec rm -rf {} + \
     && rm package-lock.json
 COPY --from=build /app/packages/common/dist packages/common/dist
-COPY --from=build /app/services/${SERVICE}/dist services/${SERVICE}/dist
+COPY --from=build /out services/${SERVICE}/
 
 FROM ${NODE_IMAGE} AS runtime
 ARG SERVICE

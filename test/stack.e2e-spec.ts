@@ -82,6 +82,22 @@ describe('the local stack', () => {
   it.each([
     ['course', ['/courses', '/courses/{id}', '/mentors', '/public/courses/{code}/availability']],
     ['promo', ['/campaigns', '/campaigns/{campaignId}/codes/generate', '/codes/{id}', '/public/promo-codes/check']],
+    [
+      'user',
+      [
+        '/auth/login',
+        '/auth/refresh',
+        '/users',
+        '/users/{id}',
+        '/api-clients',
+        '/keys/rotate',
+        '/client-links/exchange',
+      ],
+    ],
+    [
+      'notification',
+      ['/deliveries', '/deliveries/{id}/resend', '/webhook-endpoints', '/webhook-endpoints/{id}/rotate-secret'],
+    ],
   ])('publishes the %s OpenAPI document generated from the code', async (service, paths) => {
     const document = (await (await get(`/api/${service}/docs-json`)).json()) as { openapi: string; paths: object };
     expect(document.openapi).toMatch(/^3\./);

@@ -27,3 +27,5 @@ export * from './database/postgres-errors';
 export * from './config/duration';
 export * from './database/like-pattern';
 export * from './crypto/sealed-box';
+export * from './engine/engine.client';
+export * from './engine/engine.module';

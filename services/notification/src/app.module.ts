@@ -1,14 +1,9 @@
 import { Module } from '@nestjs/common';
-import { platformModules } from '@otus/common';
-import { notificationEnv } from './config';
+import { NOTIFICATION_FEATURES } from './features';
+import { notificationPlatform } from './platform';
+import { NotificationWorkerModule } from './worker/notification-worker.module';
 
 @Module({
-  imports: [
-    ...platformModules({
-      service: 'notification',
-      env: notificationEnv,
-      database: { kind: 'postgres', urlVariable: 'NOTIFICATION_DB_URL', migrations: [] },
-    }),
-  ],
+  imports: [...notificationPlatform(), ...NOTIFICATION_FEATURES, NotificationWorkerModule],
 })
 export class AppModule {}

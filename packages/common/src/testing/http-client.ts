@@ -10,10 +10,16 @@ export class ApiClient {
   constructor(
     readonly baseUrl: string,
     private readonly token?: string,
+    private readonly headers: Record<string, string> = {},
   ) {}
 
   withToken(token: string | undefined): ApiClient {
-    return new ApiClient(this.baseUrl, token);
+    return new ApiClient(this.baseUrl, token, this.headers);
+  }
+
+  /** Headers sent with every request, e.g. an API key or a session cookie. */
+  withHeaders(headers: Record<string, string>): ApiClient {
+    return new ApiClient(this.baseUrl, this.token, { ...this.headers, ...headers });
   }
 
   async request<T = any>(
@@ -27,6 +33,7 @@ export class ApiClient {
       headers: {
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        ...this.headers,
         ...headers,
       },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
@@ -40,6 +47,20 @@ export class ApiClient {
       // not JSON: keep the text
     }
     return { status: response.status, body: parsed as T, headers: response.headers };
+  }
+
+  /** A binary answer (a PDF, a CSV) with the client's credentials. */
+  async download(path: string): Promise<{ status: number; headers: Headers; bytes: Buffer }> {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      headers: { ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), ...this.headers },
+      signal: AbortSignal.timeout(15_000),
+    });
+    return { status: response.status, headers: response.headers, bytes: Buffer.from(await response.arrayBuffer()) };
+  }
+
+  /** The same credentials against another base URL (another application's address, say). */
+  at(baseUrl: string): ApiClient {
+    return new ApiClient(baseUrl, this.token, this.headers);
   }
 
   get<T = any>(path: string) {

@@ -5,3 +5,4 @@ export * from './wait-for';
 export * from './tokens';
 export * from './http-client';
 export * from './migrations';
+export * from './maildev';

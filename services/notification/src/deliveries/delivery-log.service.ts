@@ -1,0 +1,215 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DomainError, type Page, toPage } from '@otus/common';
+import { DataSource, Repository } from 'typeorm';
+import type { NotificationEnv } from '../config';
+import { Delivery, DeliveryStatus, DeliveryTrigger } from './delivery.entity';
+import { deliveryMetrics } from './delivery.metrics';
+import type { DeliveryResponse, ListDeliveriesQuery } from './dto/delivery.dto';
+import { keyHash } from './idempotency';
+import { Channel, Message, MessageStatus } from './message.entity';
+
+export interface NewMessage {
+  idempotencyKey: string;
+  channel: Channel;
+  template: string;
+  applicationId: string;
+  processInstanceId?: string | null;
+  /** JSON: what a resend needs to build the message again. */
+  content: object;
+  resendable?: boolean;
+}
+
+export interface AttemptResult {
+  recipient: string;
+  status: DeliveryStatus;
+  responseCode: number | null;
+  latencyMs: number;
+  error?: string | null;
+}
+
+/** Another worker holds the message right now (the same task delivered twice at once): try again later. */
+export class DeliveryInProgressError extends Error {
+  constructor(messageId: string) {
+    super(`message ${messageId} is being delivered by another attempt; the task is retried later`);
+    this.name = 'DeliveryInProgressError';
+  }
+}
+
+/**
+ * The delivery log and the once-only guard. A message is created once per idempotency key
+ * (unique index); an attempt first claims it for a while, so two workers holding the same
+ * task never send in parallel, and a message already sent is never sent again by a task.
+ */
+@Injectable()
+export class DeliveryLogService {
+  private readonly logger = new Logger(DeliveryLogService.name);
+  private readonly claimTtlMs: number;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @InjectRepository(Message) private readonly messages: Repository<Message>,
+    @InjectRepository(Delivery) private readonly deliveries: Repository<Delivery>,
+    config: ConfigService<NotificationEnv, true>,
+  ) {
+    this.claimTtlMs = config.get('NOTIFICATION_CLAIM_TTL_MS', { infer: true });
+  }
+
+  findByKey(idempotencyKey: string): Promise<Message | null> {
+    return this.messages.findOneBy({ idempotencyKey });
+  }
+
+  findMessage(id: string): Promise<Message> {
+    return this.messages.findOneByOrFail({ id });
+  }
+
+  /**
+   * Runs `send` unless the message was sent already. `send` records its own attempts and
+   * throws when the message did not go out; the claim is released either way.
+   */
+  async deliverOnce(spec: NewMessage, send: (message: Message) => Promise<void>): Promise<DeliveryOutcome> {
+    const message = await this.open(spec);
+    const claimed = await this.claim(message);
+    if (claimed === 'sent') return { message: await this.reload(message), alreadySent: true };
+    if (claimed === 'busy') throw new DeliveryInProgressError(message.id);
+    try {
+      await send(message);
+    } finally {
+      await this.release(message.id);
+    }
+    return { message: await this.reload(message), alreadySent: false };
+  }
+
+  /** The message for this key, created on first sight; a repeat finds what was stored first. */
+  async open(spec: NewMessage): Promise<Message> {
+    await this.messages
+      .createQueryBuilder()
+      .insert()
+      .into(Message)
+      .values({
+        ...spec,
+        keyHash: keyHash(spec.idempotencyKey),
+        resendable: spec.resendable ?? true,
+        // jsonb: TypeORM's deep-partial typing cannot describe arbitrary JSON.
+        content: spec.content as never,
+      })
+      .orIgnore()
+      .execute();
+    return this.messages.findOneByOrFail({ idempotencyKey: spec.idempotencyKey });
+  }
+
+  /** Logs one attempt and moves the message to sent (for good) or failed (unless it was sent before). */
+  async record(message: Message, result: AttemptResult, trigger: DeliveryTrigger): Promise<Delivery> {
+    deliveryMetrics.attempts.inc({ channel: message.channel, template: message.template, status: result.status });
+    deliveryMetrics.duration.observe({ channel: message.channel }, result.latencyMs / 1000);
+    const sent = result.status === DeliveryStatus.Sent;
+    return this.db.transaction(async (em) => {
+      const updated = await em
+        .createQueryBuilder()
+        .update(Message)
+        .set({
+          attempts: () => 'attempts + 1',
+          status: sent ? MessageStatus.Sent : () => `CASE WHEN status = 'sent' THEN status ELSE 'failed' END`,
+          ...(sent ? { sentAt: () => 'COALESCE(sent_at, now())' } : {}),
+        })
+        .where('id = :id', { id: message.id })
+        .returning(['attempts'])
+        .execute();
+      const attempt = (updated.raw as { attempts: number }[])[0].attempts;
+      return em.save(
+        em.create(Delivery, {
+          messageId: message.id,
+          attempt,
+          recipient: result.recipient,
+          status: result.status,
+          responseCode: result.responseCode,
+          latencyMs: Math.round(result.latencyMs),
+          error: result.error ? result.error.slice(0, 2000) : null,
+          trigger,
+        }),
+      );
+    });
+  }
+
+  async list(query: ListDeliveriesQuery): Promise<Page<DeliveryResponse>> {
+    const qb = this.deliveries
+      .createQueryBuilder('d')
+      .innerJoinAndSelect('d.message', 'm')
+      .orderBy('d.createdAt', 'DESC')
+      .addOrderBy('d.attempt', 'DESC');
+    if (query.channel) qb.andWhere('m.channel = :channel', { channel: query.channel });
+    if (query.status) qb.andWhere('d.status = :status', { status: query.status });
+    if (query.applicationId) qb.andWhere('m.applicationId = :applicationId', { applicationId: query.applicationId });
+    if (query.template) qb.andWhere('m.template = :template', { template: query.template });
+    if (query.from) qb.andWhere('d.createdAt >= :from', { from: new Date(query.from) });
+    if (query.to) qb.andWhere('d.createdAt < :to', { to: new Date(query.to) });
+    const [items, total] = await qb.skip(query.skip).take(query.pageSize).getManyAndCount();
+    return toPage(items.map(toResponse), total, query);
+  }
+
+  async get(id: string): Promise<DeliveryResponse> {
+    return toResponse(await this.find(id));
+  }
+
+  async find(id: string): Promise<Delivery & { message: Message }> {
+    const delivery = await this.deliveries.findOne({ where: { id }, relations: { message: true } });
+    if (!delivery) throw new DomainError('DELIVERY_NOT_FOUND', `No delivery ${id}`, { status: 404 });
+    return delivery as Delivery & { message: Message };
+  }
+
+  respond(delivery: Delivery, message: Message): DeliveryResponse {
+    return toResponse({ ...delivery, message });
+  }
+
+  private async claim(message: Message): Promise<'claimed' | 'sent' | 'busy'> {
+    const claimed = await this.messages
+      .createQueryBuilder()
+      .update(Message)
+      .set({ claimedUntil: () => `now() + make_interval(secs => ${this.claimTtlMs / 1000})` })
+      .where('id = :id', { id: message.id })
+      .andWhere(`status <> 'sent'`)
+      .andWhere('(claimed_until IS NULL OR claimed_until < now())')
+      .execute();
+    if (claimed.affected === 1) return 'claimed';
+    return (await this.reload(message)).status === MessageStatus.Sent ? 'sent' : 'busy';
+  }
+
+  private async release(id: string): Promise<void> {
+    // If this fails the claim simply runs out; the next attempt waits for it.
+    await this.messages.update(id, { claimedUntil: null }).catch((e: unknown) => {
+      this.logger.warn({ messageId: id, err: e instanceof Error ? e.message : String(e) }, 'could not release claim');
+    });
+  }
+
+  private reload(message: Message): Promise<Message> {
+    return this.messages.findOneByOrFail({ id: message.id });
+  }
+}
+
+export interface DeliveryOutcome {
+  message: Message;
+  alreadySent: boolean;
+}
+
+function toResponse(d: Delivery & { message?: Message }): DeliveryResponse {
+  const m = d.message!;
+  return {
+    id: d.id,
+    messageId: m.id,
+    channel: m.channel,
+    template: m.template,
+    recipient: d.recipient,
+    status: d.status,
+    responseCode: d.responseCode,
+    latencyMs: d.latencyMs,
+    error: d.error,
+    attempt: d.attempt,
+    trigger: d.trigger,
+    idempotencyKey: m.idempotencyKey,
+    applicationId: m.applicationId,
+    messageStatus: m.status,
+    resendable: m.resendable,
+    createdAt: d.createdAt.toISOString(),
+  };
+}

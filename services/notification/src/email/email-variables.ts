@@ -1,0 +1,106 @@
+import { z } from 'zod';
+
+/** The templates the process asks for with the local input `emailTemplate`. */
+export const PROCESS_EMAIL_TEMPLATES = [
+  'rejected',
+  'link',
+  'link-reminder',
+  'link-expired',
+  'no-seats',
+  'draft-ready',
+  'declined',
+  'signing-expired',
+  'signed',
+] as const;
+export type ProcessEmailTemplate = (typeof PROCESS_EMAIL_TEMPLATES)[number];
+/** Sent through POST /internal/emails by the contract service, never by the process. */
+export type EmailTemplate = ProcessEmailTemplate | 'signing-code';
+export const EMAIL_TEMPLATES: readonly EmailTemplate[] = [...PROCESS_EMAIL_TEMPLATES, 'signing-code'];
+
+/** Reasons course.check-availability gives; each has its own text, anything else a general one. */
+export const REJECT_REASONS = ['COURSE_NOT_FOUND', 'ENROLMENT_CLOSED', 'COURSE_STARTED', 'NO_FREE_SEATS'] as const;
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const kopecks = z.number().int().min(0).max(2_147_483_647);
+const calendarDate = z.iso.date();
+/** ISO-8601 with an offset; a Date-typed engine variable arrives as a Date and is taken too. */
+export const instant = z.preprocess(
+  (value) => (value instanceof Date ? value.toISOString() : value),
+  z.iso.datetime({ offset: true }),
+);
+
+/**
+ * Process variables of `notification.email`, per template: each template requires only
+ * what it shows. A missing or mistyped one is INVALID_VARIABLES naming it.
+ */
+export function emailTaskInput(canOpenLink: (ref: string) => boolean) {
+  const clientLinkRef = z
+    .string()
+    .min(1)
+    .max(2000)
+    .refine(canOpenLink, { message: 'cannot be opened with CLIENT_LINK_SEAL_KEYS' });
+  const to = {
+    applicationId: text(64),
+    clientName: text(200),
+    clientEmail: z.email().max(254),
+  };
+  const course = { ...to, courseTitle: text(200) };
+  return z.discriminatedUnion('emailTemplate', [
+    z.object({ emailTemplate: z.literal('rejected'), ...to, rejectReason: text(64), courseTitle: text(200).nullish() }),
+    z.object({
+      emailTemplate: z.literal('link'),
+      ...course,
+      courseStartDate: calendarDate,
+      priceKopecks: kopecks,
+      clientLinkRef,
+      linkExpiresAt: instant,
+    }),
+    z.object({ emailTemplate: z.literal('link-reminder'), ...course, clientLinkRef, linkExpiresAt: instant }),
+    z.object({ emailTemplate: z.literal('link-expired'), ...course }),
+    z.object({ emailTemplate: z.literal('no-seats'), ...course }),
+    z.object({
+      emailTemplate: z.literal('draft-ready'),
+      ...course,
+      courseStartDate: calendarDate,
+      priceKopecks: kopecks,
+      discountKopecks: kopecks,
+      finalPriceKopecks: kopecks,
+      promoStatus: text(64),
+      clientLinkRef: clientLinkRef.nullish(),
+    }),
+    z.object({ emailTemplate: z.literal('declined'), ...course }),
+    z.object({ emailTemplate: z.literal('signing-expired'), ...course }),
+    z.object({
+      emailTemplate: z.literal('signed'),
+      ...course,
+      courseStartDate: calendarDate,
+      finalPriceKopecks: kopecks,
+      signedDocumentId: text(128),
+    }),
+  ]);
+}
+export type EmailTaskInput = z.infer<ReturnType<typeof emailTaskInput>>;
+
+/** What an e-mail is built from, as stored for a resend: the link only sealed, never a signing code. */
+export interface EmailVariables {
+  applicationId?: string;
+  clientName: string;
+  courseTitle?: string | null;
+  courseStartDate?: string;
+  priceKopecks?: number;
+  discountKopecks?: number;
+  finalPriceKopecks?: number;
+  promoStatus?: string;
+  rejectReason?: string;
+  clientLinkRef?: string | null;
+  linkExpiresAt?: string;
+  signedDocumentId?: string;
+  /** When a signing code stops working. */
+  expiresAt?: string;
+}
+
+/** Held only while the e-mail is built and sent. */
+export interface EmailSecrets {
+  link?: string;
+  signingCode?: string;
+}

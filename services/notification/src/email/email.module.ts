@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { DeliveriesModule } from '../deliveries/deliveries.module';
+import { ClientLinks } from './client-links';
+import { EmailTemplates } from './email-templates';
+import { EmailService } from './email.service';
+import { InternalEmailsController } from './internal-emails.controller';
+import { MailerService } from './mailer.service';
+import { SignedDocumentsClient } from './signed-documents.client';
+
+@Module({
+  imports: [DeliveriesModule],
+  controllers: [InternalEmailsController],
+  providers: [EmailService, EmailTemplates, MailerService, SignedDocumentsClient, ClientLinks],
+  exports: [EmailService, ClientLinks],
+})
+export class EmailModule {}

@@ -1,0 +1,196 @@
+import { randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { DomainError, type TaskContext } from '@otus/common';
+import type { NotificationEnv } from '../config';
+import { DeliveryInProgressError, DeliveryLogService } from '../deliveries/delivery-log.service';
+import { type Delivery, DeliveryStatus, DeliveryTrigger } from '../deliveries/delivery.entity';
+import { emailMessageId, MESSAGE_ID_DOMAIN, taskKey } from '../deliveries/idempotency';
+import { Channel, type Message } from '../deliveries/message.entity';
+import { ClientLinks } from './client-links';
+import type { InternalEmailResponse, SendInternalEmailDto } from './dto/internal-email.dto';
+import { EmailTemplates } from './email-templates';
+import type { EmailSecrets, EmailTaskInput, EmailTemplate, EmailVariables } from './email-variables';
+import { emailView } from './email-view';
+import { MailerService, type OutgoingMail } from './mailer.service';
+import { SignedDocumentsClient } from './signed-documents.client';
+
+/** What a stored e-mail message holds: enough to build it again, nothing secret. */
+interface EmailContent {
+  to: string;
+  variables: EmailVariables;
+}
+
+/** The client-facing name of the signed contract attachment. */
+export const SIGNED_CONTRACT_FILENAME = 'Договор.pdf';
+
+@Injectable()
+export class EmailService {
+  private readonly timeZone: string;
+
+  constructor(
+    private readonly log: DeliveryLogService,
+    private readonly templates: EmailTemplates,
+    private readonly mailer: MailerService,
+    private readonly documents: SignedDocumentsClient,
+    private readonly links: ClientLinks,
+    config: ConfigService<NotificationEnv, true>,
+  ) {
+    this.timeZone = config.get('NOTIFICATION_TIME_ZONE', { infer: true });
+  }
+
+  /**
+   * `notification.email`: sends once per task. A failed send is logged and thrown as a
+   * technical error, so the engine retries the task with back-off; a task whose e-mail
+   * went out before completes without sending.
+   */
+  async sendForTask(input: EmailTaskInput, task: TaskContext): Promise<{ alreadySent: boolean }> {
+    const { emailTemplate, clientEmail, ...variables } = input;
+    const { alreadySent } = await this.log.deliverOnce(
+      {
+        idempotencyKey: taskKey(task),
+        channel: Channel.Email,
+        template: emailTemplate,
+        applicationId: input.applicationId,
+        processInstanceId: task.processInstanceId,
+        content: { to: clientEmail, variables } satisfies EmailContent,
+      },
+      async (message) => {
+        const delivery = await this.attempt(message, DeliveryTrigger.Task);
+        // The reason stays in the delivery log: SMTP replies may quote the address, and this message reaches logs and Cockpit.
+        if (delivery.status === DeliveryStatus.Failed) {
+          throw new Error(
+            `e-mail ${message.template} not sent (delivery ${delivery.id}, SMTP ${delivery.responseCode ?? 'no reply'}); retried later`,
+          );
+        }
+      },
+    );
+    return { alreadySent };
+  }
+
+  /**
+   * POST /internal/emails: the signing code, keyed by the caller's message id. The code is
+   * used for this send only: it is neither stored nor logged, so such a message is not resendable.
+   */
+  async sendSigningCode(dto: SendInternalEmailDto): Promise<InternalEmailResponse> {
+    const idempotencyKey = `internal:${dto.applicationId}:${dto.messageId}`;
+    const existing = await this.log.findByKey(idempotencyKey);
+    if (
+      existing &&
+      ((existing.content as unknown as EmailContent).to !== dto.to || existing.template !== dto.template)
+    ) {
+      throw new DomainError('MESSAGE_ID_REUSED', `Message id ${dto.messageId} was used for another e-mail`, {
+        status: 409,
+      });
+    }
+    const { signingCode, ...variables } = dto.variables;
+    try {
+      const { message, alreadySent } = await this.log.deliverOnce(
+        {
+          idempotencyKey,
+          channel: Channel.Email,
+          template: dto.template,
+          applicationId: dto.applicationId,
+          content: { to: dto.to, variables: variables as EmailVariables } satisfies EmailContent,
+          resendable: false,
+        },
+        async (message) => {
+          const delivery = await this.attempt(message, DeliveryTrigger.Internal, { signingCode });
+          if (delivery.status === DeliveryStatus.Failed) {
+            throw new DomainError('EMAIL_NOT_SENT', 'The e-mail could not be sent now; retry with the same messageId', {
+              status: 503,
+              details: { deliveryId: delivery.id },
+            });
+          }
+        },
+      );
+      return { id: message.id, status: 'sent', alreadySent };
+    } catch (e) {
+      if (e instanceof DeliveryInProgressError) {
+        throw new DomainError('DELIVERY_IN_PROGRESS', 'This message is being sent right now; retry shortly', {
+          status: 409,
+        });
+      }
+      throw e;
+    }
+  }
+
+  /** An administrator's resend: a new send of the same e-mail, with a Message-ID of its own so it is not dropped as a duplicate. */
+  async resend(message: Message): Promise<Delivery> {
+    if (!message.resendable) {
+      throw new DomainError(
+        'NOT_RESENDABLE',
+        'A signing code is never stored, so this e-mail cannot be resent; the client asks for a new code',
+        { status: 409 },
+      );
+    }
+    const messageId = `<${message.keyHash}.${randomBytes(6).toString('hex')}@${MESSAGE_ID_DOMAIN}>`;
+    return this.attempt(message, DeliveryTrigger.Resend, {}, messageId);
+  }
+
+  /** Builds and sends the e-mail once, and logs the attempt whatever happens. */
+  private async attempt(
+    message: Message,
+    trigger: DeliveryTrigger,
+    secrets: Pick<EmailSecrets, 'signingCode'> = {},
+    messageId = emailMessageId(message.keyHash),
+  ): Promise<Delivery> {
+    const { to, variables } = message.content as unknown as EmailContent;
+    const started = performance.now();
+    const failed = (error: string, responseCode: number | null = null) =>
+      this.log.record(
+        message,
+        { recipient: to, status: DeliveryStatus.Failed, responseCode, latencyMs: performance.now() - started, error },
+        trigger,
+      );
+    let mail: OutgoingMail;
+    try {
+      mail = await this.compose(message.template as EmailTemplate, to, variables, secrets, messageId);
+    } catch (e) {
+      return failed(`not built: ${errorText(e)}`);
+    }
+    try {
+      const reply = await this.mailer.send(mail);
+      return this.log.record(
+        message,
+        {
+          recipient: to,
+          status: DeliveryStatus.Sent,
+          responseCode: reply.code,
+          latencyMs: performance.now() - started,
+        },
+        trigger,
+      );
+    } catch (e) {
+      const smtp = e as { code?: string; responseCode?: number };
+      return failed(`${smtp.code ?? 'SMTP'}: ${errorText(e)}`, smtp.responseCode ?? null);
+    }
+  }
+
+  private async compose(
+    template: EmailTemplate,
+    to: string,
+    variables: EmailVariables,
+    secrets: Pick<EmailSecrets, 'signingCode'>,
+    messageId: string,
+  ): Promise<OutgoingMail> {
+    const link = variables.clientLinkRef ? this.links.url(variables.clientLinkRef) : undefined;
+    const rendered = this.templates.render(template, emailView(variables, { ...secrets, link }, this.timeZone));
+    const attachments =
+      template === 'signed'
+        ? [
+            {
+              filename: SIGNED_CONTRACT_FILENAME,
+              content: await this.documents.pdf(variables.signedDocumentId!),
+              contentType: 'application/pdf',
+            },
+          ]
+        : [];
+    return { to, messageId, ...rendered, attachments };
+  }
+}
+
+function errorText(e: unknown): string {
+  const message = (e as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : String(e);
+}

@@ -1,0 +1,121 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DomainError, isUniqueViolation, type Page, SealedBox, toPage } from '@otus/common';
+import { Repository } from 'typeorm';
+import type { NotificationEnv } from '../config';
+import type {
+  CreateWebhookEndpointDto,
+  ListWebhookEndpointsQuery,
+  UpdateWebhookEndpointDto,
+  WebhookEndpointResponse,
+  WebhookEndpointWithSecret,
+} from './dto/webhook-endpoint.dto';
+import { WebhookEndpoint } from './webhook-endpoint.entity';
+
+const secretContext = (id: string) => `webhook-secret:${id}`;
+
+/** The admin-managed CRM webhook endpoints; a secret is generated here, shown once, and kept sealed. */
+@Injectable()
+export class WebhookEndpointsService {
+  private readonly box: SealedBox;
+
+  constructor(
+    @InjectRepository(WebhookEndpoint) private readonly endpoints: Repository<WebhookEndpoint>,
+    config: ConfigService<NotificationEnv, true>,
+  ) {
+    this.box = new SealedBox(config.get('NOTIFICATION_SECRET_SEAL_KEYS', { infer: true }));
+  }
+
+  async create(dto: CreateWebhookEndpointDto): Promise<WebhookEndpointWithSecret> {
+    const id = randomUUID();
+    const secret = newSecret();
+    try {
+      const endpoint = await this.endpoints.save(
+        this.endpoints.create({ id, ...dto, ...this.sealed(id, secret), secretRotatedAt: new Date() }),
+      );
+      return { ...toResponse(endpoint), secret };
+    } catch (e) {
+      if (isUniqueViolation(e)) {
+        throw new DomainError('WEBHOOK_ENDPOINT_EXISTS', `CRM client ${dto.crmClientId} has an endpoint already`, {
+          status: 409,
+        });
+      }
+      throw e;
+    }
+  }
+
+  async list(query: ListWebhookEndpointsQuery): Promise<Page<WebhookEndpointResponse>> {
+    const [items, total] = await this.endpoints.findAndCount({
+      where: query.crmClientId ? { crmClientId: query.crmClientId } : {},
+      order: { crmClientId: 'ASC' },
+      skip: query.skip,
+      take: query.pageSize,
+    });
+    return toPage(items.map(toResponse), total, query);
+  }
+
+  async get(id: string): Promise<WebhookEndpointResponse> {
+    return toResponse(await this.find(id));
+  }
+
+  async update(id: string, dto: UpdateWebhookEndpointDto): Promise<WebhookEndpointResponse> {
+    const endpoint = await this.find(id);
+    return toResponse(await this.endpoints.save({ ...endpoint, url: dto.url }));
+  }
+
+  /** A new secret replaces the old one at once: webhooks sent from now on are signed with it. */
+  async rotateSecret(id: string): Promise<WebhookEndpointWithSecret> {
+    const endpoint = await this.find(id);
+    const secret = newSecret();
+    const saved = await this.endpoints.save({ ...endpoint, ...this.sealed(id, secret), secretRotatedAt: new Date() });
+    return { ...toResponse(saved), secret };
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.find(id);
+    await this.endpoints.delete(id);
+  }
+
+  /** The endpoint and its secret, for signing. */
+  async forClient(crmClientId: string): Promise<{ url: string; secret: string } | null> {
+    const endpoint = await this.endpoints.findOneBy({ crmClientId });
+    if (!endpoint) return null;
+    try {
+      return { url: endpoint.url, secret: this.box.open(endpoint.secretSealed, secretContext(endpoint.id)).toString() };
+    } catch {
+      // A configuration fault (a seal key removed too early), not a business outcome: the task fails and is retried.
+      throw new Error(
+        `The secret of webhook endpoint ${endpoint.id} cannot be opened with NOTIFICATION_SECRET_SEAL_KEYS`,
+      );
+    }
+  }
+
+  private sealed(id: string, secret: string) {
+    return { secretSealed: this.box.seal(secret, secretContext(id)), secretHint: `whsec_…${secret.slice(-4)}` };
+  }
+
+  private async find(id: string): Promise<WebhookEndpoint> {
+    const endpoint = await this.endpoints.findOneBy({ id });
+    if (!endpoint) throw new DomainError('WEBHOOK_ENDPOINT_NOT_FOUND', `No webhook endpoint ${id}`, { status: 404 });
+    return endpoint;
+  }
+}
+
+/** 256 random bits, prefixed so a leaked one is recognisable in a scan. */
+function newSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64url')}`;
+}
+
+function toResponse(e: WebhookEndpoint): WebhookEndpointResponse {
+  return {
+    id: e.id,
+    crmClientId: e.crmClientId,
+    url: e.url,
+    secretHint: e.secretHint,
+    secretRotatedAt: e.secretRotatedAt.toISOString(),
+    createdAt: e.createdAt.toISOString(),
+    updatedAt: e.updatedAt.toISOString(),
+  };
+}

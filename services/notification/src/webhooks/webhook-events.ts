@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import { instant } from '../email/email-variables';
+
+export const WEBHOOK_EVENTS = [
+  'application.rejected',
+  'link.sent',
+  'application.expired',
+  'application.no-seats',
+  'contract.declined',
+  'contract.signing-expired',
+  'contract.signed',
+  'application.failed',
+] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+/**
+ * The outcome code a CRM records for each event. The process sets `outcome` only at its end
+ * event, after the webhook has gone, so the code comes from the event type; `final` says
+ * whether the application is closed with it.
+ */
+export const EVENT_OUTCOMES: Record<WebhookEvent, { outcome: string; final: boolean }> = {
+  'application.rejected': { outcome: 'REJECTED', final: true },
+  'link.sent': { outcome: 'LINK_SENT', final: false },
+  'application.expired': { outcome: 'LINK_EXPIRED', final: true },
+  'application.no-seats': { outcome: 'NO_SEATS', final: true },
+  'contract.declined': { outcome: 'DECLINED', final: true },
+  'contract.signing-expired': { outcome: 'SIGNING_EXPIRED', final: true },
+  'contract.signed': { outcome: 'CONCLUDED', final: true },
+  'application.failed': { outcome: 'FAILED', final: true },
+};
+
+const id = z.string().trim().min(1).max(128);
+const code = z.string().trim().min(1).max(64);
+const kopecks = z.number().int().min(0).max(2_147_483_647);
+const webhookUrl = z.url({ protocol: /^https?$/ }).max(2048);
+
+/** Where the webhook goes: the application's own URL, else its CRM client's endpoint, else the default. */
+const routing = {
+  crmClientId: id.nullish(),
+  crmWebhookUrl: webhookUrl.nullish(),
+};
+const application = { applicationId: id, crmApplicationId: id.nullish(), courseCode: code, ...routing };
+
+/**
+ * Process variables of `notification.crm-webhook`, per event. `application.failed` comes from
+ * the INVALID_VARIABLES path, where anything may be missing: there it asks for nothing, since
+ * an error inside that event subprocess is not caught by the model (it would only be an incident).
+ */
+export const webhookTaskInput = z.discriminatedUnion('webhookEvent', [
+  z.object({ webhookEvent: z.literal('application.rejected'), ...application, rejectReason: code }),
+  z.object({ webhookEvent: z.literal('link.sent'), ...application, linkExpiresAt: instant }),
+  z.object({ webhookEvent: z.literal('application.expired'), ...application }),
+  z.object({ webhookEvent: z.literal('application.no-seats'), ...application }),
+  z.object({ webhookEvent: z.literal('contract.declined'), ...application }),
+  z.object({ webhookEvent: z.literal('contract.signing-expired'), ...application }),
+  z.object({
+    webhookEvent: z.literal('contract.signed'),
+    ...application,
+    promoStatus: code,
+    discountKopecks: kopecks.nullish(),
+    finalPriceKopecks: kopecks,
+    signedDocumentId: id,
+    signedSha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .nullish(),
+  }),
+  z.object({
+    webhookEvent: z.literal('application.failed'),
+    applicationId: id.nullish(),
+    crmApplicationId: id.nullish(),
+    courseCode: code.nullish(),
+    failureCode: code.nullish(),
+    ...routing,
+  }),
+]);
+export type WebhookTaskInput = z.infer<typeof webhookTaskInput>;
+
+export interface WebhookPayload {
+  id: string;
+  type: WebhookEvent;
+  occurredAt: string;
+  applicationId: string;
+  crmApplicationId: string | null;
+  crmClientId: string | null;
+  outcome: string;
+  outcomeReason: string | null;
+  final: boolean;
+  data: Record<string, unknown>;
+}
+
+/** The JSON body of one event; its JSON Schema is docs/webhooks/<event>.schema.json. */
+export function webhookPayload(
+  input: WebhookTaskInput,
+  meta: { eventId: string; applicationId: string; occurredAt: Date },
+): WebhookPayload {
+  const { outcome, final } = EVENT_OUTCOMES[input.webhookEvent];
+  const base = {
+    id: meta.eventId,
+    type: input.webhookEvent,
+    occurredAt: meta.occurredAt.toISOString(),
+    applicationId: meta.applicationId,
+    crmApplicationId: input.crmApplicationId ?? null,
+    crmClientId: input.crmClientId ?? null,
+    outcome,
+    final,
+  };
+  switch (input.webhookEvent) {
+    case 'application.rejected':
+      return {
+        ...base,
+        outcomeReason: input.rejectReason,
+        data: { courseCode: input.courseCode, rejectReason: input.rejectReason },
+      };
+    case 'link.sent':
+      return {
+        ...base,
+        outcomeReason: null,
+        data: { courseCode: input.courseCode, linkExpiresAt: new Date(input.linkExpiresAt).toISOString() },
+      };
+    case 'contract.signed':
+      return {
+        ...base,
+        outcomeReason: null,
+        data: {
+          courseCode: input.courseCode,
+          promoStatus: input.promoStatus,
+          discountKopecks: input.discountKopecks ?? 0,
+          finalPriceKopecks: input.finalPriceKopecks,
+          signedDocumentId: input.signedDocumentId,
+          signedSha256: input.signedSha256 ?? null,
+        },
+      };
+    case 'application.failed':
+      return {
+        ...base,
+        outcomeReason: input.failureCode ?? null,
+        data: { courseCode: input.courseCode ?? null, failureCode: input.failureCode ?? null },
+      };
+    default:
+      return { ...base, outcomeReason: null, data: { courseCode: input.courseCode } };
+  }
+}

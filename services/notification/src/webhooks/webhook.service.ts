@@ -1,0 +1,252 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { DomainError, type TaskContext } from '@otus/common';
+import { backOff } from 'exponential-backoff';
+import type { NotificationEnv } from '../config';
+import { type AttemptResult, DeliveryLogService } from '../deliveries/delivery-log.service';
+import { type Delivery, DeliveryStatus, DeliveryTrigger } from '../deliveries/delivery.entity';
+import { keyHash, taskKey } from '../deliveries/idempotency';
+import { Channel, type Message, MessageStatus } from '../deliveries/message.entity';
+import { WebhookEndpointsService } from './webhook-endpoints.service';
+import { webhookPayload, type WebhookTaskInput } from './webhook-events';
+import { signWebhook } from './webhook-signature';
+
+interface Routing {
+  crmWebhookUrl: string | null;
+  crmClientId: string | null;
+}
+
+/** What a stored webhook message holds: the exact body (every retry sends the same bytes) and how to route it. */
+interface WebhookContent {
+  body: string;
+  routing: Routing;
+}
+
+interface Target {
+  url: string;
+  secret: string;
+}
+
+/** One request's outcome; `retryable` for timeouts, network errors, 408, 429 and 5xx. */
+class AttemptFailed extends Error {
+  constructor(readonly retryable: boolean) {
+    super('webhook attempt failed');
+  }
+}
+
+/**
+ * `notification.crm-webhook`: a signed POST to the CRM, retried in-process with exponential
+ * back-off and full jitter; every request is a logged attempt. When the in-process retries
+ * are spent the task fails and the engine retries it later (then an incident).
+ */
+@Injectable()
+export class WebhookService {
+  private readonly logger = new Logger(WebhookService.name);
+  private readonly env: Pick<
+    NotificationEnv,
+    | 'NOTIFICATION_DEFAULT_WEBHOOK_URL'
+    | 'NOTIFICATION_DEFAULT_WEBHOOK_SECRET'
+    | 'NOTIFICATION_WEBHOOK_TIMEOUT_MS'
+    | 'NOTIFICATION_WEBHOOK_ATTEMPTS'
+    | 'NOTIFICATION_WEBHOOK_RETRY_BASE_MS'
+    | 'NOTIFICATION_WEBHOOK_RETRY_MAX_MS'
+  >;
+
+  constructor(
+    private readonly log: DeliveryLogService,
+    private readonly endpoints: WebhookEndpointsService,
+    config: ConfigService<NotificationEnv, true>,
+  ) {
+    const get = <K extends keyof NotificationEnv>(key: K) => config.get(key, { infer: true });
+    this.env = {
+      NOTIFICATION_DEFAULT_WEBHOOK_URL: get('NOTIFICATION_DEFAULT_WEBHOOK_URL'),
+      NOTIFICATION_DEFAULT_WEBHOOK_SECRET: get('NOTIFICATION_DEFAULT_WEBHOOK_SECRET'),
+      NOTIFICATION_WEBHOOK_TIMEOUT_MS: get('NOTIFICATION_WEBHOOK_TIMEOUT_MS'),
+      NOTIFICATION_WEBHOOK_ATTEMPTS: get('NOTIFICATION_WEBHOOK_ATTEMPTS'),
+      NOTIFICATION_WEBHOOK_RETRY_BASE_MS: get('NOTIFICATION_WEBHOOK_RETRY_BASE_MS'),
+      NOTIFICATION_WEBHOOK_RETRY_MAX_MS: get('NOTIFICATION_WEBHOOK_RETRY_MAX_MS'),
+    };
+  }
+
+  async deliverForTask(input: WebhookTaskInput, task: TaskContext): Promise<{ webhookDelivered: boolean }> {
+    const key = taskKey(task);
+    if ((await this.log.findByKey(key))?.status === MessageStatus.Sent) return { webhookDelivered: true };
+    const applicationId = input.applicationId ?? task.businessKey ?? task.processInstanceId;
+    const routing: Routing = { crmWebhookUrl: input.crmWebhookUrl ?? null, crmClientId: input.crmClientId ?? null };
+    const target = await this.target(routing);
+    if (!target) {
+      this.logger.warn(
+        { applicationId, event: input.webhookEvent },
+        'no CRM webhook endpoint for this application, its CRM client or by default; the event is not sent',
+      );
+      return { webhookDelivered: false };
+    }
+    // Built once: a redelivered task finds the stored body (and its occurredAt) and sends those bytes again.
+    const body = JSON.stringify(
+      webhookPayload(input, { eventId: keyHash(key), applicationId, occurredAt: new Date() }),
+    );
+    await this.log.deliverOnce(
+      {
+        idempotencyKey: key,
+        channel: Channel.Webhook,
+        template: input.webhookEvent,
+        applicationId,
+        processInstanceId: task.processInstanceId,
+        content: { body, routing } satisfies WebhookContent,
+      },
+      async (message) => {
+        const { last, retryable } = await this.send(message, target, DeliveryTrigger.Task);
+        if (last.status === DeliveryStatus.Sent) return;
+        const host = hostOf(target.url);
+        throw new Error(
+          retryable
+            ? `CRM webhook ${message.template} to ${host} not delivered after ${this.env.NOTIFICATION_WEBHOOK_ATTEMPTS} attempts (last: ${outcome(last)}); retried later`
+            : `CRM webhook ${message.template} refused by ${host} with HTTP ${last.responseCode}: not retried in-process; check the endpoint URL and secret (delivery ${last.id})`,
+        );
+      },
+    );
+    return { webhookDelivered: true };
+  }
+
+  /** An administrator's resend: the same body and event id, signed now, sent once to where the application's webhooks go today. */
+  async resend(message: Message): Promise<Delivery> {
+    const { routing } = message.content as unknown as WebhookContent;
+    const target = await this.target(routing);
+    if (!target) {
+      throw new DomainError('WEBHOOK_ENDPOINT_MISSING', 'No webhook endpoint is configured for this application', {
+        status: 409,
+      });
+    }
+    return (await this.send(message, target, DeliveryTrigger.Resend, 1)).last;
+  }
+
+  /** The application's own URL, else its CRM client's endpoint, else the default; the secret from the client's endpoint or the default. */
+  private async target({ crmWebhookUrl, crmClientId }: Routing): Promise<Target | null> {
+    const endpoint = crmClientId ? await this.endpoints.forClient(crmClientId) : null;
+    const defaultSecret = this.env.NOTIFICATION_DEFAULT_WEBHOOK_SECRET;
+    if (crmWebhookUrl) {
+      const secret = endpoint?.secret ?? defaultSecret;
+      if (!secret) {
+        throw new Error(
+          'crmWebhookUrl is set, but there is no secret to sign with: add a webhook endpoint for the CRM client or set NOTIFICATION_DEFAULT_WEBHOOK_SECRET',
+        );
+      }
+      return { url: crmWebhookUrl, secret };
+    }
+    if (endpoint) return endpoint;
+    const defaultUrl = this.env.NOTIFICATION_DEFAULT_WEBHOOK_URL;
+    return defaultUrl && defaultSecret ? { url: defaultUrl, secret: defaultSecret } : null;
+  }
+
+  private async send(
+    message: Message,
+    target: Target,
+    trigger: DeliveryTrigger,
+    attempts = this.env.NOTIFICATION_WEBHOOK_ATTEMPTS,
+  ): Promise<{ last: Delivery; retryable: boolean }> {
+    let last: Delivery | undefined;
+    let retryable = false;
+    try {
+      await backOff(
+        async () => {
+          const result = await this.post(message, target);
+          last = await this.log.record(message, result.attempt, trigger);
+          retryable = result.retryable;
+          if (result.attempt.status === DeliveryStatus.Failed) throw new AttemptFailed(result.retryable);
+        },
+        {
+          numOfAttempts: attempts,
+          startingDelay: this.env.NOTIFICATION_WEBHOOK_RETRY_BASE_MS,
+          timeMultiple: 2,
+          maxDelay: this.env.NOTIFICATION_WEBHOOK_RETRY_MAX_MS,
+          jitter: 'full',
+          retry: (e: unknown) => e instanceof AttemptFailed && e.retryable,
+        },
+      );
+    } catch (e) {
+      if (!(e instanceof AttemptFailed)) throw e;
+    }
+    return { last: last!, retryable };
+  }
+
+  /** One signed POST; a fresh timestamp and signature each time, the same body and event id. */
+  private async post(message: Message, target: Target): Promise<{ attempt: AttemptResult; retryable: boolean }> {
+    const { body } = message.content as unknown as WebhookContent;
+    const timestamp = Math.floor(Date.now() / 1000);
+    const recipient = withoutSecrets(target.url);
+    const started = performance.now();
+    const latencyMs = () => performance.now() - started;
+    try {
+      const response = await fetch(target.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'otus-contract-webhooks/1',
+          'x-otus-event-id': message.keyHash,
+          'x-otus-event-type': message.template,
+          'x-otus-timestamp': String(timestamp),
+          'x-otus-signature': signWebhook(target.secret, timestamp, body),
+        },
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.env.NOTIFICATION_WEBHOOK_TIMEOUT_MS),
+      });
+      const answer = (await response.text().catch(() => '')).slice(0, 500);
+      const status = response.status;
+      if (status >= 200 && status < 300) {
+        return {
+          attempt: { recipient, status: DeliveryStatus.Sent, responseCode: status, latencyMs: latencyMs() },
+          retryable: false,
+        };
+      }
+      return {
+        attempt: {
+          recipient,
+          status: DeliveryStatus.Failed,
+          responseCode: status,
+          latencyMs: latencyMs(),
+          error: `HTTP ${status}${status >= 300 && status < 400 ? ' (redirects are not followed)' : ''}${answer ? `: ${answer}` : ''}`,
+        },
+        retryable: status === 408 || status === 429 || status >= 500,
+      };
+    } catch (e) {
+      return {
+        attempt: {
+          recipient,
+          status: DeliveryStatus.Failed,
+          responseCode: null,
+          latencyMs: latencyMs(),
+          error: networkError(e, this.env.NOTIFICATION_WEBHOOK_TIMEOUT_MS),
+        },
+        retryable: true,
+      };
+    }
+  }
+}
+
+/** The URL as logged: no credentials, query or fragment (a CRM may put a token there). */
+function withoutSecrets(url: string): string {
+  const u = new URL(url);
+  u.username = '';
+  u.password = '';
+  u.search = '';
+  u.hash = '';
+  return u.toString();
+}
+
+function hostOf(url: string): string {
+  return new URL(url).host;
+}
+
+function outcome(d: Delivery): string {
+  return d.responseCode ? `HTTP ${d.responseCode}` : (d.error ?? 'no answer');
+}
+
+/** Duck-typed: fetch's errors (a DOMException on timeout) need not be instances of this realm's Error. */
+function networkError(e: unknown, timeoutMs: number): string {
+  const error = e as { name?: string; message?: string; cause?: { code?: string; message?: string } } | null;
+  if (error?.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
+  const cause = error?.cause;
+  if (cause?.code) return `${cause.code}: ${cause.message ?? error?.message}`;
+  return error?.message ?? String(e);
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DeliveriesModule } from '../deliveries/deliveries.module';
+import { WebhookEndpoint } from './webhook-endpoint.entity';
+import { WebhookEndpointsController } from './webhook-endpoints.controller';
+import { WebhookEndpointsService } from './webhook-endpoints.service';
+import { WebhookService } from './webhook.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([WebhookEndpoint]), DeliveriesModule],
+  controllers: [WebhookEndpointsController],
+  providers: [WebhookEndpointsService, WebhookService],
+  exports: [WebhookService, WebhookEndpointsService],
+})
+export class WebhooksModule {}

@@ -1,0 +1,105 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ReceivedRequest {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  rawBody: string;
+}
+
+export interface Receiver {
+  url: string;
+  requests: ReceivedRequest[];
+  /** Statuses to answer with, in order; after them every request gets 200. */
+  script(...statuses: number[]): void;
+  close(): Promise<void>;
+}
+
+/** A CRM stand-in on a local port: records every request with its raw body, answers as scripted. */
+export async function startReceiver(): Promise<Receiver> {
+  const requests: ReceivedRequest[] = [];
+  let statuses: number[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      requests.push({
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        rawBody: Buffer.concat(chunks).toString('utf8'),
+      });
+      const status = statuses.shift() ?? 200;
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ status }));
+    });
+  });
+  const url = await listen(server);
+  return {
+    url,
+    requests,
+    script: (...next) => (statuses = next),
+    close: () => close(server),
+  };
+}
+
+export interface DocumentServer {
+  url: string;
+  documents: Map<string, Buffer>;
+  /** The x-internal-token of every request, in order. */
+  tokens: (string | undefined)[];
+  close(): Promise<void>;
+}
+
+/** Stands in for the contract service's GET /internal/documents/{id} (application/pdf). */
+export async function startDocumentServer(expectedToken: string): Promise<DocumentServer> {
+  const documents = new Map<string, Buffer>();
+  const tokens: (string | undefined)[] = [];
+  const server = createServer((req, res) => {
+    const token = req.headers['x-internal-token'] as string | undefined;
+    tokens.push(token);
+    const match = /^\/internal\/documents\/([^/]+)$/.exec(req.url ?? '');
+    if (token !== expectedToken) return void res.writeHead(401).end();
+    const body = match && documents.get(decodeURIComponent(match[1]));
+    if (!body) return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"code":"NOT_FOUND"}');
+    res.writeHead(200, { 'content-type': 'application/pdf', 'content-length': body.length }).end(body);
+  });
+  const url = await listen(server);
+  return { url, documents, tokens, close: () => close(server) };
+}
+
+/** A small but real PDF: one page with a line of text, and some random bytes so each is unique. */
+export function pdfBytes(label: string): Buffer {
+  const stream = `BT /F1 18 Tf 72 720 Td (${label}) Tj ET`;
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  let pdf = '%PDF-1.4\n%\xe2\xe3\xcf\xd3\n';
+  const offsets: number[] = [];
+  objects.forEach((body, i) => {
+    offsets.push(Buffer.byteLength(pdf, 'latin1'));
+    pdf += `${i + 1} 0 obj\n${body}\nendobj\n`;
+  });
+  const xref = Buffer.byteLength(pdf, 'latin1');
+  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  pdf += offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
+  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.concat([Buffer.from(pdf, 'latin1'), Buffer.from(`%${Math.random().toString(36)}\n`)]);
+}
+
+function listen(server: Server): Promise<string> {
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+  );
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+}
