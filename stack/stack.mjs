@@ -241,6 +241,7 @@ function prepareGateway() {
   render('gateway/gateway.conf.template', join(prefix, 'conf.d/gateway.conf'), {
     ...upstreams,
     GATEWAY_LISTEN: `${env.STACK_HOST}:${port('GATEWAY')}`,
+    GATEWAY_ACCESS_LOG: join(STATE, 'logs/gateway-access.log'),
   });
   // The main file only says where this local instance keeps its pid, logs and temp files.
   writeFileSync(
@@ -253,7 +254,6 @@ function prepareGateway() {
       'events { worker_connections 1024; }',
       'http {',
       '  include /etc/nginx/mime.types;',
-      `  access_log ${join(STATE, 'logs/gateway-access.log')};`,
       ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map(
         (t) => `  ${t}_temp_path ${join(prefix, 'temp', t)};`,
       ),

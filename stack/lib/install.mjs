@@ -31,6 +31,9 @@ export function ensureSystemPackages() {
     ['java', 'openjdk-17-jdk-headless', () => has('java')],
     ['mvn', 'maven', () => has('mvn')],
     ['go', 'golang-go', () => has('go')],
+    // For the tests: a real browser for the client pages, pdftotext/pdftoppm for the contracts.
+    ['chromium', 'chromium', () => has('chromium')],
+    ['pdftotext', 'poppler-utils', () => has('pdftotext')],
   ];
   const missing = wanted.filter(([, , present]) => !present()).map(([, pkg]) => pkg);
   if (missing.length === 0) return;

@@ -33,6 +33,15 @@ export const REDACT_PATHS = [
 
 const QUIET_ROUTES = new Set(['/health', '/health/live', '/metrics']);
 
+/** The client's link carries its secret in the path (`/l/<token>`): it never reaches a log. */
+const LINK_TOKEN = /\/l\/[^/?#]+/g;
+
+export function maskLinkTokens<T extends { url?: string; params?: unknown }>(req: T): T {
+  if (!req.url || !LINK_TOKEN.test(req.url)) return req;
+  LINK_TOKEN.lastIndex = 0;
+  return { ...req, url: req.url.replace(LINK_TOKEN, '/l/[REDACTED]'), params: '[REDACTED]' };
+}
+
 export function loggerModule(service: string) {
   return LoggerModule.forRootAsync({
     inject: [ConfigService],
@@ -41,6 +50,7 @@ export function loggerModule(service: string) {
         level: config.get('LOG_LEVEL', { infer: true }),
         base: { service },
         redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+        serializers: { req: maskLinkTokens },
         // The gateway sets X-Request-Id; the same id is the traceId of error bodies.
         genReqId: (req: IncomingMessage) => {
           const header = req.headers['x-request-id'];

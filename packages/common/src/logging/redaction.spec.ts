@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { REDACT_PATHS } from './logger.module';
+import { maskLinkTokens, REDACT_PATHS } from './logger.module';
 
 function capture(log: (logger: pino.Logger) => void): Record<string, unknown> {
   const lines: string[] = [];
@@ -39,5 +39,18 @@ describe('log redaction', () => {
     expect(line.req).toEqual({
       headers: { authorization: '[REDACTED]', 'x-api-key': '[REDACTED]', cookie: '[REDACTED]', host: 'h' },
     });
+  });
+});
+
+describe('link tokens in request URLs', () => {
+  it('masks the token of /l/<token> in the URL and the route parameters', () => {
+    const masked = maskLinkTokens({ url: '/l/AbC-123_xyz?utm=1', params: { token: 'AbC-123_xyz' }, method: 'GET' });
+    expect(masked).toEqual({ url: '/l/[REDACTED]?utm=1', params: '[REDACTED]', method: 'GET' });
+    expect(JSON.stringify(maskLinkTokens({ url: '/l/AbC-123_xyz', params: {} }))).not.toContain('AbC-123_xyz');
+  });
+
+  it('leaves other URLs alone', () => {
+    const req = { url: '/client/123/form', params: { id: '123' } };
+    expect(maskLinkTokens(req)).toBe(req);
   });
 });

@@ -1,7 +1,7 @@
-/** Polls `probe` until it returns a value other than undefined/false, or fails naming what it waited for. */
+/** Polls `probe` until it returns a value other than undefined, null or false, or fails naming what it waited for. */
 export async function waitFor<T>(
   what: string,
-  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  probe: () => Promise<T | undefined | null | false> | T | undefined | null | false,
   { timeoutMs = 20_000, intervalMs = 100 } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -9,7 +9,7 @@ export async function waitFor<T>(
   while (Date.now() < deadline) {
     try {
       const value = await probe();
-      if (value !== undefined && value !== false) return value;
+      if (value !== undefined && value !== null && value !== false) return value;
     } catch (e) {
       lastError = e;
     }

@@ -46,7 +46,7 @@ export class TaskRunner {
     }
     stopTimer({ result: 'completed' });
     try {
-      await taskService.complete(task, this.newVariables().setAll(output));
+      await retryOnConflict(() => taskService.complete(task, this.newVariables().setAll(output)));
       workerMetrics.completed.inc({ topic });
     } catch (e) {
       // The effect happened; if the lock was lost the task comes back and the idempotent handler repeats nothing.
@@ -93,7 +93,7 @@ export class TaskRunner {
       error instanceof DomainError && error.variables ? this.newVariables().setAll(error.variables) : undefined;
     this.logger.log({ ...log, code, reason: message }, 'task ended with a BPMN error');
     try {
-      await taskService.handleBpmnError(task, code, message, variables);
+      await retryOnConflict(() => taskService.handleBpmnError(task, code, message, variables));
       workerMetrics.bpmnErrors.inc({ topic, code });
     } catch (e) {
       // The engine refuses a BPMN error no boundary event catches (enableExceptionsAfterUnhandledBpmnError);
@@ -118,12 +118,14 @@ export class TaskRunner {
     const retryTimeout = retries === 0 ? 0 : backoffMs(attempt, policy.retryBaseMs, policy.retryMaxMs);
     const err = error instanceof Error ? error : new Error(String(error));
     this.logger.error({ ...log, err, retriesLeft: retries, retryInMs: retryTimeout }, 'task failed');
-    await taskService.handleFailure(task, {
-      errorMessage: err.message.slice(0, 600),
-      errorDetails: err.stack,
-      retries,
-      retryTimeout,
-    });
+    await retryOnConflict(() =>
+      taskService.handleFailure(task, {
+        errorMessage: err.message.slice(0, 600),
+        errorDetails: err.stack,
+        retries,
+        retryTimeout,
+      }),
+    );
     workerMetrics.failures.inc({ topic, incident: String(retries === 0) });
   }
 }
@@ -131,6 +133,24 @@ export class TaskRunner {
 function toContext(task: CamundaTask): TaskContext {
   const { id, topicName, processInstanceId, activityInstanceId, businessKey, retries } = task;
   return { id, topicName, processInstanceId, activityInstanceId, businessKey, retries };
+}
+
+/**
+ * Parallel branches of one process instance finishing at the same moment make the engine
+ * refuse one of them (OptimisticLockingException, or a database deadlock) and roll it back;
+ * the task is still ours, so trying again at once succeeds instead of waiting out the lock.
+ */
+async function retryOnConflict(call: () => Promise<void>, attempts = 4): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (e) {
+      const type = (e as { type?: string } | null)?.type ?? '';
+      const conflict = /OptimisticLocking|ProcessEnginePersistence/.test(type);
+      if (!conflict || attempt >= attempts) throw e;
+      await new Promise((r) => setTimeout(r, 50 * attempt + Math.random() * 100));
+    }
+  }
 }
 
 /** The engine answered with a 5xx (as opposed to being unreachable, or the task being gone). */
