@@ -1,6 +1,12 @@
 import { Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import { platformModules } from '@otus/common';
+import { ApplicationsModule } from './applications/applications.module';
+import { ClientModule } from './client/client.module';
 import { contractEnv } from './config';
+import { PagesModule } from './pages/pages.module';
+import { StaffModule } from './staff/staff.module';
+import { ContractWorkerModule } from './worker/contract-worker.module';
 
 @Module({
   imports: [
@@ -9,6 +15,12 @@ import { contractEnv } from './config';
       env: contractEnv,
       database: { kind: 'mongo', urlVariable: 'CONTRACT_MONGO_URL' },
     }),
+    ScheduleModule.forRoot(),
+    ApplicationsModule,
+    ClientModule,
+    PagesModule,
+    StaffModule,
+    ContractWorkerModule,
   ],
 })
 export class AppModule {}

@@ -1,8 +1,23 @@
-import { baseEnv } from '@otus/common';
+import { baseEnv, isoDuration } from '@otus/common';
 import { z } from 'zod';
+
+const duration = z.string().regex(/^P/, 'expected an ISO-8601 duration such as PT72H');
 
 export const contractEnv = baseEnv.extend({
   CONTRACT_PORT: z.coerce.number().int().positive().default(3002),
   CONTRACT_MONGO_URL: z.url(),
+  /** Seals the client's personal data at rest (AES-256-GCM): `kid:base64key,…`, the first seals. */
+  CONTRACT_PERSONAL_DATA_KEYS: z.string().min(1),
+  /** HMAC key for signing codes: six digits are guessable offline, so they are never stored as a plain hash. */
+  CONTRACT_SIGNING_CODE_SECRET: z.string().min(32),
+  /** Deadlines handed to the process (ISO-8601), read by its timers. */
+  CONTRACT_LINK_TTL: duration.default('PT72H'),
+  CONTRACT_SIGN_TTL: duration.default('PT48H'),
+  CONTRACT_LINK_REMINDER_AFTER: duration.default('PT48H'),
+  CONTRACT_SIGNING_CODE_TTL: isoDuration.default(10 * 60_000),
+  CONTRACT_SIGNING_CODE_MAX_ATTEMPTS: z.coerce.number().int().positive().default(5),
+  CONTRACT_SIGNING_CODE_RESEND_AFTER: isoDuration.default(60_000),
+  /** The notification service's base URL for its /internal routes (signing-code e-mails). */
+  NOTIFICATION_INTERNAL_URL: z.url(),
 });
 export type ContractEnv = z.infer<typeof contractEnv>;

@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import type { HydratedDocument } from 'mongoose';
+
+/** Where the application is, as far as this service is concerned; the process's own end is `outcome`. */
+export enum ApplicationStatus {
+  Created = 'CREATED',
+  DataSubmitted = 'DATA_SUBMITTED',
+  DraftReady = 'DRAFT_READY',
+  Signed = 'SIGNED',
+  Declined = 'DECLINED',
+  Concluded = 'CONCLUDED',
+}
+
+/** What the client typed that identifies them; sealed at rest (AES-256-GCM), the key id inside the seal. */
+export interface SealedPersonalData {
+  sealed: string;
+  keyId: string;
+}
+
+export interface Signature {
+  signerName: string;
+  signedAt: Date;
+  ip: string;
+  userAgent: string;
+  codeSentTo: string;
+  draftDocumentId: string;
+  draftSha256: string;
+}
+
+/** A message for the process that could not be delivered yet: kept until the process takes it. */
+export interface PendingMessage {
+  name: string;
+  variables: Record<string, unknown>;
+  since: Date;
+}
+
+@Schema({ collection: 'applications', versionKey: false, timestamps: true })
+export class Application {
+  @Prop({ type: String, default: () => randomUUID() })
+  _id!: string;
+
+  @Prop({ required: true })
+  crmClientId!: string;
+
+  @Prop({ required: true })
+  crmApplicationId!: string;
+
+  @Prop({ required: true })
+  courseCode!: string;
+
+  @Prop({ required: true })
+  clientName!: string;
+
+  @Prop({ required: true })
+  clientEmail!: string;
+
+  @Prop({ required: true })
+  clientPhone!: string;
+
+  @Prop({ type: String, default: null })
+  promoCode!: string | null;
+
+  @Prop({ type: String, default: null })
+  crmWebhookUrl!: string | null;
+
+  @Prop({ type: String, default: null })
+  processInstanceId!: string | null;
+
+  /** Set by the one request that starts the process, so concurrent repeats never start a second. */
+  @Prop({ type: Date, default: null })
+  processStartClaimedAt!: Date | null;
+
+  @Prop({ type: String, enum: ApplicationStatus, default: ApplicationStatus.Created, index: true })
+  status!: ApplicationStatus;
+
+  /** From the form: the signer's full name as it goes into the contract. */
+  @Prop({ type: String, default: null })
+  fullName!: string | null;
+
+  @Prop({ type: Object, default: null })
+  personal!: SealedPersonalData | null;
+
+  @Prop({ type: Date, default: null })
+  dataSubmittedAt!: Date | null;
+
+  @Prop({ type: Object, default: null })
+  pendingMessage!: PendingMessage | null;
+
+  @Prop({ type: String, default: null })
+  draftDocumentId!: string | null;
+
+  @Prop({ type: String, default: null })
+  signedDocumentId!: string | null;
+
+  @Prop({ type: Object, default: null })
+  signature!: Signature | null;
+
+  @Prop({ type: String, default: null })
+  declineReason!: string | null;
+
+  /** The process's end (`CONCLUDED`, `REJECTED`, …) once known. */
+  @Prop({ type: String, default: null })
+  outcome!: string | null;
+
+  @Prop({ type: String, default: null })
+  outcomeReason!: string | null;
+
+  createdAt!: Date;
+  updatedAt!: Date;
+}
+
+export type ApplicationDocument = HydratedDocument<Application>;
+export const ApplicationSchema = SchemaFactory.createForClass(Application);
+// One application per CRM application id, whatever the CRM retries.
+ApplicationSchema.index({ crmClientId: 1, crmApplicationId: 1 }, { unique: true });
+ApplicationSchema.index({ courseCode: 1, createdAt: -1 });

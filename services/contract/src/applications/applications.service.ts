@@ -1,0 +1,152 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { InjectModel } from '@nestjs/mongoose';
+import { DomainError, EngineClient } from '@otus/common';
+import type { Model } from 'mongoose';
+import { AuditService } from '../audit/audit.service';
+import type { ContractEnv } from '../config';
+import { Application, type ApplicationDocument } from './application.schema';
+import type { ApplicationResponse, CreateApplicationDto } from './dto/application.dto';
+
+export const PROCESS_KEY = 'contract-conclusion';
+const TERMINAL = new Set([
+  'CONCLUDED',
+  'REJECTED',
+  'LINK_EXPIRED',
+  'NO_SEATS',
+  'DECLINED',
+  'SIGNING_EXPIRED',
+  'FAILED',
+]);
+
+@Injectable()
+export class ApplicationsService {
+  private readonly logger = new Logger(ApplicationsService.name);
+
+  constructor(
+    @InjectModel(Application.name) private readonly applications: Model<Application>,
+    private readonly engine: EngineClient,
+    private readonly audit: AuditService,
+    private readonly config: ConfigService<ContractEnv, true>,
+  ) {}
+
+  /**
+   * Takes a CRM application, once: the same CRM id always returns the same application and
+   * never starts a second process. If the engine was down when it first came, a repeat starts it.
+   */
+  async intake(
+    crmClientId: string,
+    dto: CreateApplicationDto,
+  ): Promise<{ created: boolean; response: ApplicationResponse }> {
+    const { application, created } = await this.upsert(crmClientId, dto);
+    if (created) await this.audit.record(application._id, 'application.created', { actor: `crm:${crmClientId}` });
+    if (!application.processInstanceId) await this.startProcess(application);
+    return { created, response: toResponse(await this.withOutcome(await this.get(application._id))) };
+  }
+
+  async forCrm(crmClientId: string, crmApplicationId: string): Promise<ApplicationResponse> {
+    const application = await this.applications.findOne({ crmClientId, crmApplicationId });
+    if (!application)
+      throw new DomainError('APPLICATION_NOT_FOUND', `No application ${crmApplicationId}`, { status: 404 });
+    return toResponse(await this.withOutcome(application));
+  }
+
+  async get(applicationId: string): Promise<ApplicationDocument> {
+    const application = await this.applications.findById(applicationId);
+    if (!application)
+      throw new DomainError('APPLICATION_NOT_FOUND', `No application ${applicationId}`, { status: 404 });
+    return application;
+  }
+
+  /** Copies the process's end into the application once it is known; until then asks the engine. */
+  async withOutcome(application: ApplicationDocument): Promise<ApplicationDocument> {
+    if (application.outcome || !application.processInstanceId) return application;
+    const process = await this.engine.findByBusinessKey(PROCESS_KEY, application._id);
+    if (!process || process.state === 'ACTIVE') return application;
+    const { outcome, outcomeReason } = await this.engine.variables(process.id, ['outcome', 'outcomeReason']);
+    const finalOutcome = typeof outcome === 'string' && TERMINAL.has(outcome) ? outcome : 'FAILED';
+    const updated = await this.applications.findOneAndUpdate(
+      { _id: application._id, outcome: null },
+      { $set: { outcome: finalOutcome, outcomeReason: typeof outcomeReason === 'string' ? outcomeReason : null } },
+      { new: true },
+    );
+    return updated ?? application;
+  }
+
+  private async upsert(crmClientId: string, dto: CreateApplicationDto) {
+    const filter = { crmClientId, crmApplicationId: dto.crmApplicationId };
+    const fields = {
+      courseCode: dto.courseCode,
+      clientName: dto.clientName,
+      clientEmail: dto.clientEmail,
+      clientPhone: dto.clientPhone,
+      promoCode: dto.promoCode ?? null,
+      crmWebhookUrl: dto.webhookUrl ?? null,
+    };
+    for (let attempt = 0; ; attempt++) {
+      const existing = await this.applications.findOne(filter);
+      if (existing) return { application: existing, created: false };
+      try {
+        return { application: await this.applications.create({ ...filter, ...fields }), created: true };
+      } catch (e) {
+        // Two posts of the same id at once: the unique index lets one in; the other reads it.
+        if ((e as { code?: number }).code !== 11000 || attempt > 2) throw e;
+      }
+    }
+  }
+
+  private async startProcess(application: ApplicationDocument): Promise<void> {
+    // Only one request may start it; a claim older than a minute belongs to a request that failed.
+    const claimed = await this.applications.updateOne(
+      {
+        _id: application._id,
+        processInstanceId: null,
+        $or: [{ processStartClaimedAt: null }, { processStartClaimedAt: { $lt: new Date(Date.now() - 60_000) } }],
+      },
+      { $set: { processStartClaimedAt: new Date() } },
+    );
+    if (claimed.modifiedCount === 0) return;
+    try {
+      await this.claimedStart(application);
+    } catch (e) {
+      await this.applications.updateOne({ _id: application._id }, { $set: { processStartClaimedAt: null } });
+      throw e;
+    }
+  }
+
+  private async claimedStart(application: ApplicationDocument): Promise<void> {
+    // A repeat after a lost answer must not start a second process for the same business key.
+    const running = await this.engine.findByBusinessKey(PROCESS_KEY, application._id);
+    const { id } =
+      running ??
+      (await this.engine.start(PROCESS_KEY, application._id, {
+        applicationId: application._id,
+        crmApplicationId: application.crmApplicationId,
+        crmClientId: application.crmClientId,
+        crmWebhookUrl: application.crmWebhookUrl,
+        courseCode: application.courseCode,
+        clientName: application.clientName,
+        clientEmail: application.clientEmail,
+        promoCode: application.promoCode,
+        linkTtl: this.config.get('CONTRACT_LINK_TTL', { infer: true }),
+        signTtl: this.config.get('CONTRACT_SIGN_TTL', { infer: true }),
+        linkReminderAfter: this.config.get('CONTRACT_LINK_REMINDER_AFTER', { infer: true }),
+      }));
+    application.processInstanceId = id;
+    await this.applications.updateOne({ _id: application._id }, { $set: { processInstanceId: id } });
+    this.logger.log({ applicationId: application._id, processInstanceId: id }, 'process started');
+  }
+}
+
+function toResponse(a: ApplicationDocument): ApplicationResponse {
+  return {
+    applicationId: a._id,
+    crmApplicationId: a.crmApplicationId,
+    courseCode: a.courseCode,
+    status: a.status,
+    outcome: a.outcome,
+    outcomeReason: a.outcomeReason,
+    createdAt: a.createdAt.toISOString(),
+    updatedAt: a.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,117 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
+import { ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { type ClientIdentity, ClientSession, CurrentClient, DomainError } from '@otus/common';
+import type { Request, Response } from 'express';
+import type { Actor } from '../audit/audit.service';
+import { AuditService } from '../audit/audit.service';
+import type { DocumentKind } from '../documents/document.schema';
+import { DocumentsService, pdfBytes } from '../documents/documents.service';
+import { SigningService } from '../signing/signing.service';
+import { ClientService } from './client.service';
+import { ClientFormDto, DeclineDto, SignDto } from './dto/client-form.dto';
+
+/**
+ * The client's own application, reached with the link session. Another application's id
+ * answers 404: a session sees exactly one application and cannot learn that others exist.
+ */
+@ApiTags('client')
+@ApiCookieAuth('otus_client')
+@ClientSession()
+@Controller('client/api/applications/:applicationId')
+export class ClientApiController {
+  constructor(
+    private readonly clients: ClientService,
+    private readonly signing: SigningService,
+    private readonly documents: DocumentsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  @Get()
+  @ApiOkResponse({ description: 'The page state, course, price and signing-code state' })
+  async view(@CurrentClient() client: ClientIdentity, @Param('applicationId') id: string) {
+    const application = await this.clients.application(own(client, id));
+    return { ...(await this.clients.view(application)), signingCode: await this.signing.state(application._id) };
+  }
+
+  @Post('form')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  async submit(
+    @CurrentClient() client: ClientIdentity,
+    @Param('applicationId') id: string,
+    @Body() form: ClientFormDto,
+    @Req() req: Request,
+  ) {
+    await this.clients.submit(await this.clients.application(own(client, id)), form, actor(req));
+  }
+
+  @Post('signing-code')
+  @HttpCode(200)
+  async sendCode(@CurrentClient() client: ClientIdentity, @Param('applicationId') id: string, @Req() req: Request) {
+    const application = await this.clients.application(own(client, id));
+    const view = await this.clients.view(application);
+    return this.signing.sendCode(application, view.course.title ?? application.courseCode, actor(req));
+  }
+
+  @Post('signature')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Signed; the process finalises the contract' })
+  async sign(
+    @CurrentClient() client: ClientIdentity,
+    @Param('applicationId') id: string,
+    @Body() { signingCode }: SignDto,
+    @Req() req: Request,
+  ) {
+    const application = await this.clients.application(own(client, id));
+    await this.signing.sign(application, signingCode, {
+      ...actor(req),
+      ip: req.ip ?? '',
+      userAgent: req.get('user-agent') ?? '',
+    });
+  }
+
+  @Post('decline')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  async decline(
+    @CurrentClient() client: ClientIdentity,
+    @Param('applicationId') id: string,
+    @Body() { reason }: DeclineDto,
+    @Req() req: Request,
+  ) {
+    await this.signing.decline(await this.clients.application(own(client, id)), reason, actor(req));
+  }
+
+  @Get('documents/:kind')
+  @ApiProduces('application/pdf')
+  async document(
+    @CurrentClient() client: ClientIdentity,
+    @Param('applicationId') id: string,
+    @Param('kind') kind: string,
+    @Query('download') download: string | undefined,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StreamableFile> {
+    if (kind !== 'draft' && kind !== 'signed')
+      throw new DomainError('DOCUMENT_NOT_FOUND', `No ${kind} document`, { status: 404 });
+    const document = await this.documents.get(own(client, id), kind as DocumentKind);
+    await this.audit.record(id, `document.${download ? 'downloaded' : 'viewed'}`, actor(req), {
+      kind,
+      sha256: document.sha256,
+    });
+    const name = kind === 'draft' ? 'proekt-dogovora.pdf' : 'dogovor.pdf';
+    res.setHeader('Content-Disposition', `${download ? 'attachment' : 'inline'}; filename="${name}"`);
+    return new StreamableFile(pdfBytes(document), { type: 'application/pdf' });
+  }
+}
+
+function own(client: ClientIdentity, applicationId: string): string {
+  if (client.applicationId !== applicationId) {
+    throw new DomainError('APPLICATION_NOT_FOUND', `No application ${applicationId}`, { status: 404 });
+  }
+  return applicationId;
+}
+
+function actor(req: Request): Actor {
+  return { actor: 'client', ip: req.ip, userAgent: req.get('user-agent') };
+}

@@ -1,0 +1,75 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsEmail, IsOptional, Length, Matches, MaxLength } from 'class-validator';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().replace(/\s+/g, ' ') : value);
+const emptyToUndefined = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim() : value;
+
+/** The client's form. Messages are Russian: the page shows them beside each field. */
+export class ClientFormDto {
+  @ApiProperty({ example: 'Петров Иван Сергеевич' })
+  @Transform(trim)
+  @Length(2, 200, { message: 'Укажите фамилию, имя и отчество' })
+  @Matches(/^[\p{L}][\p{L} .'-]*$/u, { message: 'ФИО может содержать только буквы, пробелы, дефис и апостроф' })
+  fullName!: string;
+
+  @ApiProperty({ example: '1990-05-17', description: 'YYYY-MM-DD' })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'Укажите дату рождения' })
+  birthDate!: string;
+
+  @ApiProperty({ example: '4510' })
+  @Transform(({ value }) => (typeof value === 'string' ? value.replace(/\s/g, '') : value))
+  @Matches(/^\d{4}$/, { message: 'Серия паспорта — 4 цифры' })
+  passportSeries!: string;
+
+  @ApiProperty({ example: '123456' })
+  @Transform(({ value }) => (typeof value === 'string' ? value.replace(/\s/g, '') : value))
+  @Matches(/^\d{6}$/, { message: 'Номер паспорта — 6 цифр' })
+  passportNumber!: string;
+
+  @ApiProperty({ example: 'ГУ МВД России по г. Москве' })
+  @Transform(trim)
+  @Length(5, 300, { message: 'Укажите, кем выдан паспорт' })
+  passportIssuedBy!: string;
+
+  @ApiProperty({ example: '2015-06-01', description: 'YYYY-MM-DD' })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'Укажите дату выдачи паспорта' })
+  passportIssueDate!: string;
+
+  @ApiProperty({ example: 'г. Москва, ул. Тверская, д. 1, кв. 1' })
+  @Transform(trim)
+  @Length(10, 500, { message: 'Укажите адрес регистрации полностью' })
+  address!: string;
+
+  @ApiProperty({ example: '+7 999 123-45-67' })
+  @Transform(trim)
+  @Matches(/^\+?[0-9 ()-]{10,20}$/, { message: 'Укажите телефон, например +7 999 123-45-67' })
+  phone!: string;
+
+  @ApiProperty({ example: 'ivan@example.org' })
+  @Transform(trim)
+  @IsEmail({}, { message: 'Укажите адрес электронной почты' })
+  @MaxLength(254, { message: 'Слишком длинный адрес' })
+  email!: string;
+
+  @ApiPropertyOptional({ example: 'SPRING10' })
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^[A-Za-z0-9-]{1,40}$/, { message: 'Промокод состоит из латинских букв, цифр и дефиса' })
+  promoCode?: string;
+}
+
+export class SignDto {
+  @ApiProperty({ example: '123456' })
+  @Transform(({ value }) => (typeof value === 'string' ? value.replace(/\s/g, '') : value))
+  @Matches(/^\d{6}$/, { message: 'Код — 6 цифр из письма' })
+  signingCode!: string;
+}
+
+export class DeclineDto {
+  @ApiProperty({ example: 'Передумал' })
+  @Transform(trim)
+  @Length(1, 1000, { message: 'Напишите, пожалуйста, причину' })
+  reason!: string;
+}

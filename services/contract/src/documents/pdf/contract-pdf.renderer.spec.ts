@@ -1,0 +1,277 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  ContractPdfRenderer,
+  type ContractParties,
+  type CourseTerms,
+  type RenderedPdf,
+  type SignatureCertificate,
+} from './contract-pdf.renderer';
+
+/**
+ * Renders real PDFs and reads them back with poppler-utils (pdftotext, pdffonts, pdfinfo).
+ * Set CONTRACT_PDF_PREVIEW_DIR to keep the files and PNGs of the first and last page.
+ */
+
+const parties: ContractParties = {
+  applicationId: '3f2a9c1b-5d7e-4a8b-9c0d-1e2f3a4b5c6d',
+  fullName: 'Иванова Екатерина Сергеевна',
+  birthDate: '1992-03-07',
+  passportSeries: '4510',
+  passportNumber: '123456',
+  passportIssuedBy: 'Отделом УФМС России по г. Москве по району Тверской',
+  passportIssueDate: '2012-04-15',
+  address: '125009, г. Москва, ул. Тверская, д. 7, кв. 15',
+  phone: '+7 916 123-45-67',
+  email: 'ivanova.e@example.org',
+};
+
+const terms: CourseTerms = {
+  courseCode: 'NODEJS-2026-12',
+  courseTitle: 'Node.js Developer. Профессиональный курс',
+  courseStartDate: '2026-12-10',
+  priceKopecks: 9_900_000,
+  discountKopecks: 990_000,
+  finalPriceKopecks: 8_910_000,
+  promoCode: 'ОСЕНЬ10',
+};
+
+const createdAt = new Date('2026-11-23T11:05:09.123Z');
+
+const certificate: SignatureCertificate = {
+  signerName: 'Иванова Екатерина Сергеевна',
+  signedAt: new Date('2026-11-23T12:41:03.456Z'),
+  ip: '203.0.113.42',
+  userAgent:
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+  codeSentTo: 'ivanova.e@example.org',
+  draftSha256: 'a'.repeat(8) + '0123456789abcdef'.repeat(3) + 'b'.repeat(8),
+  documentId: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
+};
+
+function poppler(tool: string, args: string[]): string {
+  const run = spawnSync(tool, args, { encoding: 'utf8' });
+  if (run.error && (run.error as NodeJS.ErrnoException).code === 'ENOENT') {
+    throw new Error(`${tool} is not installed: these tests need poppler-utils (apt-get install -y poppler-utils)`);
+  }
+  if (run.status !== 0) throw new Error(`${tool} ${args.join(' ')} failed: ${run.stderr}`);
+  return run.stdout;
+}
+
+describe('ContractPdfRenderer', () => {
+  const renderer = new ContractPdfRenderer();
+  let dir: string;
+  let draft: RenderedPdf;
+  let signed: RenderedPdf;
+  let draftText: string;
+  let signedText: string;
+
+  const save = (name: string, pdf: Buffer) => {
+    const file = join(dir, name);
+    writeFileSync(file, pdf);
+    return file;
+  };
+  const text = (name: string, pdf: Buffer) => poppler('pdftotext', ['-enc', 'UTF-8', save(name, pdf), '-']);
+  const pages = (name: string, pdf: Buffer) => Number(/Pages:\s+(\d+)/.exec(poppler('pdfinfo', [save(name, pdf)]))![1]);
+
+  beforeAll(async () => {
+    // Fail loudly, not skip, where poppler-utils is missing.
+    poppler('pdftotext', ['-v']);
+    dir = process.env.CONTRACT_PDF_PREVIEW_DIR ?? mkdtempSync(join(tmpdir(), 'contract-pdf-'));
+    mkdirSync(dir, { recursive: true });
+    renderer.onModuleInit();
+    draft = await renderer.renderDraft(parties, terms, createdAt);
+    signed = await renderer.renderSigned(parties, terms, createdAt, { ...certificate, draftSha256: draft.sha256 });
+    draftText = text('draft.pdf', draft.pdf);
+    signedText = text('signed.pdf', signed.pdf);
+  });
+
+  afterAll(() => {
+    if (process.env.CONTRACT_PDF_PREVIEW_DIR) {
+      const last = pages('signed.pdf', signed.pdf);
+      poppler('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', join(dir, 'draft.pdf'), join(dir, 'draft')]);
+      poppler('pdftoppm', [
+        '-png',
+        '-r',
+        '60',
+        '-f',
+        `${last - 1}`,
+        '-l',
+        `${last}`,
+        join(dir, 'signed.pdf'),
+        join(dir, 'signed'),
+      ]);
+    } else if (dir) {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('prints the client, the course and the price in Russian', () => {
+    // Wrapped lines joined: what matters is the words, not where a line ended.
+    for (const pdfText of [draftText, signedText].map((t) => t.replace(/\s+/g, ' '))) {
+      expect(pdfText).toContain('Иванова Екатерина Сергеевна');
+      expect(pdfText).toContain('Node.js Developer. Профессиональный курс');
+      expect(pdfText).toContain('об оказании платных образовательных услуг');
+      expect(pdfText).toContain('ДОГОВОР № 3F2A9C1B');
+      expect(pdfText).toContain('10 декабря 2026 г.');
+      expect(pdfText).toContain('23 ноября 2026 г.');
+      expect(pdfText).toContain('серия 4510 № 123456');
+      // The non-breaking spaces come back as plain spaces: a reader searching "99 000" finds it.
+      expect(pdfText).toContain('99 000,00 ₽');
+      expect(pdfText).toContain('9 900,00 ₽');
+      expect(pdfText).toContain('89 100,00 ₽');
+      expect(pdfText).toContain('по промокоду «ОСЕНЬ10»');
+      // No glyph went missing on the way.
+      expect(pdfText).not.toContain('\ufffd');
+    }
+  });
+
+  it('marks the draft only as «Проект договора», with an empty signature block', () => {
+    expect(draftText).toContain('Проект договора');
+    // The watermark is drawn as outlines: it must not scatter letters through the text.
+    expect(draftText).not.toMatch(/^[ПРОЕКТ]$/m);
+    expect(draftText).toContain('____________________ / Е. С. Иванова /');
+    expect(draftText).not.toContain('Подписано простой электронной подписью');
+    expect(draftText).not.toContain('ЛИСТ ПОДПИСАНИЯ');
+    expect(signedText).not.toContain('Проект договора');
+    expect(signedText).not.toContain('ПРОЕКТ');
+  });
+
+  it('fills the signature block and adds the signing certificate page to the signed version', () => {
+    expect(signedText).toContain('Подписано простой электронной подписью');
+    const certificatePage = signedText.split('\f').filter(Boolean).at(-1)!.replace(/\s+/g, ' ');
+    expect(certificatePage).toContain('ЛИСТ ПОДПИСАНИЯ');
+    expect(certificatePage).toContain('к договору № 3F2A9C1B от 23 ноября 2026 г.');
+    expect(certificatePage).toContain('Иванова Екатерина Сергеевна');
+    // 12:41:03 UTC is 15:41:03 in Moscow.
+    expect(certificatePage).toContain('23.11.2026 15:41:03 (московское время, UTC+03:00)');
+    expect(certificatePage).toContain('i***@example.org');
+    expect(certificatePage).not.toContain('ivanova.e@example.org');
+    expect(certificatePage).toContain('203.0.113.42');
+    expect(certificatePage).toContain('Chrome/131.0.0.0');
+    expect(certificatePage).toContain(draft.sha256);
+    expect(certificatePage).toContain(certificate.documentId);
+    expect(certificatePage).toContain(parties.applicationId);
+    expect(certificatePage).toContain('otus-education-contract, версия 2026-11');
+    expect(certificatePage).toContain('хранится в системе Исполнителя');
+    expect(pages('signed.pdf', signed.pdf)).toBe(pages('draft.pdf', draft.pdf) + 1);
+  });
+
+  it('returns the SHA-256 of the returned bytes and names the template', () => {
+    for (const rendered of [draft, signed]) {
+      expect(rendered.sha256).toBe(createHash('sha256').update(rendered.pdf).digest('hex'));
+      expect(rendered.pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      expect(rendered).toMatchObject({ templateId: 'otus-education-contract', templateVersion: '2026-11' });
+    }
+  });
+
+  it('prints byte-identical files for identical input', async () => {
+    const again = await renderer.renderDraft({ ...parties }, { ...terms }, new Date(createdAt));
+    expect(again.sha256).toBe(draft.sha256);
+    expect(again.pdf.equals(draft.pdf)).toBe(true);
+    const signedAgain = await renderer.renderSigned(parties, terms, createdAt, {
+      ...certificate,
+      draftSha256: draft.sha256,
+    });
+    expect(signedAgain.pdf.equals(signed.pdf)).toBe(true);
+    // …and a different file when anything printed changes.
+    const later = await renderer.renderDraft(parties, terms, new Date(createdAt.getTime() + 1000));
+    expect(later.sha256).not.toBe(draft.sha256);
+  });
+
+  it('prints the same bytes in a fresh process as after other documents', async () => {
+    // Fresh copies of pdfkit, fontkit and the font cache: the first document of a new worker.
+    let fresh!: typeof import('./contract-pdf.renderer');
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      fresh = require('./contract-pdf.renderer');
+    });
+    const signedFirst = await new fresh.ContractPdfRenderer().renderSigned(parties, terms, createdAt, {
+      ...certificate,
+      draftSha256: draft.sha256,
+    });
+    expect(signedFirst.sha256).toBe(signed.sha256);
+  });
+
+  it('embeds DejaVu subsets and no other font', () => {
+    const fonts = poppler('pdffonts', [join(dir, 'signed.pdf')])
+      .trim()
+      .split('\n')
+      .slice(2);
+    expect(fonts.length).toBeGreaterThanOrEqual(3);
+    for (const line of fonts) {
+      // name, type…, then the emb / sub / uni columns.
+      expect(line).toMatch(/^[A-Z]{6}\+DejaVuSans(-Bold|Mono)?\s.*\byes\s+yes\s+yes\s/);
+    }
+  });
+
+  it('leaves out the discount when there is none, and the payment terms when the course is free', async () => {
+    const full = { ...terms, discountKopecks: 0, finalPriceKopecks: terms.priceKopecks, promoCode: 'ОСЕНЬ10' };
+    const fullText = text('full.pdf', (await renderer.renderDraft(parties, full, createdAt)).pdf);
+    expect(fullText).not.toContain('Скидка');
+    expect(fullText).not.toContain('ОСЕНЬ10');
+    expect(fullText).toContain('единовременно');
+
+    const free = { ...terms, discountKopecks: terms.priceKopecks, finalPriceKopecks: 0 };
+    const freeText = text('free.pdf', (await renderer.renderDraft(parties, free, createdAt)).pdf);
+    expect(freeText).toContain('без оплаты');
+    expect(freeText).toContain('0,00 ₽');
+    expect(freeText).not.toContain('единовременно');
+  });
+
+  it('keeps long values inside the page', async () => {
+    const long = {
+      ...parties,
+      address: `${'г. Москва, ул. Очень Длинная Улица Имени Кого-то Известного, '.repeat(4)}д. 1`,
+      email: `${'very.long.local.part.'.repeat(4)}name@example.org`,
+    };
+    const rendered = await renderer.renderSigned(long, terms, createdAt, {
+      ...certificate,
+      userAgent: 'X'.repeat(2000),
+      draftSha256: draft.sha256,
+    });
+    const longText = text('long.pdf', rendered.pdf);
+    expect(longText.replace(/\s+/g, '')).toContain('д.1');
+    expect(longText).toContain(`${'X'.repeat(20)}`);
+    expect(longText).not.toContain('X'.repeat(301));
+  });
+
+  it('refuses inconsistent input, naming fields and not their values', async () => {
+    const wrongTotal = renderer.renderDraft(parties, { ...terms, finalPriceKopecks: 1 }, createdAt);
+    await expect(wrongTotal).rejects.toThrow(/finalPriceKopecks/);
+    const badPassport = renderer.renderDraft({ ...parties, passportNumber: '12345' }, terms, createdAt);
+    await expect(badPassport).rejects.toThrow(/passportNumber/);
+    await expect(badPassport).rejects.not.toThrow(/12345/);
+    await expect(renderer.renderDraft(parties, terms, new Date(NaN))).rejects.toThrow(/createdAt/);
+    await expect(
+      renderer.renderSigned(parties, terms, createdAt, { ...certificate, draftSha256: 'abc' }),
+    ).rejects.toThrow(/draftSha256/);
+  });
+
+  it('prints with an explicit template version, and refuses an unknown one', async () => {
+    const pinned = await renderer.renderDraft(parties, terms, createdAt, { templateVersion: '2026-11' });
+    expect(pinned.pdf.equals(draft.pdf)).toBe(true);
+    await expect(renderer.renderDraft(parties, terms, createdAt, { templateVersion: '1999-01' })).rejects.toThrow(
+      /otus-education-contract@1999-01/,
+    );
+  });
+
+  it('renders a draft quickly (reported, not asserted)', async () => {
+    const times: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      const start = process.hrtime.bigint();
+      await renderer.renderDraft(parties, terms, createdAt);
+      times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+    times.sort((a, b) => a - b);
+    const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(1);
+    process.stdout.write(
+      `contract draft render: p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${at(1)} ms over ${times.length} runs; ` +
+        `draft ${draft.pdf.length} B, signed ${signed.pdf.length} B\n`,
+    );
+    expect(times.length).toBe(60);
+  });
+});

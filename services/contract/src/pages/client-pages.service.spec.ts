@@ -1,0 +1,253 @@
+import 'reflect-metadata';
+import { DomainError } from '@otus/common';
+import type { Response } from 'express';
+import type { ApplicationDocument } from '../applications/application.schema';
+import type { ClientService, ClientState, ClientView } from '../client/client.service';
+import type { CodeState, SigningService } from '../signing/signing.service';
+import { ClientPagesService } from './client-pages.service';
+import { PageAssets } from './page-assets';
+import { clientMessage, fieldErrors, outcomePage } from './page-messages';
+import { PAGE_CSP, PageRenderer } from './page-renderer';
+
+// The services are stand-ins here; their modules pull in Mongoose schemas this unit test does not need.
+jest.mock('../signing/signing.service', () => ({ SigningService: class {} }));
+jest.mock('../client/client.service', () => ({ ClientService: class {} }));
+
+const ID = '6fde212c-2952-44b6-80a3-f69f0c8a0b69';
+const NOW = new Date('2026-11-23T16:30:00Z');
+
+function view(state: ClientState, overrides: Partial<ClientView> = {}): ClientView {
+  return {
+    applicationId: ID,
+    state,
+    outcome: null,
+    outcomeReason: null,
+    clientName: 'Анна Смирнова',
+    course: {
+      code: 'NODE-1',
+      title: 'Разработчик Node.js',
+      startDate: '2026-12-23',
+      priceKopecks: 9_900_000,
+      discountKopecks: null,
+      finalPriceKopecks: null,
+      promoStatus: null,
+    },
+    linkExpiresAt: '2026-11-26T16:31:00Z',
+    documents: { draft: state === 'SIGNING', signed: state === 'CONCLUDED' },
+    ...overrides,
+  };
+}
+
+const application = {
+  _id: ID,
+  clientEmail: 'anna@example.test',
+  clientPhone: '+79991234567',
+  promoCode: null,
+  signature: { signedAt: new Date('2026-11-23T16:31:42Z') },
+} as unknown as ApplicationDocument;
+
+function pages(v: ClientView, code: CodeState | null = null) {
+  const clients = { view: async () => v } as unknown as ClientService;
+  const signing = { state: async () => code } as unknown as SigningService;
+  return new ClientPagesService(clients, signing);
+}
+
+const renderer = new PageRenderer(new PageAssets());
+const html = async (v: ClientView, code: CodeState | null = null, extras = {}) => {
+  const { page, data } = await pages(v, code).screen(application, extras, NOW);
+  // Handlebars writes `=` in attributes as &#x3D;, which a browser reads as `=`.
+  return {
+    page,
+    data,
+    html: renderer
+      .render(page, data)
+      .replace(/\s+/g, ' ')
+      .replace(/&#x3D;/g, '='),
+  };
+};
+
+describe('the client page by state', () => {
+  it('FORM: the fields with their HTML rules, the course and its price in rubles', async () => {
+    const { page, html: out } = await html(view('FORM'));
+    expect(page).toBe('form');
+    expect(out).toContain('<html lang="ru">');
+    expect(out).toContain('Курс «Разработчик Node.js»');
+    expect(out).toContain('99 000,00 ₽');
+    expect(out).toContain('23 декабря 2026 г.');
+    expect(out).toMatch(
+      /<input class="field__control" id="f-passportSeries" name="passportSeries" type="text" value="" required="" autocomplete="off" inputmode="numeric" pattern="[^"]+"/,
+    );
+    expect(out).toContain('id="f-email" name="email" type="email" value="anna@example.test"');
+    expect(out).toContain('aria-describedby="f-fullName-hint"');
+    expect(out).not.toContain('aria-invalid');
+    expect(out).not.toContain('error-summary');
+  });
+
+  it('FORM after a refusal: summary with links, messages tied to their fields, values kept and escaped', async () => {
+    const { html: out, data } = await html(view('FORM'), null, {
+      form: {
+        values: { fullName: '"><script>alert(1)</script>', passportSeries: '45' },
+        errors: { fullName: 'ФИО может содержать только буквы', passportSeries: 'Серия паспорта — 4 цифры' },
+      },
+    });
+    expect(data.title).toBe('Ошибка: данные для договора');
+    expect(out).toContain('<a href="#f-passportSeries">Серия: Серия паспорта — 4 цифры</a>');
+    expect(out).toContain('aria-describedby="f-passportSeries-error f-passportSeries-hint" aria-invalid="true"');
+    expect(out).toContain('value="45"');
+    expect(out).not.toContain('<script>alert');
+    expect(out).toContain('&quot;&gt;&lt;script&gt;');
+  });
+
+  it('shows a discount and the final price once the promo code is known', async () => {
+    const { html: out } = await html(
+      view('SIGNING', {
+        course: {
+          ...view('SIGNING').course,
+          discountKopecks: 990_000,
+          finalPriceKopecks: 8_910_000,
+          promoStatus: 'APPLIED',
+        },
+      }),
+    );
+    expect(out).toContain('−9 900,00 ₽');
+    expect(out).toContain('К оплате</dt><dd>89 100,00 ₽');
+    expect(out).toContain('Промокод применён.');
+  });
+
+  it.each([
+    ['PREPARING_DRAFT', 'Готовим проект договора'],
+    ['FINALIZING', 'Договор подписан, оформляем документы'],
+  ] as const)('%s: a page that reloads itself', async (state, heading) => {
+    const { page, html: out } = await html(view(state));
+    expect(page).toBe('progress');
+    expect(out).toContain('<meta http-equiv="refresh" content="3">');
+    expect(out).toContain(heading);
+  });
+
+  it('SIGNING before a code: the draft to read, the button, the way out', async () => {
+    const { page, html: out } = await html(view('SIGNING'));
+    expect(page).toBe('signing');
+    expect(out).toContain(`src="/client/api/applications/${ID}/documents/draft#navpanes=0&amp;view=FitH"`);
+    expect(out).toContain(`href="/client/api/applications/${ID}/documents/draft?download=1"`);
+    expect(out).toContain('>Получить код</button>');
+    expect(out).not.toContain('name="signingCode"');
+    expect(out).toContain(`href="/client/${ID}/decline"`);
+  });
+
+  it('SIGNING with a code sent: the entry field, and the resend waits out the minute', async () => {
+    const code: CodeState = {
+      sentAt: '2026-11-23T16:29:40Z',
+      expiresAt: '2026-11-23T16:39:40Z',
+      attemptsLeft: 4,
+      locked: false,
+      canResendAt: '2026-11-23T16:30:40Z',
+    };
+    const { html: out } = await html(view('SIGNING'), code, { signing: { codeError: 'Неверный код.', code: '1' } });
+    expect(out).toContain('Код отправлен на a***@example.test в 19:29:40 (МСК)');
+    expect(out).toContain('осталось 4 попытки');
+    expect(out).toContain('inputmode="numeric" autocomplete="one-time-code"');
+    expect(out).toContain('aria-invalid="true"');
+    expect(out).toContain('data-available-at="2026-11-23T16:30:40.000Z"');
+    expect(out).toContain('>Получить новый код</button>');
+  });
+
+  it('SIGNING with an expired or locked code asks for a new one', async () => {
+    const base = { sentAt: '2026-11-23T16:00:00Z', attemptsLeft: 5, canResendAt: '2026-11-23T16:01:00Z' };
+    const expired = await html(view('SIGNING'), { ...base, expiresAt: '2026-11-23T16:10:00Z', locked: false });
+    expect(expired.html).toContain('Срок действия кода истёк');
+    expect(expired.html).not.toContain('name="signingCode"');
+    const locked = await html(view('SIGNING'), { ...base, expiresAt: '2026-11-23T16:40:00Z', locked: true });
+    expect(locked.html).toContain('Код заблокирован');
+  });
+
+  it('SIGNING, decline step: a page of its own with a reason', async () => {
+    const { page, html: out } = await html(view('SIGNING'), null, { decline: { reason: '' } });
+    expect(page).toBe('decline');
+    expect(out).toContain(`action="/client/${ID}/decline"`);
+    expect(out).toContain('name="reason"');
+  });
+
+  it('CONCLUDED: the signed contract to view and download', async () => {
+    const { page, html: out } = await html(view('CONCLUDED'));
+    expect(page).toBe('concluded');
+    expect(out).toContain('Договор подписан 23 ноября 2026 г. в 19:31 (МСК)');
+    expect(out).toContain(`/client/api/applications/${ID}/documents/signed?download=1`);
+  });
+
+  it.each(['REJECTED', 'LINK_EXPIRED', 'NO_SEATS', 'SIGNING_EXPIRED', 'FAILED'])(
+    'ENDED %s: its own words',
+    async (outcome) => {
+      const { page, data } = await html(view('ENDED', { outcome }));
+      expect(page).toBe('ended');
+      expect(data.title).toBe(outcomePage(outcome, null).title);
+    },
+  );
+
+  it('gives every outcome a distinct page', () => {
+    const titles = ['DECLINED', 'REJECTED', 'LINK_EXPIRED', 'NO_SEATS', 'SIGNING_EXPIRED', 'FAILED'].map(
+      (o) => outcomePage(o, null).title,
+    );
+    expect(new Set(titles).size).toBe(titles.length);
+  });
+});
+
+describe('the messages', () => {
+  it.each([
+    [5, 'Неверный код. Осталось 5 попыток.'],
+    [2, 'Неверный код. Осталось 2 попытки.'],
+    [1, 'Неверный код. Осталась 1 попытка.'],
+  ])('a wrong code with %i tries left', (attemptsLeft, text) => {
+    expect(clientMessage(new DomainError('CODE_INVALID', 'x', { details: { attemptsLeft } }))).toBe(text);
+  });
+
+  it('says when a new code may be asked for', () => {
+    const error = new DomainError('CODE_RESEND_TOO_SOON', 'x', { details: { canResendAt: '2026-11-23T16:30:42Z' } });
+    expect(clientMessage(error, NOW)).toBe(
+      'Код уже отправлен — проверьте почту. Новый можно получить через 42 секунды, в 19:30:42 (МСК).',
+    );
+  });
+
+  it('never shows an English message', () => {
+    for (const code of ['CODE_EXPIRED', 'CODE_LOCKED', 'CODE_NOT_SENT', 'SOMETHING_NEW']) {
+      expect(clientMessage(new DomainError(code, 'English text'))).toMatch(/^[^A-Za-z]+$/);
+    }
+  });
+
+  it('reads field errors from either kind of VALIDATION_FAILED details', () => {
+    const error = new DomainError('VALIDATION_FAILED', 'x', {
+      details: [
+        { field: 'fullName', errors: ['А', 'Б'] },
+        { field: 'birthDate', errors: ['В'] },
+      ],
+    });
+    expect(fieldErrors(error)).toEqual({ fullName: 'А. Б', birthDate: 'В' });
+  });
+});
+
+describe('the renderer', () => {
+  it('sends pages uncached with a strict CSP', () => {
+    const sent: { status?: number; headers?: Record<string, string>; body?: string } = {};
+    const res = {
+      status(s: number) {
+        sent.status = s;
+        return this;
+      },
+      set(h: Record<string, string>) {
+        sent.headers = h;
+        return this;
+      },
+      send(b: string) {
+        sent.body = b;
+        return this;
+      },
+    } as unknown as Response;
+    renderer.send(res, 'message', { title: 'Т', lead: 'Л', next: 'Н' }, 404);
+    sent.body = sent.body!.replace(/&#x3D;/g, '=');
+    expect(sent.status).toBe(404);
+    expect(sent.headers).toMatchObject({ 'Cache-Control': 'no-store', 'Content-Security-Policy': PAGE_CSP });
+    expect(PAGE_CSP).toContain("script-src 'self'");
+    expect(PAGE_CSP).not.toContain('unsafe-inline');
+    expect(sent.body).toMatch(/<link rel="stylesheet" href="\/client\/assets\/app\.css\?v=[0-9a-f]{12}">/);
+    expect(sent.body).not.toMatch(/<script>|style="/);
+  });
+});

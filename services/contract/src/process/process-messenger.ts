@@ -1,0 +1,83 @@
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { DomainError, EngineClient, EngineRejection } from '@otus/common';
+import type { Model } from 'mongoose';
+import { Application } from '../applications/application.schema';
+import { PROCESS_KEY } from '../applications/applications.service';
+
+const RETRY_EVERY_MS = 2_000;
+
+/**
+ * Delivers the client's decisions to the process as BPMN messages. The decision is stored
+ * first (the caller has done so); if the process is not waiting for it yet, or the engine is
+ * away, it stays pending on the application and is delivered again until the process takes
+ * it or has ended — a client's submission is never lost to timing.
+ */
+@Injectable()
+export class ProcessMessenger implements OnApplicationBootstrap {
+  private readonly logger = new Logger(ProcessMessenger.name);
+  private retrying = false;
+
+  constructor(
+    @InjectModel(Application.name) private readonly applications: Model<Application>,
+    private readonly engine: EngineClient,
+    private readonly scheduler: SchedulerRegistry,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.scheduler.addInterval(
+      'deliver-pending-messages',
+      setInterval(() => void this.retryPending(), RETRY_EVERY_MS),
+    );
+  }
+
+  async send(applicationId: string, name: string, variables: Record<string, unknown> = {}): Promise<void> {
+    await this.applications.updateOne(
+      { _id: applicationId },
+      { $set: { pendingMessage: { name, variables, since: new Date() } } },
+    );
+    await this.deliver(applicationId, name, variables);
+  }
+
+  private async deliver(applicationId: string, name: string, variables: Record<string, unknown>): Promise<void> {
+    let result: 'correlated' | 'not-waiting';
+    try {
+      result = await this.engine.correlate(name, applicationId, variables);
+    } catch (e) {
+      // Engine away, or busy with a concurrent change of this process (optimistic locking): stays pending.
+      if (e instanceof DomainError || (e instanceof EngineRejection && e.status >= 500)) return;
+      throw e;
+    }
+    if (result === 'correlated') {
+      await this.applications.updateOne(
+        { _id: applicationId, 'pendingMessage.name': name },
+        { $set: { pendingMessage: null } },
+      );
+      return;
+    }
+    const process = await this.engine.findByBusinessKey(PROCESS_KEY, applicationId);
+    if (process && process.state !== 'ACTIVE') {
+      this.logger.warn({ applicationId, message: name }, 'the process ended before it took the message; dropped');
+      await this.applications.updateOne({ _id: applicationId }, { $set: { pendingMessage: null } });
+    }
+  }
+
+  private async retryPending(): Promise<void> {
+    if (this.retrying) return;
+    this.retrying = true;
+    try {
+      const pending = await this.applications
+        .find({ pendingMessage: { $ne: null }, 'pendingMessage.since': { $lt: new Date(Date.now() - RETRY_EVERY_MS) } })
+        .limit(50)
+        .lean();
+      for (const { _id, pendingMessage } of pending) {
+        await this.deliver(_id, pendingMessage!.name, pendingMessage!.variables);
+      }
+    } catch (e) {
+      this.logger.warn({ err: (e as Error).message }, 'retrying pending messages failed; will try again');
+    } finally {
+      this.retrying = false;
+    }
+  }
+}

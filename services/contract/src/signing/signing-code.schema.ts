@@ -1,0 +1,34 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import type { HydratedDocument } from 'mongoose';
+
+/** The current one-time code of an application: its HMAC only, its deadline and the wrong tries. */
+@Schema({ collection: 'signing_codes', versionKey: false })
+export class SigningCode {
+  @Prop({ required: true, unique: true })
+  applicationId!: string;
+
+  @Prop({ required: true })
+  codeHash!: string;
+
+  /** Changes with every code sent: the notification service's idempotency key. */
+  @Prop({ required: true })
+  messageId!: string;
+
+  @Prop({ required: true })
+  sentAt!: Date;
+
+  @Prop({ required: true })
+  expiresAt!: Date;
+
+  @Prop({ required: true, default: 0 })
+  attempts!: number;
+
+  @Prop({ type: Date, default: null })
+  lockedAt!: Date | null;
+
+  @Prop({ type: Date, default: null })
+  usedAt!: Date | null;
+}
+
+export type SigningCodeDocument = HydratedDocument<SigningCode>;
+export const SigningCodeSchema = SchemaFactory.createForClass(SigningCode);

@@ -1,0 +1,196 @@
+import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { InjectModel } from '@nestjs/mongoose';
+import { DomainError } from '@otus/common';
+import type { Model } from 'mongoose';
+import { Application, ApplicationStatus, type ApplicationDocument } from '../applications/application.schema';
+import { type Actor, AuditService } from '../audit/audit.service';
+import type { ContractEnv } from '../config';
+import { DocumentsService } from '../documents/documents.service';
+import { ProcessMessenger } from '../process/process-messenger';
+import { SigningCode } from './signing-code.schema';
+import { SigningCodeMailer } from './signing-code.mailer';
+
+export interface CodeState {
+  sentAt: string;
+  expiresAt: string;
+  attemptsLeft: number;
+  locked: boolean;
+  canResendAt: string;
+}
+
+/**
+ * Simple electronic signature: a six-digit code e-mailed to the client, kept as an HMAC, valid
+ * for ten minutes, locked after five wrong tries; a new code may be asked for once a minute.
+ */
+@Injectable()
+export class SigningService {
+  private readonly secret: string;
+  private readonly ttlMs: number;
+  private readonly maxAttempts: number;
+  private readonly resendAfterMs: number;
+
+  constructor(
+    @InjectModel(SigningCode.name) private readonly codes: Model<SigningCode>,
+    @InjectModel(Application.name) private readonly applications: Model<Application>,
+    private readonly documents: DocumentsService,
+    private readonly mailer: SigningCodeMailer,
+    private readonly messenger: ProcessMessenger,
+    private readonly audit: AuditService,
+    config: ConfigService<ContractEnv, true>,
+  ) {
+    this.secret = config.get('CONTRACT_SIGNING_CODE_SECRET', { infer: true });
+    this.ttlMs = config.get('CONTRACT_SIGNING_CODE_TTL', { infer: true });
+    this.maxAttempts = config.get('CONTRACT_SIGNING_CODE_MAX_ATTEMPTS', { infer: true });
+    this.resendAfterMs = config.get('CONTRACT_SIGNING_CODE_RESEND_AFTER', { infer: true });
+  }
+
+  async state(applicationId: string): Promise<CodeState | null> {
+    const code = await this.codes.findOne({ applicationId, usedAt: null }).lean();
+    if (!code) return null;
+    return {
+      sentAt: code.sentAt.toISOString(),
+      expiresAt: code.expiresAt.toISOString(),
+      attemptsLeft: Math.max(this.maxAttempts - code.attempts, 0),
+      locked: Boolean(code.lockedAt),
+      canResendAt: new Date(code.sentAt.getTime() + this.resendAfterMs).toISOString(),
+    };
+  }
+
+  async sendCode(application: ApplicationDocument, courseTitle: string, actor: Actor): Promise<CodeState> {
+    requireStatus(application, ApplicationStatus.DraftReady);
+    const previous = await this.codes.findOne({ applicationId: application._id }).lean();
+    if (previous && !previous.usedAt && Date.now() - previous.sentAt.getTime() < this.resendAfterMs) {
+      throw new DomainError('CODE_RESEND_TOO_SOON', 'A code was sent less than a minute ago; please wait', {
+        status: 429,
+        details: { canResendAt: new Date(previous.sentAt.getTime() + this.resendAfterMs).toISOString() },
+      });
+    }
+    const signingCode = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    const sentAt = new Date();
+    const expiresAt = new Date(sentAt.getTime() + this.ttlMs);
+    const messageId = `signing-code-${randomUUID()}`;
+    await this.codes.findOneAndUpdate(
+      { applicationId: application._id },
+      {
+        $set: {
+          codeHash: this.hash(application._id, signingCode),
+          messageId,
+          sentAt,
+          expiresAt,
+          attempts: 0,
+          lockedAt: null,
+          usedAt: null,
+        },
+      },
+      { upsert: true },
+    );
+    try {
+      await this.mailer.send({
+        applicationId: application._id,
+        messageId,
+        to: application.clientEmail,
+        signingCode,
+        clientName: application.fullName ?? application.clientName,
+        courseTitle,
+        expiresAt,
+      });
+    } catch (e) {
+      // Not delivered: the client may ask again at once.
+      await this.codes.deleteOne({ applicationId: application._id, messageId });
+      throw e;
+    }
+    await this.audit.record(application._id, 'signing-code.sent', actor, { messageId });
+    return (await this.state(application._id))!;
+  }
+
+  /** A correct code signs the contract and tells the process; wrong ones count towards the lock. */
+  async sign(application: ApplicationDocument, signingCode: string, actor: Actor & { ip: string; userAgent: string }) {
+    requireStatus(application, ApplicationStatus.DraftReady);
+    const current = await this.codes.findOne({ applicationId: application._id }).lean();
+    if (!current || current.usedAt) {
+      throw new DomainError('CODE_NOT_REQUESTED', 'Ask for a code first', { status: 409 });
+    }
+    if (current.lockedAt) throw locked();
+    if (current.expiresAt.getTime() <= Date.now()) {
+      throw new DomainError('CODE_EXPIRED', 'The code has expired; ask for a new one', { status: 410 });
+    }
+    // Count the try before comparing, atomically, so parallel guesses cannot exceed the limit.
+    const counted = await this.codes.findOneAndUpdate(
+      {
+        applicationId: application._id,
+        messageId: current.messageId,
+        lockedAt: null,
+        usedAt: null,
+        attempts: { $lt: this.maxAttempts },
+      },
+      { $inc: { attempts: 1 } },
+      { new: true },
+    );
+    if (!counted) throw locked();
+    if (!this.matches(counted.codeHash, application._id, signingCode)) {
+      const attemptsLeft = this.maxAttempts - counted.attempts;
+      await this.audit.record(application._id, 'signing-code.rejected', actor, { attemptsLeft });
+      if (attemptsLeft <= 0) {
+        await this.codes.updateOne({ _id: counted._id }, { $set: { lockedAt: new Date() } });
+        throw locked();
+      }
+      throw new DomainError('CODE_INVALID', `Wrong code; ${attemptsLeft} tries left`, {
+        status: 422,
+        details: { attemptsLeft },
+      });
+    }
+    await this.codes.updateOne({ _id: counted._id }, { $set: { usedAt: new Date() } });
+    const draft = await this.documents.get(application._id, 'draft');
+    const signature = {
+      signerName: application.fullName ?? application.clientName,
+      signedAt: new Date(),
+      ip: actor.ip,
+      userAgent: actor.userAgent,
+      codeSentTo: application.clientEmail,
+      draftDocumentId: draft._id,
+      draftSha256: draft.sha256,
+    };
+    const moved = await this.applications.updateOne(
+      { _id: application._id, status: ApplicationStatus.DraftReady },
+      { $set: { status: ApplicationStatus.Signed, signature } },
+    );
+    if (moved.modifiedCount === 0)
+      throw new DomainError('APPLICATION_CHANGED', 'The contract is no longer awaiting a signature', { status: 409 });
+    await this.audit.record(application._id, 'contract.signed', actor, { draftSha256: draft.sha256 });
+    await this.messenger.send(application._id, 'ContractSigned');
+  }
+
+  async decline(application: ApplicationDocument, reason: string, actor: Actor): Promise<void> {
+    requireStatus(application, ApplicationStatus.DraftReady);
+    const moved = await this.applications.updateOne(
+      { _id: application._id, status: ApplicationStatus.DraftReady },
+      { $set: { status: ApplicationStatus.Declined, declineReason: reason } },
+    );
+    if (moved.modifiedCount === 0)
+      throw new DomainError('APPLICATION_CHANGED', 'The contract is no longer awaiting a signature', { status: 409 });
+    await this.audit.record(application._id, 'contract.declined', actor);
+    // The reason is the client's free text: it stays here, out of the process's history.
+    await this.messenger.send(application._id, 'ContractDeclined');
+  }
+
+  private hash(applicationId: string, code: string): string {
+    return createHmac('sha256', this.secret).update(`${applicationId}:${code}`).digest('hex');
+  }
+
+  private matches(stored: string, applicationId: string, code: string): boolean {
+    const given = Buffer.from(this.hash(applicationId, code), 'hex');
+    return timingSafeEqual(given, Buffer.from(stored, 'hex'));
+  }
+}
+
+function locked(): DomainError {
+  return new DomainError('CODE_LOCKED', 'Too many wrong codes; ask for a new one', { status: 423 });
+}
+
+function requireStatus(application: ApplicationDocument, status: ApplicationStatus): void {
+  if (application.status !== status || application.outcome) {
+    throw new DomainError('APPLICATION_NOT_SIGNABLE', 'The contract is not awaiting a signature', { status: 409 });
+  }
+}

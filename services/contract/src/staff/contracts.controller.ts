@@ -1,0 +1,80 @@
+import { Controller, Get, Param, Query, Res, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { CurrentStaff, DomainError, type Page, Roles, type StaffIdentity } from '@otus/common';
+import { stringify } from 'csv-stringify';
+import type { Response } from 'express';
+import { Readable } from 'node:stream';
+import { AuditService } from '../audit/audit.service';
+import type { DocumentKind } from '../documents/document.schema';
+import { DocumentsService, pdfBytes } from '../documents/documents.service';
+import { ContractsService } from './contracts.service';
+import { ContractPage, ContractSummary, ListContractsQuery } from './dto/contract.dto';
+
+const CSV_COLUMNS: (keyof ContractSummary)[] = [
+  'applicationId',
+  'crmApplicationId',
+  'courseCode',
+  'clientName',
+  'clientEmail',
+  'clientPhone',
+  'status',
+  'outcome',
+  'outcomeReason',
+  'signedAt',
+  'createdAt',
+];
+
+@ApiTags('contracts (staff)')
+@ApiBearerAuth('staff')
+@Roles('admin', 'operator')
+@Controller('contracts')
+export class ContractsController {
+  constructor(
+    private readonly contracts: ContractsService,
+    private readonly documents: DocumentsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  @Get()
+  @ApiOkResponse({ type: ContractPage })
+  list(@Query() query: ListContractsQuery): Promise<Page<ContractSummary>> {
+    return this.contracts.list(query);
+  }
+
+  /** UTF-8 with a BOM, so spreadsheet programs show Cyrillic names right. */
+  @Get('export.csv')
+  @ApiProduces('text/csv')
+  export(@Query() query: ListContractsQuery, @Res({ passthrough: true }) res: Response): StreamableFile {
+    res.setHeader('Content-Disposition', 'attachment; filename="contracts.csv"');
+    const rows = Readable.from(this.contracts.all(query));
+    const csv = rows.pipe(stringify({ header: true, columns: CSV_COLUMNS, bom: true }));
+    return new StreamableFile(csv, { type: 'text/csv; charset=utf-8' });
+  }
+
+  @Get(':applicationId')
+  @ApiOkResponse({ type: ContractSummary })
+  get(@Param('applicationId') applicationId: string): Promise<ContractSummary> {
+    return this.contracts.get(applicationId);
+  }
+
+  @Get(':applicationId/audit')
+  trail(@Param('applicationId') applicationId: string) {
+    return this.audit.trail(applicationId);
+  }
+
+  @Get(':applicationId/documents/:kind')
+  @ApiProduces('application/pdf')
+  async document(
+    @CurrentStaff() staff: StaffIdentity,
+    @Param('applicationId') applicationId: string,
+    @Param('kind') kind: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StreamableFile> {
+    if (kind !== 'draft' && kind !== 'signed')
+      throw new DomainError('DOCUMENT_NOT_FOUND', `No ${kind} document`, { status: 404 });
+    const document = await this.documents.get(applicationId, kind as DocumentKind);
+    await this.audit.record(applicationId, 'document.downloaded', { actor: `staff:${staff.subject}` }, { kind });
+    res.setHeader('Content-Disposition', `attachment; filename="${applicationId}-${kind}.pdf"`);
+    return new StreamableFile(pdfBytes(document), { type: 'application/pdf' });
+  }
+}

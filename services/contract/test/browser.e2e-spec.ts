@@ -1,0 +1,364 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { mailsTo, type ReceivedMail, REPO_ROOT, uniqueAddress, waitFor } from '@otus/common/testing';
+import type { BrowserContext, Page } from 'playwright-core';
+import {
+  artifact,
+  type HeadlessBrowser,
+  launchChromium,
+  pdfPageCount,
+  pdfPagePng,
+  pdfText,
+  phoneContext,
+  screenshot,
+} from './support/browser';
+import { application, crm, engine, env, openCourse, processOf } from './support/journey';
+
+/**
+ * The client's whole journey in a real browser, through the real gateway and workers: the link
+ * from the e-mail, the form (wrong, then right), the draft, the code from the e-mail (wrong,
+ * then right), the signed contract downloaded from the page. Screenshots of every page at
+ * phone size go to reports/artifacts/.
+ */
+const MINUTE = 60_000;
+const COURSE_TITLE = 'Разработчик Node.js';
+const FULL_NAME = 'Смирнова Анна Викторовна';
+const gateway = env.GATEWAY_URL;
+
+let chromium: HeadlessBrowser;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  chromium = await launchChromium();
+  context = await phoneContext(chromium.browser);
+  page = await context.newPage();
+}, MINUTE);
+
+afterAll(async () => {
+  await context?.close();
+  await chromium?.close();
+});
+
+/** The DOM as these callbacks use it (the project compiles without the DOM library). */
+interface FormControl {
+  checkValidity(): boolean;
+  validationMessage: string;
+}
+interface FormElement {
+  noValidate: boolean;
+  submit(): void;
+}
+/** Turns the browser's own checks off, as a browser without them would send the form. */
+const noBrowserChecks = (form: FormElement) => {
+  form.noValidate = true;
+};
+
+const normalized = (s: string) => s.replace(/\s+/g, ' ');
+const mailsWith = async (address: string, subject: RegExp) =>
+  (await mailsTo(address)).filter((m) => subject.test(m.subject));
+
+/** The link exactly as the notification service wrote it into the client's e-mail. */
+async function linkFromEmail(address: string): Promise<string> {
+  const [mail] = await waitFor(
+    'the link e-mail',
+    async () => {
+      const found = await mailsWith(address, /^Оформление договора/);
+      return found.length ? found : undefined;
+    },
+    { timeoutMs: MINUTE },
+  );
+  const url = /https?:\/\/\S+\/l\/[A-Za-z0-9_-]+/.exec(mail.text)?.[0];
+  if (!url) throw new Error(`no link in the e-mail: ${mail.text}`);
+  // The stack's CLIENT_BASE_URL is the gateway; keep the path, whatever host the e-mail names.
+  return `${gateway}${new URL(url).pathname}`;
+}
+
+async function codeFromEmail(address: string, after: ReceivedMail[]): Promise<string> {
+  const seen = new Set(after.map((m) => m.id));
+  const mail = await waitFor(
+    'the signing-code e-mail',
+    async () => (await mailsWith(address, /^Код для подписания/)).find((m) => !seen.has(m.id)),
+    { timeoutMs: MINUTE },
+  );
+  const code = /:\s*(\d{6})\b/.exec(mail.text)?.[1];
+  if (!code) throw new Error(`no code in the e-mail: ${mail.text}`);
+  return code;
+}
+
+it(
+  'takes a client from the e-mail link to a signed contract, on a phone',
+  async () => {
+    const started = Date.now();
+    const { applicationId, email } = await newApplication();
+    // Phones get links to the PDF, not a frame: the frame is lazy and hidden below 64em, so never fetched.
+    const framed: string[] = [];
+    page.on('request', (r) => {
+      if (/\/documents\/(draft|signed)$/.test(new URL(r.url()).pathname)) framed.push(r.url());
+    });
+
+    // A link that is not (or no longer) valid: a clear page, not an error body.
+    await page.goto(`${gateway}/l/${'x'.repeat(43)}`);
+    await page.getByRole('heading', { name: 'Ссылка недействительна или устарела' }).waitFor();
+    expect(await page.title()).toBe('Ссылка недействительна — OTUS');
+    await screenshot(page, '01-link-invalid');
+
+    // The real link: exchanged for the session, then the form — and the token gone from the address.
+    const link = await linkFromEmail(email);
+    await page.goto(link);
+    await page.waitForURL(`${gateway}/client/${applicationId}`).catch(async (e: Error) => {
+      throw new Error(`${e.message}\nthe page says: ${await page.locator('body').innerText()}`);
+    });
+    expect(page.url()).not.toContain('/l/');
+    // The token travelled in the URL path; no log kept it.
+    const token = link.split('/l/')[1];
+    for (const log of ['gateway-access', 'contract', 'user']) {
+      expect(readFileSync(join(REPO_ROOT, `.stack/logs/${log}.log`), 'utf8')).not.toContain(token);
+    }
+    await page.getByRole('heading', { name: 'Данные для договора' }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('ru');
+    const summary = normalized(await page.locator('.course').innerText());
+    expect(summary).toContain(`Курс «${COURSE_TITLE}»`);
+    expect(summary).toContain('99 000,00 ₽');
+    await expect(page.getByLabel('Электронная почта').inputValue()).resolves.toBe(email);
+    await expect(page.getByLabel('Серия', { exact: true }).getAttribute('inputmode')).resolves.toBe('numeric');
+    await expect(page.getByLabel('Телефон').getAttribute('autocomplete')).resolves.toBe('tel');
+    await screenshot(page, '02-form');
+    // Keyboard first: the skip link, then into the page.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('Перейти к содержимому');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.id')).toBe('f-fullName');
+
+    // The browser's own checks speak the server's words.
+    await page.getByLabel('Серия', { exact: true }).fill('45');
+    expect(
+      await page.getByLabel('Серия', { exact: true }).evaluate((el: FormControl) => {
+        el.checkValidity();
+        return el.validationMessage;
+      }),
+    ).toBe('Серия паспорта — 4 цифры');
+
+    // Wrong data, as a browser without checks would send it: the server's messages, values kept.
+    await page.locator('#form').evaluate(noBrowserChecks);
+    await page.getByLabel('Фамилия, имя и отчество').fill('Anna 2');
+    await page.getByLabel('Номер', { exact: true }).fill('12');
+    await page.getByLabel('Телефон').fill('позвоните мне');
+    await page.getByLabel('Электронная почта').fill('не почта');
+    const rejected = page.waitForResponse((r) => r.url().endsWith('/form') && r.request().method() === 'POST');
+    await page.getByRole('button', { name: 'Отправить' }).click();
+    expect((await rejected).status()).toBe(400);
+    const errors = page.getByRole('alert').filter({ hasText: 'Проверьте данные' });
+    await errors.waitFor();
+    const errorText = normalized(await errors.innerText());
+    for (const message of [
+      'ФИО может содержать только буквы, пробелы, дефис и апостроф',
+      'Укажите дату рождения',
+      'Серия паспорта — 4 цифры',
+      'Номер паспорта — 6 цифр',
+      'Укажите, кем выдан паспорт',
+      'Укажите адрес регистрации полностью',
+      'Укажите телефон, например +7 999 123-45-67',
+      'Укажите адрес электронной почты',
+    ]) {
+      expect(errorText).toContain(message);
+    }
+    expect(await page.evaluate('document.activeElement.className')).toContain('error-summary');
+    const series = page.getByLabel('Серия', { exact: true });
+    await expect(series.getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(series.getAttribute('aria-describedby')).resolves.toContain('f-passportSeries-error');
+    await expect(page.locator('#f-passportSeries-error').innerText()).resolves.toContain('Серия паспорта — 4 цифры');
+    await expect(series.inputValue()).resolves.toBe('45');
+    await expect(page.getByLabel('Фамилия, имя и отчество').inputValue()).resolves.toBe('Anna 2');
+    await expect(page.getByLabel('Промокод').getAttribute('aria-invalid')).resolves.toBeNull();
+    await screenshot(page, '03-form-errors');
+    // A link of the summary leads to its field.
+    await errors.getByRole('link', { name: /Номер паспорта — 6 цифр/ }).click();
+    expect(await page.evaluate('document.activeElement.id')).toBe('f-passportNumber');
+
+    // The service's own date rules come back the same way.
+    await page.locator('#form').evaluate(noBrowserChecks);
+    await fillValid(page, email, { birthDate: '2020-01-01' });
+    await page.getByRole('button', { name: 'Отправить' }).click();
+    await page.locator('#f-birthDate-error').waitFor();
+    expect(await page.locator('#f-birthDate-error').innerText()).toContain('от 14 до 100 лет');
+
+    // Right data: 303 to the page, which waits for the draft.
+    await fillValid(page, email);
+    const accepted = page.waitForResponse((r) => r.url().endsWith('/form') && r.request().method() === 'POST');
+    await page.getByRole('button', { name: 'Отправить' }).click();
+    expect((await accepted).status()).toBe(303);
+    if (await page.getByRole('heading', { name: 'Готовим проект договора' }).isVisible()) {
+      await screenshot(page, '04-preparing-draft');
+    }
+    await page.getByRole('heading', { name: 'Проверьте и подпишите договор' }).waitFor({ timeout: 2 * MINUTE });
+    await screenshot(page, '05-signing');
+
+    // The draft, as the page offers it.
+    const draftHref = await page.getByRole('link', { name: 'Скачать PDF' }).getAttribute('href');
+    const draft = await page.request.get(`${gateway}${draftHref}`);
+    expect(draft.status()).toBe(200);
+    expect(draft.headers()['content-type']).toContain('application/pdf');
+    const draftSha256 = createHash('sha256')
+      .update(await draft.body())
+      .digest('hex');
+    const instance = await processOf(applicationId);
+    expect((await engine.variables(instance)).draftSha256).toBe(draftSha256);
+    await desktopScreenshot(context, `${gateway}/client/${applicationId}`, '05b-signing-desktop');
+
+    // The code: asked for on the page, read from the e-mail; a wrong one first.
+    const before = await mailsWith(email, /^Код для подписания/);
+    await page.getByRole('button', { name: 'Получить код' }).click();
+    await page.getByText(/Код отправлен на b\*\*\*@example\.test/).waitFor();
+    const code = await codeFromEmail(email, before);
+    // Asking again at once waits out the minute: the script counts down, the server says when.
+    await expect(page.getByRole('button', { name: /Получить новый код \(через \d+ с\)/ }).isDisabled()).resolves.toBe(
+      true,
+    );
+    await page.locator('form[action$="/signing-code"]').evaluate((form: FormElement) => form.submit());
+    await page.getByText(/Новый можно получить через \d+ секунд\S*, в \d\d:\d\d:\d\d \(МСК\)/).waitFor();
+    await screenshot(page, '06-resend-too-soon');
+
+    const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+    await page.getByLabel('Код из письма').fill(wrong);
+    const refused = page.waitForResponse((r) => r.url().endsWith('/signature'));
+    await page.getByRole('button', { name: 'Подписать договор' }).click();
+    expect((await refused).status()).toBe(422);
+    await page.getByText('Неверный код. Осталось 4 попытки.').waitFor();
+    await expect(page.getByLabel('Код из письма').getAttribute('aria-invalid')).resolves.toBe('true');
+    await screenshot(page, '07-wrong-code');
+
+    await page.getByLabel('Код из письма').fill(code);
+    await page.getByRole('button', { name: 'Подписать договор' }).click();
+    if (await page.getByRole('heading', { name: 'Договор подписан, оформляем документы' }).isVisible()) {
+      await screenshot(page, '08-finalizing');
+    }
+    await page.getByRole('heading', { name: 'Договор заключён' }).waitFor({ timeout: 2 * MINUTE });
+    await screenshot(page, '09-concluded');
+
+    // The signed contract, downloaded from the page.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Скачать PDF' }).click(),
+    ]);
+    const signedPdf = artifact('signed-contract.pdf');
+    await download.saveAs(signedPdf);
+    expect(readFileSync(signedPdf).subarray(0, 5).toString()).toBe('%PDF-');
+    const text = normalized(pdfText(signedPdf));
+    expect(text).toContain(FULL_NAME);
+    expect(text).toContain(COURSE_TITLE);
+    expect(text).toContain('SHA-256 проекта');
+    expect(text).toContain(draftSha256);
+    const pages = pdfPageCount(signedPdf);
+    pdfPagePng(signedPdf, 1, artifact('signed-contract-page1'));
+    pdfPagePng(signedPdf, pages, artifact('signed-contract-certificate'));
+
+    // The session sees its own application only: another id is the same page as an unknown one.
+    const other = await page.goto(`${gateway}/client/${randomUUID()}`);
+    expect(other?.status()).toBe(404);
+    await page.getByRole('heading', { name: 'Страница не найдена' }).waitFor();
+    await screenshot(page, '10-not-found');
+    expect(framed).toEqual([]);
+
+    console.log(`browser journey: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  },
+  6 * MINUTE,
+);
+
+it(
+  'declines only after a confirm step with a reason',
+  async () => {
+    const { applicationId, email } = await newApplication();
+    const p = await context.newPage();
+    try {
+      await p.goto(await linkFromEmail(email));
+      await p.getByRole('heading', { name: 'Данные для договора' }).waitFor();
+      await fillValid(p, email);
+      await p.getByRole('button', { name: 'Отправить' }).click();
+      await p.getByRole('heading', { name: 'Проверьте и подпишите договор' }).waitFor({ timeout: 2 * MINUTE });
+
+      await p.getByRole('link', { name: 'Отказаться от договора' }).click();
+      await p.getByRole('heading', { name: 'Отказ от договора' }).waitFor();
+      // Nothing happened yet: going back leaves the contract waiting for a signature.
+      expect((await engine.variables(await processOf(applicationId))).outcome).toBeUndefined();
+      await p.locator('form[action$="/decline"]').evaluate(noBrowserChecks);
+      await p.getByRole('button', { name: 'Да, отказаться' }).click();
+      await p.getByText('Напишите, пожалуйста, причину').first().waitFor();
+      await expect(p.getByLabel('Почему вы отказываетесь?').getAttribute('aria-invalid')).resolves.toBe('true');
+      await screenshot(p, '11-decline-confirm');
+
+      await p.getByLabel('Почему вы отказываетесь?').fill('Выбрал другой поток');
+      await p.getByRole('button', { name: 'Да, отказаться' }).click();
+      await p.getByRole('heading', { name: 'Вы отказались от договора' }).waitFor();
+      await screenshot(p, '12-declined');
+    } finally {
+      await p.close();
+    }
+  },
+  4 * MINUTE,
+);
+
+it('explains the link page without JavaScript', async () => {
+  const noScript = await launchChromium({ javaScript: false });
+  try {
+    const p = await (await phoneContext(noScript.browser)).newPage();
+    await p.goto(`${gateway}/l/${'y'.repeat(43)}`);
+    await p.getByRole('heading', { name: 'Включите JavaScript, чтобы открыть договор' }).waitFor();
+    expect(await p.getByText('Открываем ваш договор').isVisible()).toBe(false);
+    await screenshot(p, '00-link-without-javascript');
+  } finally {
+    await noScript.close();
+  }
+});
+
+async function newApplication(): Promise<{ applicationId: string; email: string }> {
+  const course = await openCourse({ title: COURSE_TITLE, priceKopecks: 9_900_000 });
+  const email = uniqueAddress('browser');
+  const created = await (await crm()).post('/applications', application(course.code, { clientEmail: email }));
+  expect(created.status).toBe(201);
+  return { applicationId: created.body.applicationId, email };
+}
+
+async function fillValid(p: Page, email: string, overrides: Record<string, string> = {}): Promise<void> {
+  const values: Record<string, string> = {
+    'Фамилия, имя и отчество': FULL_NAME,
+    'Дата рождения': '1992-03-14',
+    Серия: '45 10',
+    Номер: '987654',
+    'Кем выдан': 'ГУ МВД России по г. Москве',
+    'Дата выдачи': '2012-04-02',
+    'Адрес регистрации': 'г. Москва, ул. Тверская, д. 7, кв. 12',
+    Телефон: '+7 999 123-45-67',
+    'Электронная почта': email,
+    Промокод: '',
+  };
+  if (overrides.birthDate) values['Дата рождения'] = overrides.birthDate;
+  for (const [label, value] of Object.entries(values)) {
+    await p.getByLabel(label, { exact: label === 'Серия' || label === 'Номер' }).fill(value);
+  }
+}
+
+/** The signing page on a wide screen, where the draft is shown in the page. */
+async function desktopScreenshot(from: BrowserContext, url: string, name: string): Promise<void> {
+  const desktop = await chromium.browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    locale: 'ru-RU',
+    storageState: await from.storageState(),
+  });
+  try {
+    const p = await desktop.newPage();
+    const framed = p.waitForResponse((r) => r.url().includes('/documents/draft') && r.frame() !== p.mainFrame());
+    await p.goto(url);
+    // The gateway says X-Frame-Options: DENY to everything; the PDF's own frame-ancestors 'self' wins.
+    const pdf = await framed;
+    expect(pdf.status()).toBe(200);
+    expect(pdf.headers()['content-security-policy']).toContain("frame-ancestors 'self'");
+    await p.waitForTimeout(1500);
+    expect(p.frames().some((f) => f.url().startsWith('chrome-error:'))).toBe(false);
+    await screenshot(p, name);
+  } finally {
+    await desktop.close();
+  }
+}

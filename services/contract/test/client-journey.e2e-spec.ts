@@ -1,0 +1,126 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createConnection } from 'mongoose';
+import type { ApiClient } from '@otus/common/testing';
+import { REPO_ROOT, waitFor } from '@otus/common/testing';
+import { application, clientSession, crm, engine, env, openCourse, processOf, validForm } from './support/journey';
+
+/**
+ * The client's side through the gateway, with every real worker: link session → form →
+ * draft; what may and may not be stored where.
+ */
+let course: { code: string };
+let amo: Awaited<ReturnType<typeof crm>>;
+
+beforeAll(async () => {
+  course = await openCourse({ priceKopecks: 12_345_600 });
+  amo = await crm();
+});
+
+async function newClient(overrides: Record<string, unknown> = {}): Promise<{ id: string; client: ApiClient }> {
+  const { body } = await amo.post('/applications', application(course.code, overrides));
+  return { id: body.applicationId, client: await clientSession(body.applicationId) };
+}
+
+const stateOf = async (client: ApiClient) => (await client.get('')).body.state as string;
+
+it('shows the form state with the course and its price', async () => {
+  const { client, id } = await newClient();
+  const view = await waitFor('the course snapshot', async () => {
+    const { body } = await client.get('');
+    return body.course.title && body;
+  });
+  expect(view).toMatchObject({
+    applicationId: id,
+    state: 'FORM',
+    clientName: 'Иван Петров',
+    course: { code: course.code, title: 'Node.js Developer', priceKopecks: 12_345_600 },
+    documents: { draft: false, signed: false },
+    signingCode: null,
+  });
+});
+
+it('answers invalid form fields with a message per field and stores nothing', async () => {
+  const { client, id } = await newClient();
+  const { status, body } = await client.post('/form', {
+    ...validForm(),
+    fullName: '1',
+    passportSeries: '45',
+    passportNumber: 'abcdef',
+    birthDate: '2030-01-01',
+    email: 'not-an-email',
+  });
+  expect(status).toBe(400);
+  const fields = Object.fromEntries(body.details.map((d: { field: string; errors: string[] }) => [d.field, d.errors]));
+  expect(Object.keys(fields).sort()).toEqual(['email', 'fullName', 'passportNumber', 'passportSeries']);
+  expect(fields.passportSeries).toEqual(['Серия паспорта — 4 цифры']);
+  const dates = await client.post('/form', validForm({ birthDate: '2030-01-01', passportIssueDate: '2099-01-01' }));
+  expect(dates.body.details.map((d: { field: string }) => d.field)).toEqual(['birthDate', 'passportIssueDate']);
+  expect(await stateOf(client)).toBe('FORM');
+  const mongo = await createConnection(env.CONTRACT_MONGO_URL).asPromise();
+  try {
+    const stored = await mongo.collection('applications').findOne({ _id: id as never });
+    expect(stored).toMatchObject({ status: 'CREATED', personal: null, fullName: null });
+  } finally {
+    await mongo.close();
+  }
+});
+
+it('takes the form submitted the moment the link opens, and the draft follows', async () => {
+  const { client } = await newClient();
+  expect((await client.post('/form', validForm())).status).toBe(204);
+  expect((await client.post('/form', validForm())).body.code).toBe('FORM_CLOSED');
+  await waitFor('the draft', async () => (await stateOf(client)) === 'SIGNING', { timeoutMs: 60_000 });
+  const pdf = await client.download('/documents/draft');
+  expect(pdf.status).toBe(200);
+  expect(pdf.headers.get('content-type')).toBe('application/pdf');
+  expect(pdf.bytes.subarray(0, 5).toString()).toBe('%PDF-');
+});
+
+it('keeps personal data out of the process and sealed in MongoDB', async () => {
+  const { client, id } = await newClient();
+  await client.post('/form', validForm({ passportNumber: '246813' }));
+  await waitFor('the draft', async () => (await stateOf(client)) === 'SIGNING', { timeoutMs: 60_000 });
+  const processInstanceId = await processOf(id);
+  const history = JSON.stringify(
+    await Promise.all(
+      [
+        `/history/variable-instance?processInstanceId=${processInstanceId}`,
+        `/history/detail?processInstanceId=${processInstanceId}`,
+        `/history/external-task-log?processInstanceId=${processInstanceId}`,
+      ].map((path) => engine.request('GET', path)),
+    ),
+  );
+  for (const personal of ['246813', '4510', '1990-05-17', 'Тверская', 'ГУ МВД', 'Петров Иван Сергеевич']) {
+    expect(history).not.toContain(personal);
+  }
+  const mongo = await createConnection(env.CONTRACT_MONGO_URL).asPromise();
+  try {
+    const raw = JSON.stringify(await mongo.collection('applications').findOne({ _id: id as never }));
+    expect(raw).toContain('"keyId"');
+    for (const personal of ['246813', '1990-05-17', 'Тверская', 'ГУ МВД']) expect(raw).not.toContain(personal);
+  } finally {
+    await mongo.close();
+  }
+  // Nor do the service logs, of the contract service or any other.
+  for (const service of ['contract', 'course', 'promo', 'user', 'notification', 'engine', 'gateway-access']) {
+    expect(readFileSync(join(REPO_ROOT, `.stack/logs/${service}.log`), 'utf8')).not.toContain('246813');
+  }
+});
+
+it('lets a session see its own application only: another one is 404', async () => {
+  const a = await newClient();
+  const b = await newClient();
+  const aOnB = a.client.at(b.client.baseUrl);
+  expect((await aOnB.get('')).status).toBe(404);
+  expect((await aOnB.download('/documents/draft')).status).toBe(404);
+  expect((await aOnB.post('/form', validForm())).status).toBe(404);
+  expect((await fetch(b.client.baseUrl)).status).toBe(401);
+});
+
+it('refuses signing steps before there is a draft', async () => {
+  const { client } = await newClient();
+  expect((await client.post('/signing-code')).body.code).toBe('APPLICATION_NOT_SIGNABLE');
+  expect((await client.post('/signature', { signingCode: '123456' })).body.code).toBe('APPLICATION_NOT_SIGNABLE');
+  expect((await client.post('/decline', { reason: 'Передумал' })).status).toBe(409);
+});

@@ -1,0 +1,144 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createConnection } from 'mongoose';
+import { ApiClient, waitFor, waitForMails } from '@otus/common/testing';
+import { application, clientSession, crm, env, openCourse, validForm } from './support/journey';
+
+/**
+ * Signing with a one-time code e-mailed through the notification service and read from the
+ * real SMTP catcher; the contract ends concluded (or declined) with every real worker.
+ */
+let course: { code: string };
+let amo: Awaited<ReturnType<typeof crm>>;
+
+beforeAll(async () => {
+  course = await openCourse({ title: 'Разработчик Node.js', priceKopecks: 9_900_000 });
+  amo = await crm();
+});
+
+async function atSigning(): Promise<{ id: string; client: ApiClient; email: string; crmApplicationId: string }> {
+  const dto = application(course.code);
+  const { body } = await amo.post('/applications', dto);
+  const client = await clientSession(body.applicationId);
+  const email = `signer-${body.applicationId.slice(0, 8)}@example.test`;
+  expect((await client.post('/form', validForm({ email }))).status).toBe(204);
+  await waitFor('the draft', async () => (await client.get('')).body.state === 'SIGNING', { timeoutMs: 60_000 });
+  return { id: body.applicationId, client, email, crmApplicationId: dto.crmApplicationId };
+}
+
+async function codeFor(email: string, nth = 1): Promise<string> {
+  const mails = await waitForMails(email, nth);
+  const codes = mails.map((m) => /\b(\d{6})\b/.exec(m.text)?.[1]).filter(Boolean) as string[];
+  return codes[nth - 1];
+}
+
+const wrong = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+
+it('signs with the e-mailed code: the contract is concluded, the signed PDF carries the certificate', async () => {
+  const { id, client, email, crmApplicationId } = await atSigning();
+  const sent = await client.post('/signing-code');
+  expect(sent.status).toBe(200);
+  expect(sent.body).toMatchObject({ attemptsLeft: 5, locked: false });
+  const code = await codeFor(email);
+
+  const miss = await client.post('/signature', { signingCode: wrong(code) });
+  expect(miss.status).toBe(422);
+  expect(miss.body).toMatchObject({ code: 'CODE_INVALID', details: { attemptsLeft: 4 } });
+  expect((await client.post('/signature', { signingCode: code })).status).toBe(204);
+
+  await waitFor('the contract to be concluded', async () => (await client.get('')).body.state === 'CONCLUDED', {
+    timeoutMs: 60_000,
+  });
+  const draft = await client.download('/documents/draft');
+  const signed = await client.download('/documents/signed?download=1');
+  expect(signed.headers.get('content-disposition')).toMatch(/^attachment/);
+  const dir = mkdtempSync(join(tmpdir(), 'signed-'));
+  writeFileSync(join(dir, 'signed.pdf'), signed.bytes);
+  const text = execFileSync('pdftotext', ['-layout', join(dir, 'signed.pdf'), '-'], { encoding: 'utf8' });
+  const draftSha = (await import('node:crypto')).createHash('sha256').update(draft.bytes).digest('hex');
+  expect(text).toContain('Петров Иван Сергеевич');
+  expect(text).toContain('Разработчик Node.js');
+  expect(text).toContain('ЛИСТ ПОДПИСАНИЯ');
+  expect(text.replace(/\s+/g, '')).toContain(draftSha);
+
+  // The signed contract reaches the client by e-mail too, and the CRM sees the outcome.
+  const [withPdf] = await waitFor(
+    'the signed-contract e-mail',
+    async () => {
+      const mails = (await waitForMails(email, 1, 0)).filter((m) => m.attachments?.length);
+      return mails.length > 0 && mails;
+    },
+    { timeoutMs: 60_000 },
+  );
+  expect(withPdf.subject).toMatch(/подписан/i);
+  await waitFor(
+    'the CRM to see CONCLUDED',
+    async () => (await amo.get(`/applications/${crmApplicationId}`)).body.outcome === 'CONCLUDED',
+    {
+      timeoutMs: 60_000,
+    },
+  );
+  expect((await amo.get(`/applications/${crmApplicationId}`)).body).toMatchObject({
+    status: 'CONCLUDED',
+    outcome: 'CONCLUDED',
+  });
+  expect(id).toBeDefined();
+}, 180_000);
+
+it('locks the code after five wrong tries; a new code may then be asked for, but not within a minute', async () => {
+  const { client, email } = await atSigning();
+  await client.post('/signing-code');
+  const code = await codeFor(email);
+  const answers = [];
+  for (let i = 0; i < 5; i++) answers.push(await client.post('/signature', { signingCode: wrong(code) }));
+  expect(answers.map((a) => a.status)).toEqual([422, 422, 422, 422, 423]);
+  const afterLock = await client.post('/signature', { signingCode: code });
+  expect(afterLock.status).toBe(423);
+  expect(afterLock.body.code).toBe('CODE_LOCKED');
+  expect((await client.get('')).body.signingCode).toMatchObject({ locked: true, attemptsLeft: 0 });
+  const tooSoon = await client.post('/signing-code');
+  expect(tooSoon.status).toBe(429);
+  expect(tooSoon.body.code).toBe('CODE_RESEND_TOO_SOON');
+});
+
+it('refuses an expired code with a clear error', async () => {
+  const { id, client, email } = await atSigning();
+  await client.post('/signing-code');
+  const code = await codeFor(email);
+  const mongo = await createConnection(env.CONTRACT_MONGO_URL).asPromise();
+  try {
+    await mongo
+      .collection('signing_codes')
+      .updateOne({ applicationId: id }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
+  } finally {
+    await mongo.close();
+  }
+  const expired = await client.post('/signature', { signingCode: code });
+  expect(expired.status).toBe(410);
+  expect(expired.body.code).toBe('CODE_EXPIRED');
+});
+
+it('rejects malformed codes before counting them', async () => {
+  const { client } = await atSigning();
+  await client.post('/signing-code');
+  const bad = await client.post('/signature', { signingCode: '12ab' });
+  expect(bad.status).toBe(400);
+  expect(bad.body.details[0]).toEqual({ field: 'signingCode', errors: ['Код — 6 цифр из письма'] });
+  expect((await client.get('')).body.signingCode.attemptsLeft).toBe(5);
+});
+
+it('declines with a reason: the process ends DECLINED and the reason stays out of it', async () => {
+  const { client, crmApplicationId } = await atSigning();
+  expect((await client.post('/decline', { reason: 'Выбрал другой курс, паспорт 4510 111111' })).status).toBe(204);
+  await waitFor(
+    'the CRM to see DECLINED',
+    async () => (await amo.get(`/applications/${crmApplicationId}`)).body.outcome === 'DECLINED',
+    {
+      timeoutMs: 60_000,
+    },
+  );
+  expect((await client.get('')).body.state).toBe('DECLINED');
+  expect((await client.post('/signing-code')).status).toBe(409);
+});

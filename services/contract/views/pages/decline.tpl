@@ -1,0 +1,15 @@
+<h1>Отказ от договора</h1>
+<p class="lead">Вы действительно хотите отказаться от договора на курс «{{course.title}}»? Это окончательно: место на курсе освободится, подписать этот договор будет уже нельзя.</p>
+
+<form class="form card" method="post" action="{{action}}" data-submit-once>
+  <div class="field{{#if error}} field--invalid{{/if}}">
+    <label class="field__label" for="f-reason">Почему вы отказываетесь?</label>
+    <p class="field__hint" id="f-reason-hint">Коротко, своими словами — это поможет школе стать лучше.</p>
+    {{#if error}}<p class="field__error" id="f-reason-error" role="alert"><span class="visually-hidden">Ошибка: </span>{{error}}</p>{{/if}}
+    <textarea class="field__control" id="f-reason" name="reason" rows="4" required maxlength="1000" data-msg-missing="Напишите, пожалуйста, причину" data-msg-invalid="Напишите, пожалуйста, причину" aria-describedby="{{#if error}}f-reason-error {{/if}}f-reason-hint"{{#if error}} aria-invalid="true" data-focus{{/if}}>{{reason}}</textarea>
+  </div>
+  <div class="actions">
+    <button class="button button--danger" type="submit" data-busy-label="Отправляем…">Да, отказаться</button>
+    <a class="button button--secondary" href="{{backUrl}}">Нет, вернуться к договору</a>
+  </div>
+</form>
