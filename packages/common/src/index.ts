@@ -29,3 +29,4 @@ export * from './database/like-pattern';
 export * from './crypto/sealed-box';
 export * from './engine/engine.client';
 export * from './engine/engine.module';
+export * from './database/timestamped.entity';

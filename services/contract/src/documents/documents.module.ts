@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { ApplicationsModule } from '../applications/applications.module';
+import { AuditModule } from '../audit/audit.module';
 import { ContractComposer } from './contract-composer';
+import { ContractIssuer } from './contract-issuer';
 import { ContractDocument, ContractDocumentSchema } from './document.schema';
 import { DocumentsService } from './documents.service';
 import { InternalDocumentsController } from './internal-documents.controller';
@@ -11,9 +13,10 @@ import { ContractPdfRenderer } from './pdf/contract-pdf.renderer';
   imports: [
     MongooseModule.forFeature([{ name: ContractDocument.name, schema: ContractDocumentSchema }]),
     ApplicationsModule,
+    AuditModule,
   ],
   controllers: [InternalDocumentsController],
-  providers: [DocumentsService, ContractComposer, ContractPdfRenderer],
-  exports: [DocumentsService, ContractComposer, ContractPdfRenderer],
+  providers: [DocumentsService, ContractComposer, ContractPdfRenderer, ContractIssuer],
+  exports: [DocumentsService, ContractIssuer],
 })
 export class DocumentsModule {}

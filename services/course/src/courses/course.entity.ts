@@ -1,4 +1,5 @@
-import { Check, Column, CreateDateColumn, Entity, ManyToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { TimestampedEntity } from '@otus/common';
+import { Check, Column, Entity, ManyToMany } from 'typeorm';
 import { Mentor } from '../mentors/mentor.entity';
 
 export enum CourseStatus {
@@ -10,10 +11,7 @@ export enum CourseStatus {
 @Entity('courses')
 @Check('courses_price_kopecks_check', '"price_kopecks" >= 0')
 @Check('courses_capacity_check', '"capacity" >= 0')
-export class Course {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
+export class Course extends TimestampedEntity {
   @Column({ length: 64, unique: true })
   code!: string;
 
@@ -41,10 +39,4 @@ export class Course {
 
   @ManyToMany(() => Mentor, (mentor) => mentor.courses, { onDelete: 'CASCADE' })
   mentors?: Mentor[];
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt!: Date;
 }

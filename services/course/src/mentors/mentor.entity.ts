@@ -1,12 +1,5 @@
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  JoinTable,
-  ManyToMany,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-} from 'typeorm';
+import { TimestampedEntity } from '@otus/common';
+import { Column, Entity, JoinTable, ManyToMany } from 'typeorm';
 import { Course } from '../courses/course.entity';
 
 export interface MentorContacts {
@@ -16,10 +9,7 @@ export interface MentorContacts {
 }
 
 @Entity('mentors')
-export class Mentor {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
+export class Mentor extends TimestampedEntity {
   @Column({ length: 200 })
   name!: string;
 
@@ -37,10 +27,4 @@ export class Mentor {
     inverseJoinColumn: { name: 'course_id' },
   })
   courses!: Course[];
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt!: Date;
 }

@@ -1,13 +1,5 @@
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-} from 'typeorm';
+import { TimestampedEntity } from '@otus/common';
+import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { Course } from '../courses/course.entity';
 
 export enum SeatHoldStatus {
@@ -21,10 +13,7 @@ export enum SeatHoldStatus {
 @Entity('seat_holds')
 // Counting taken seats reads only the live holds of one course.
 @Index('seat_holds_live', ['courseId', 'status'], { where: `status IN ('held', 'confirmed')` })
-export class SeatHold {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
+export class SeatHold extends TimestampedEntity {
   @Column({ name: 'course_id', type: 'uuid' })
   courseId!: string;
 
@@ -41,10 +30,4 @@ export class SeatHold {
 
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt!: Date;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt!: Date;
 }

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { TimestampedEntity } from '@otus/common';
+import { Column, Entity, Index } from 'typeorm';
 
 export enum Channel {
   Email = 'email',
@@ -19,10 +20,7 @@ export enum MessageStatus {
  */
 @Entity('messages')
 @Index('messages_application', ['applicationId', 'createdAt'])
-export class Message {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
+export class Message extends TimestampedEntity {
   @Column({ name: 'idempotency_key', length: 300, unique: true })
   idempotencyKey!: string;
 
@@ -62,10 +60,4 @@ export class Message {
 
   @Column({ name: 'sent_at', type: 'timestamptz', nullable: true })
   sentAt!: Date | null;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt!: Date;
 }

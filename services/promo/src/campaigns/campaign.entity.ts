@@ -1,4 +1,5 @@
-import { Check, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { TimestampedEntity } from '@otus/common';
+import { Check, Column, Entity } from 'typeorm';
 
 export enum CampaignDiscountType {
   Percent = 'percent',
@@ -14,10 +15,7 @@ export enum CampaignDiscountType {
 @Check('campaigns_period_check', '"ends_at" IS NULL OR "ends_at" > "starts_at"')
 @Check('campaigns_max_uses_check', '"max_uses" IS NULL OR "max_uses" > 0')
 @Check('campaigns_max_uses_per_email_check', '"max_uses_per_email" IS NULL OR "max_uses_per_email" > 0')
-export class Campaign {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
+export class Campaign extends TimestampedEntity {
   @Column({ length: 200 })
   name!: string;
 
@@ -49,10 +47,4 @@ export class Campaign {
 
   @Column({ default: true })
   active!: boolean;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt!: Date;
 }

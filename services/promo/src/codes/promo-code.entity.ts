@@ -1,14 +1,5 @@
-import {
-  Check,
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-} from 'typeorm';
+import { TimestampedEntity } from '@otus/common';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { Campaign } from '../campaigns/campaign.entity';
 
 /** A code a client types. Stored upper-case, so the unique index makes codes unique in any case. */
@@ -16,10 +7,7 @@ import { Campaign } from '../campaigns/campaign.entity';
 @Check('promo_codes_code_check', `"code" = upper("code")`)
 @Check('promo_codes_max_uses_check', '"max_uses" IS NULL OR "max_uses" > 0')
 @Index('promo_codes_campaign', ['campaignId'])
-export class PromoCode {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
+export class PromoCode extends TimestampedEntity {
   @Column({ name: 'campaign_id', type: 'uuid' })
   campaignId!: string;
 
@@ -34,10 +22,4 @@ export class PromoCode {
   /** 1: single-use; null: unlimited within the campaign's own limits. */
   @Column({ name: 'max_uses', type: 'integer', nullable: true })
   maxUses!: number | null;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt!: Date;
 }

@@ -1,14 +1,5 @@
-import {
-  Check,
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-} from 'typeorm';
+import { TimestampedEntity } from '@otus/common';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { Campaign } from '../campaigns/campaign.entity';
 import { PromoCode } from '../codes/promo-code.entity';
 
@@ -33,10 +24,7 @@ export const LIVE_STATUSES = [RedemptionStatus.Reserved, RedemptionStatus.Redeem
 // the same indexes serve the foreign-key checks when a code or campaign is deleted.
 @Index('redemptions_code_status', ['codeId', 'status'])
 @Index('redemptions_campaign_status_email', ['campaignId', 'status', 'emailHash'])
-export class Redemption {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
+export class Redemption extends TimestampedEntity {
   @Column({ name: 'application_id', length: 64, unique: true })
   applicationId!: string;
 
@@ -69,10 +57,4 @@ export class Redemption {
 
   @Column({ name: 'final_price_kopecks', type: 'integer' })
   finalPriceKopecks!: number;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt!: Date;
 }

@@ -1,14 +1,12 @@
-import { Check, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { TimestampedEntity } from '@otus/common';
+import { Check, Column, Entity } from 'typeorm';
 
 export const STAFF_ROLES = ['admin', 'operator'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
 @Entity('users')
 @Check('users_roles_known', `roles <@ ARRAY['admin', 'operator']::varchar[]`)
-export class User {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
+export class User extends TimestampedEntity {
   /** Stored lower-case: one account per address, whatever its spelling. */
   @Column({ length: 254, unique: true })
   email!: string;
@@ -27,10 +25,4 @@ export class User {
 
   @Column({ name: 'password_changed_at', type: 'timestamptz', default: () => 'now()' })
   passwordChangedAt!: Date;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt!: Date;
 }

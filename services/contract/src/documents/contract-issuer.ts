@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { DomainError } from '@otus/common';
+import type { Model } from 'mongoose';
+import { Application, type ApplicationDocument, ApplicationStatus } from '../applications/application.schema';
+import { ApplicationsService } from '../applications/applications.service';
+import { AuditService } from '../audit/audit.service';
+import type { ContractTermsInput } from './contract-terms.input';
+import { ContractComposer } from './contract-composer';
+import type { ContractDocument, DocumentKind } from './document.schema';
+import { DocumentsService } from './documents.service';
+import { ContractPdfRenderer, type CourseTerms, type RenderedPdf } from './pdf/contract-pdf.renderer';
+
+/**
+ * Issues an application's contract PDFs: the draft once the client's data is in, the signed
+ * one once the code was confirmed. Each is rendered and stored once; a repeat returns it.
+ */
+@Injectable()
+export class ContractIssuer {
+  constructor(
+    @InjectModel(Application.name) private readonly applications: Model<Application>,
+    private readonly applicationsService: ApplicationsService,
+    private readonly composer: ContractComposer,
+    private readonly renderer: ContractPdfRenderer,
+    private readonly documents: DocumentsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async draft(input: ContractTermsInput): Promise<ContractDocument> {
+    return this.issue(
+      input,
+      'draft',
+      ApplicationStatus.DataSubmitted,
+      ApplicationStatus.DraftReady,
+      (application, terms) =>
+        this.renderer.renderDraft(this.composer.parties(application), terms, application.dataSubmittedAt!),
+    );
+  }
+
+  async signed(input: ContractTermsInput): Promise<ContractDocument> {
+    return this.issue(
+      input,
+      'signed',
+      ApplicationStatus.Signed,
+      ApplicationStatus.Concluded,
+      async (application, terms) => {
+        const signature = application.signature;
+        if (!signature)
+          throw new DomainError('NOT_SIGNED', `Application ${application._id} has no signature`, { status: 409 });
+        // The signed pages keep the draft's template version, even if a newer one was released meanwhile.
+        const draft = await this.documents.get(application._id, 'draft');
+        return this.renderer.renderSigned(
+          this.composer.parties(application),
+          terms,
+          application.dataSubmittedAt!,
+          { ...signature, documentId: signature.draftDocumentId },
+          { templateVersion: draft.templateVersion },
+        );
+      },
+    );
+  }
+
+  private async issue(
+    { applicationId, promoStatus, promoCode, ...rest }: ContractTermsInput,
+    kind: DocumentKind,
+    from: ApplicationStatus,
+    to: ApplicationStatus,
+    render: (application: ApplicationDocument, terms: CourseTerms) => Promise<RenderedPdf>,
+  ): Promise<ContractDocument> {
+    const application = await this.applicationsService.get(applicationId);
+    const terms = { ...rest, promoCode: promoStatus === 'APPLIED' ? promoCode : null };
+    const stored =
+      (await this.documents.find(applicationId, kind)) ??
+      (await this.documents.store(applicationId, kind, await render(application, terms), new Date()));
+    const field = kind === 'draft' ? 'draftDocumentId' : 'signedDocumentId';
+    const moved = await this.applications.updateOne(
+      { _id: applicationId, status: from },
+      { $set: { status: to, [field]: stored._id } },
+    );
+    if (moved.modifiedCount) {
+      await this.audit.record(
+        applicationId,
+        `${kind === 'draft' ? 'draft.generated' : 'contract.finalized'}`,
+        { actor: 'system' },
+        {
+          sha256: stored.sha256,
+        },
+      );
+    }
+    return stored;
+  }
+}
