@@ -6,9 +6,9 @@ import { CrmWebhookHandler } from '../src/worker/crm-webhook.handler';
 import { SendEmailHandler } from '../src/worker/send-email.handler';
 import { createNotificationApp } from './support/app';
 import { stack, useNotificationEnv } from './support/env';
-import { type Receiver, startReceiver } from './support/http-servers';
+import { type Receiver, startReceiver } from '@otus/common/testing';
 import { uniqueAddress, waitForMails } from '@otus/common/testing';
-import { verifyOtusWebhook } from './support/webhooks';
+import { verifyOtusWebhook } from '@otus/common/testing';
 
 /**
  * The admin REST through the real gateway, answered by the stack's notification service. The

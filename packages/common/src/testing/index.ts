@@ -6,3 +6,5 @@ export * from './tokens';
 export * from './http-client';
 export * from './migrations';
 export * from './maildev';
+export * from './http-receiver';
+export * from './webhooks';

@@ -1,47 +1,5 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-
-export interface ReceivedRequest {
-  method: string;
-  path: string;
-  headers: IncomingHttpHeaders;
-  rawBody: string;
-}
-
-export interface Receiver {
-  url: string;
-  requests: ReceivedRequest[];
-  /** Statuses to answer with, in order; after them every request gets 200. */
-  script(...statuses: number[]): void;
-  close(): Promise<void>;
-}
-
-/** A CRM stand-in on a local port: records every request with its raw body, answers as scripted. */
-export async function startReceiver(): Promise<Receiver> {
-  const requests: ReceivedRequest[] = [];
-  let statuses: number[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      requests.push({
-        method: req.method ?? '',
-        path: req.url ?? '',
-        headers: req.headers,
-        rawBody: Buffer.concat(chunks).toString('utf8'),
-      });
-      const status = statuses.shift() ?? 200;
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ status }));
-    });
-  });
-  const url = await listen(server);
-  return {
-    url,
-    requests,
-    script: (...next) => (statuses = next),
-    close: () => close(server),
-  };
-}
+import { createServer } from 'node:http';
+import { close, listen } from '@otus/common/testing';
 
 export interface DocumentServer {
   url: string;
@@ -89,17 +47,4 @@ export function pdfBytes(label: string): Buffer {
   pdf += offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
   pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
   return Buffer.concat([Buffer.from(pdf, 'latin1'), Buffer.from(`%${Math.random().toString(36)}\n`)]);
-}
-
-function listen(server: Server): Promise<string> {
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
-  );
-}
-
-function close(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
 }

@@ -4,7 +4,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { resolve } from 'node:path';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { REPO_ROOT } from '@otus/common/testing';
+import { REPO_ROOT } from './stack-env';
 
 /**
  * The receiver's check exactly as docs/notifications.md ("Verifying the signature") gives it,
