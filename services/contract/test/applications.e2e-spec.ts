@@ -1,5 +1,16 @@
-import { ApiClient, staffToken, waitFor } from '@otus/common/testing';
-import { application, crm, engine, env, openCourse } from './support/journey';
+import {
+  ApiClient,
+  staffToken,
+  waitFor,
+  application,
+  crm,
+  openCourse,
+  stackEnv,
+  EngineApi,
+} from '@otus/common/testing';
+
+const env = stackEnv();
+const engine = new EngineApi(stackEnv().CAMUNDA_REST_URL);
 
 /** The CRM's side: intake through the gateway with an API key, idempotent by the CRM's id. */
 let course: { code: string };

@@ -1,7 +1,19 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mailsTo, type ReceivedMail, REPO_ROOT, uniqueAddress, waitFor } from '@otus/common/testing';
+import {
+  mailsTo,
+  type ReceivedMail,
+  REPO_ROOT,
+  uniqueAddress,
+  waitFor,
+  application,
+  crm,
+  openCourse,
+  processOf,
+  stackEnv,
+  EngineApi,
+} from '@otus/common/testing';
 import type { BrowserContext, Page } from 'playwright-core';
 import {
   artifact,
@@ -13,7 +25,9 @@ import {
   phoneContext,
   screenshot,
 } from './support/browser';
-import { application, crm, engine, env, openCourse, processOf } from './support/journey';
+
+const env = stackEnv();
+const engine = new EngineApi(stackEnv().CAMUNDA_REST_URL);
 
 /**
  * The client's whole journey in a real browser, through the real gateway and workers: the link

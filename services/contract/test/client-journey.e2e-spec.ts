@@ -1,9 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createConnection } from 'mongoose';
-import type { ApiClient } from '@otus/common/testing';
-import { REPO_ROOT, waitFor } from '@otus/common/testing';
-import { application, clientSession, crm, engine, env, openCourse, processOf, validForm } from './support/journey';
+import {
+  type ApiClient,
+  REPO_ROOT,
+  waitFor,
+  application,
+  clientSession,
+  crm,
+  openCourse,
+  processOf,
+  validForm,
+  stackEnv,
+  EngineApi,
+} from '@otus/common/testing';
+
+const env = stackEnv();
+const engine = new EngineApi(stackEnv().CAMUNDA_REST_URL);
 
 /**
  * The client's side through the gateway, with every real worker: link session → form →

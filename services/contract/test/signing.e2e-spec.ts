@@ -3,8 +3,19 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mongoose';
-import { ApiClient, waitFor, waitForMails } from '@otus/common/testing';
-import { application, clientSession, crm, env, openCourse, validForm } from './support/journey';
+import {
+  ApiClient,
+  waitFor,
+  waitForMails,
+  application,
+  clientSession,
+  crm,
+  openCourse,
+  validForm,
+  stackEnv,
+} from '@otus/common/testing';
+
+const env = stackEnv();
 
 /**
  * Signing with a one-time code e-mailed through the notification service and read from the

@@ -1,6 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { ApiClient, staffToken, waitFor } from '@otus/common/testing';
-import { application, clientSession, crm, env, openCourse, validForm } from './support/journey';
+import {
+  ApiClient,
+  staffToken,
+  waitFor,
+  application,
+  clientSession,
+  crm,
+  openCourse,
+  validForm,
+  stackEnv,
+} from '@otus/common/testing';
+
+const env = stackEnv();
 
 /** Staff see contracts (never passport data), download documents and export CSV; other services fetch PDFs internally. */
 let course: { code: string };

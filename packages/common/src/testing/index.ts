@@ -8,3 +8,4 @@ export * from './migrations';
 export * from './maildev';
 export * from './http-receiver';
 export * from './webhooks';
+export * from './journey';

@@ -1,14 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { SealedBox } from '@otus/common';
-import { ApiClient, EngineApi, stackEnv, staffToken, waitFor } from '@otus/common/testing';
+import { SealedBox } from '../crypto/sealed-box';
+import { EngineApi } from './engine-api';
+import { ApiClient } from './http-client';
+import { stackEnv } from './stack-env';
+import { staffToken } from './tokens';
+import { waitFor } from './wait-for';
 
 /** The steps a user takes, as helpers: an administrator's course, a CRM's application, a client's link session. */
-export const env = stackEnv();
-export const engine = new EngineApi(env.CAMUNDA_REST_URL);
+const env = () => stackEnv();
+const engine = () => new EngineApi(env().CAMUNDA_REST_URL);
 const DAY = 86_400_000;
 
 export async function admin(): Promise<ApiClient> {
-  return new ApiClient(env.GATEWAY_URL, await staffToken());
+  return new ApiClient(env().GATEWAY_URL, await staffToken());
 }
 
 export async function openCourse(overrides: Record<string, unknown> = {}): Promise<{ id: string; code: string }> {
@@ -31,7 +35,7 @@ export async function openCourse(overrides: Record<string, unknown> = {}): Promi
 /** A CRM with its own API key, calling through the gateway. */
 export async function crm(): Promise<ApiClient & { clientId: string }> {
   const { body } = await (await admin()).post('/api/user/api-clients', { name: `CRM ${randomUUID().slice(0, 6)}` });
-  return Object.assign(new ApiClient(`${env.GATEWAY_URL}/api/contract`).withHeaders({ 'x-api-key': body.apiKey }), {
+  return Object.assign(new ApiClient(`${env().GATEWAY_URL}/api/contract`).withHeaders({ 'x-api-key': body.apiKey }), {
     clientId: body.id as string,
   });
 }
@@ -62,7 +66,7 @@ export const validForm = (overrides: Record<string, unknown> = {}) => ({
 
 export async function processOf(applicationId: string): Promise<string> {
   return waitFor(`the process of ${applicationId}`, async () => {
-    const [instance] = await engine.request<{ id: string }[]>(
+    const [instance] = await engine().request<{ id: string }[]>(
       'GET',
       `/history/process-instance?processInstanceBusinessKey=${applicationId}`,
     );
@@ -75,17 +79,17 @@ export async function linkToken(applicationId: string): Promise<string> {
   const processInstanceId = await processOf(applicationId);
   const ref = await waitFor(
     'the client link',
-    async () => (await engine.variables(processInstanceId)).clientLinkRef as string,
+    async () => (await engine().variables(processInstanceId)).clientLinkRef as string,
   );
-  return new SealedBox(env.CLIENT_LINK_SEAL_KEYS).open(ref, 'client-link').toString();
+  return new SealedBox(env().CLIENT_LINK_SEAL_KEYS).open(ref, 'client-link').toString();
 }
 
 /** What the client's browser holds after opening the link: the session cookie, scoped to its application. */
 export async function clientSession(applicationId: string): Promise<ApiClient> {
-  const exchange = await new ApiClient(env.GATEWAY_URL).post('/api/user/client-links/exchange', {
+  const exchange = await new ApiClient(env().GATEWAY_URL).post('/api/user/client-links/exchange', {
     token: await linkToken(applicationId),
   });
   if (exchange.status !== 200) throw new Error(`exchange: ${exchange.status} ${JSON.stringify(exchange.body)}`);
   const cookie = exchange.headers.get('set-cookie')!.split(';')[0];
-  return new ApiClient(`${env.GATEWAY_URL}/client/api/applications/${applicationId}`).withHeaders({ cookie });
+  return new ApiClient(`${env().GATEWAY_URL}/client/api/applications/${applicationId}`).withHeaders({ cookie });
 }

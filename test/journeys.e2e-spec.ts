@@ -1,0 +1,271 @@
+import { randomUUID } from 'node:crypto';
+import { createConnection } from 'mongoose';
+import { DataSource } from 'typeorm';
+import {
+  admin,
+  type ApiClient,
+  application,
+  clientSession,
+  crm,
+  EngineApi,
+  openCourse,
+  processOf,
+  type Receiver,
+  type ReceivedMail,
+  schemaErrors,
+  stackEnv,
+  startReceiver,
+  validForm,
+  verifyOtusWebhook,
+  waitFor,
+  waitForMails,
+} from '@otus/common/testing';
+
+/**
+ * Whole journeys through the real gateway with every service, worker and the engine: each way
+ * an application can end, checked where each part keeps its record — the client's mailbox, the
+ * CRM's webhook receiver (signature verified), PostgreSQL, MongoDB and the process history.
+ * The deadline endings (link expired, signing expired) are in test/fault/deadlines.fault-spec.ts.
+ */
+const env = stackEnv();
+const engine = new EngineApi(env.CAMUNDA_REST_URL);
+const MINUTE = 60_000;
+
+let staff: ApiClient;
+let amo: Awaited<ReturnType<typeof crm>>;
+let receiver: Receiver;
+let secret: string;
+let courseDb: DataSource;
+let promoDb: DataSource;
+
+beforeAll(async () => {
+  staff = await admin();
+  amo = await crm();
+  receiver = await startReceiver();
+  const endpoint = await staff.post('/api/notification/webhook-endpoints', {
+    crmClientId: amo.clientId,
+    url: receiver.url,
+  });
+  expect(endpoint.status).toBe(201);
+  secret = endpoint.body.secret;
+  courseDb = await new DataSource({ type: 'postgres', url: env.COURSE_DB_URL }).initialize();
+  promoDb = await new DataSource({ type: 'postgres', url: env.PROMO_DB_URL }).initialize();
+});
+
+afterAll(async () => {
+  await receiver.close();
+  await courseDb.destroy();
+  await promoDb.destroy();
+});
+
+interface Started {
+  applicationId: string;
+  crmApplicationId: string;
+  email: string;
+}
+
+async function apply(courseCode: string, overrides: Record<string, unknown> = {}): Promise<Started> {
+  const email = `journey-${randomUUID().slice(0, 8)}@example.test`;
+  const dto = application(courseCode, { clientEmail: email, ...overrides });
+  const { status, body } = await amo.post('/applications', dto);
+  expect(status).toBe(201);
+  return { applicationId: body.applicationId, crmApplicationId: dto.crmApplicationId, email };
+}
+
+/** The CRM's record of the application once it has ended, as it asks for it. */
+const ended = (started: Started) =>
+  waitFor(
+    `${started.crmApplicationId} to end`,
+    async () => {
+      const { body } = await amo.get(`/applications/${started.crmApplicationId}`);
+      return body.outcome && body;
+    },
+    { timeoutMs: 2 * MINUTE, intervalMs: 500 },
+  );
+
+/** Every webhook the CRM received for the application, each verified as the CRM would. */
+function webhooksFor(applicationId: string) {
+  return receiver.requests
+    .map((r) => ({
+      request: r,
+      payload: JSON.parse(r.rawBody) as { type: string; applicationId: string; outcome: string },
+    }))
+    .filter(({ payload }) => payload.applicationId === applicationId)
+    .map(({ request, payload }) => {
+      expect(verifyOtusWebhook(secret, request.headers, request.rawBody)).toBe(true);
+      expect(schemaErrors(payload.type, payload)).toEqual([]);
+      return payload;
+    });
+}
+
+const webhookTypes = (applicationId: string) =>
+  waitFor(`webhooks of ${applicationId}`, () => {
+    const types = webhooksFor(applicationId).map((p) => p.type);
+    return types.some((t) => t !== 'link.sent') && types;
+  });
+
+/** The process ended at the expected end event, with no open incident. */
+async function expectEndedAt(applicationId: string, endEvent: string) {
+  const processInstanceId = await processOf(applicationId);
+  await waitFor(
+    'the process to complete',
+    async () => (await engine.historicInstance(processInstanceId)).state === 'COMPLETED',
+    {
+      timeoutMs: MINUTE,
+    },
+  );
+  const activities = await engine.activities(processInstanceId);
+  expect(
+    activities
+      .filter(
+        (a) =>
+          a.activityType === 'noneEndEvent' &&
+          a.activityId.startsWith('End_') &&
+          !/Notified|ReminderSent/.test(a.activityId),
+      )
+      .map((a) => a.activityId),
+  ).toEqual([endEvent]);
+  expect(await engine.request('GET', `/history/incident?processInstanceId=${processInstanceId}`)).toEqual([]);
+}
+
+const subjects = (mails: ReceivedMail[]) => mails.map((m) => m.subject);
+
+async function reachSigning(started: Started, form: Record<string, unknown> = {}) {
+  const client = await clientSession(started.applicationId);
+  expect((await client.post('/form', validForm({ email: started.email, ...form }))).status).toBe(204);
+  await waitFor('the draft', async () => (await client.get('')).body.state === 'SIGNING', { timeoutMs: MINUTE });
+  return client;
+}
+
+describe.each([
+  ['COURSE_NOT_FOUND', async () => 'NO-SUCH-COURSE', /не найден в нашем каталоге/],
+  ['ENROLMENT_CLOSED', async () => (await openCourse({ status: 'closed' })).code, /Набор на курс «.+» закрыт/],
+  [
+    'COURSE_STARTED',
+    // Starts today, enrolment open until the end of today: only "already started" applies.
+    async () => {
+      const today = new Date().toISOString().slice(0, 10);
+      return (await openCourse({ startDate: today, enrolmentDeadline: `${today}T23:59:59Z` })).code;
+    },
+    /уже начался/,
+  ],
+  ['NO_FREE_SEATS', async () => (await openCourse({ capacity: 0 })).code, /не осталось свободных мест/],
+])('rejected: %s', (reason, courseCode, text) => {
+  it('tells the client why, tells the CRM, and ends Rejected', async () => {
+    const started = await apply(await courseCode());
+    expect(await ended(started)).toMatchObject({ outcome: 'REJECTED', outcomeReason: reason });
+    const [mail] = await waitForMails(started.email, 1);
+    expect(mail.text).toMatch(text);
+    expect(await webhookTypes(started.applicationId)).toEqual(['application.rejected']);
+    expect(webhooksFor(started.applicationId)[0]).toMatchObject({ outcome: 'REJECTED', outcomeReason: reason });
+    await expectEndedAt(started.applicationId, 'End_Rejected');
+  });
+});
+
+it('concluded: seat booked, promo redeemed, signed PDF stored and mailed, CRM told', async () => {
+  const course = await openCourse({ priceKopecks: 10_000_000, capacity: 3 });
+  const campaign = await staff.post('/api/promo/campaigns', {
+    name: 'Journey -10%',
+    startsAt: new Date(Date.now() - MINUTE).toISOString(),
+    discountType: 'percent',
+    discountValue: 10,
+    courseCodes: [course.code],
+  });
+  expect(campaign.status).toBe(201);
+  const code = `J${randomUUID().slice(0, 6).toUpperCase()}`;
+  expect((await staff.post(`/api/promo/campaigns/${campaign.body.id}/codes`, { code, maxUses: 5 })).status).toBe(201);
+
+  const started = await apply(course.code, { promoCode: code.toLowerCase() });
+  const client = await reachSigning(started);
+  expect((await client.get('')).body.course).toMatchObject({
+    priceKopecks: 10_000_000,
+    discountKopecks: 1_000_000,
+    finalPriceKopecks: 9_000_000,
+    promoStatus: 'APPLIED',
+  });
+  await client.post('/signing-code');
+  const codeMail = (await waitForMails(started.email, 3)).find((m) => /Код/.test(m.subject))!;
+  expect((await client.post('/signature', { signingCode: /\b(\d{6})\b/.exec(codeMail.text)![1] })).status).toBe(204);
+
+  expect(await ended(started)).toMatchObject({ status: 'CONCLUDED', outcome: 'CONCLUDED', outcomeReason: null });
+  await expectEndedAt(started.applicationId, 'End_Concluded');
+  expect(await webhookTypes(started.applicationId)).toEqual(['link.sent', 'contract.signed']);
+
+  const mails = await waitForMails(started.email, 4);
+  expect(subjects(mails)).toEqual(
+    expect.arrayContaining([
+      expect.stringMatching(/^Оформление договора/),
+      expect.stringMatching(/готов к подписанию/),
+      expect.stringMatching(/подписан/),
+    ]),
+  );
+  expect(mails.find((m) => /подписан/.test(m.subject) && m.attachments?.length)).toBeDefined();
+
+  const [seat] = await courseDb.query(`SELECT status FROM seat_holds WHERE application_id = $1`, [
+    started.applicationId,
+  ]);
+  expect(seat).toEqual({ status: 'confirmed' });
+  const [redemption] = await promoDb.query(
+    `SELECT status, discount_kopecks, final_price_kopecks FROM redemptions WHERE application_id = $1`,
+    [started.applicationId],
+  );
+  expect(redemption).toEqual({ status: 'redeemed', discount_kopecks: 1_000_000, final_price_kopecks: 9_000_000 });
+
+  const mongo = await createConnection(env.CONTRACT_MONGO_URL).asPromise();
+  try {
+    const documents = await mongo
+      .collection('documents')
+      .find({ applicationId: started.applicationId })
+      .project({ kind: 1, sha256: 1 })
+      .toArray();
+    expect(documents.map((d) => d.kind).sort()).toEqual(['draft', 'signed']);
+    const variables = await engine.variables(await processOf(started.applicationId));
+    expect(documents.find((d) => d.kind === 'signed')!.sha256).toBe(variables.signedSha256);
+  } finally {
+    await mongo.close();
+  }
+});
+
+it('declined: seat and promo released, the client and the CRM told', async () => {
+  const course = await openCourse({ capacity: 1 });
+  const started = await apply(course.code);
+  const client = await reachSigning(started);
+  const [held] = await courseDb.query(`SELECT status FROM seat_holds WHERE application_id = $1`, [
+    started.applicationId,
+  ]);
+  expect(held).toEqual({ status: 'held' });
+  expect((await client.post('/decline', { reason: 'Неудобное расписание' })).status).toBe(204);
+
+  expect(await ended(started)).toMatchObject({ status: 'DECLINED', outcome: 'DECLINED' });
+  await expectEndedAt(started.applicationId, 'End_Declined');
+  expect(await webhookTypes(started.applicationId)).toEqual(['link.sent', 'contract.declined']);
+  expect(subjects(await waitForMails(started.email, 3))).toEqual(
+    expect.arrayContaining([expect.stringMatching(/отказались/)]),
+  );
+  const [released] = await courseDb.query(`SELECT status FROM seat_holds WHERE application_id = $1`, [
+    started.applicationId,
+  ]);
+  expect(released).toEqual({ status: 'released' });
+  // The seat is free again: the next application gets it.
+  expect((await staff.get(`/api/course/public/courses/${course.code}/availability`)).body.freeSeats ?? 1).toBe(1);
+});
+
+it('no seats at hold time: the last seat went to another client meanwhile; promo released, client and CRM told', async () => {
+  const course = await openCourse({ capacity: 1 });
+  const first = await apply(course.code);
+  const second = await apply(course.code);
+  await reachSigning(first);
+  const late = await clientSession(second.applicationId);
+  expect((await late.post('/form', validForm({ email: second.email }))).status).toBe(204);
+
+  expect(await ended(second)).toMatchObject({ outcome: 'NO_SEATS' });
+  await expectEndedAt(second.applicationId, 'End_NoSeats');
+  expect(await webhookTypes(second.applicationId)).toEqual(['link.sent', 'application.no-seats']);
+  expect(subjects(await waitForMails(second.email, 2))).toEqual(
+    expect.arrayContaining([expect.stringMatching(/мест/i)]),
+  );
+  expect(await courseDb.query(`SELECT 1 FROM seat_holds WHERE application_id = $1`, [second.applicationId])).toEqual(
+    [],
+  );
+  expect((await late.get('')).body).toMatchObject({ state: 'ENDED', outcome: 'NO_SEATS' });
+});
