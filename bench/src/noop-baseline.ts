@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Injectable, type INestApplication, Module } from '@nestjs/common';
+import {
+  baseEnv,
+  configModule,
+  loggerModule,
+  ServiceInfoModule,
+  TaskHandler,
+  type TopicHandler,
+  WorkerModule,
+} from '@otus/common';
+import { createTestApp, EngineApi, REPO_ROOT, stackEnv } from '@otus/common/testing';
+import { z } from 'zod';
+import { pool, sleep } from './stats';
+
+/**
+ * The limit of this design on this machine: the same engine runs a model of the same shape
+ * (contract-conclusion with its topics renamed), served by workers that do nothing, with the
+ * same client library and settings, one worker per service as in the real system.
+ */
+export const NOOP_PROCESS = 'bench-noop-contract';
+const PREFIX = 'bench-noop.';
+
+/** The real model with another process id and every topic prefixed. */
+export function noopModel(): string {
+  return readFileSync(join(REPO_ROOT, 'bpmn/contract-conclusion.bpmn'), 'utf8')
+    .replace('id="contract-conclusion"', `id="${NOOP_PROCESS}"`)
+    .replace(/camunda:topic="([^"]+)"/g, (_, topic: string) => `camunda:topic="${PREFIX}${topic}"`);
+}
+
+/** What a topic must answer for the model's gateways to take the main path. */
+const OUTPUT: Record<string, Record<string, unknown>> = {
+  'course.check-availability': { courseAvailable: true, rejectReason: null },
+  'course.hold-seat': { seatHoldId: 'noop' },
+};
+
+function noopHandler(topic: string) {
+  @Injectable()
+  @TaskHandler(`${PREFIX}${topic}`)
+  class NoopHandler implements TopicHandler<unknown> {
+    readonly input = z.unknown();
+    async handle() {
+      return OUTPUT[topic] ?? {};
+    }
+  }
+  return NoopHandler;
+}
+
+/** One worker app per service, each with that service's topics, like the real deployment. */
+export async function startNoopWorkers(): Promise<INestApplication[]> {
+  const topics = [...new Set([...noopModel().matchAll(/camunda:topic="bench-noop\.([^"]+)"/g)].map((m) => m[1]))];
+  const services = [...new Set(topics.map((t) => t.split('.')[0]))];
+  return Promise.all(
+    services.map((service) => {
+      @Module({
+        imports: [
+          configModule(baseEnv),
+          ServiceInfoModule.forRoot(`noop-${service}`),
+          loggerModule(`noop-${service}`),
+          WorkerModule,
+        ],
+        providers: topics.filter((t) => t.startsWith(`${service}.`)).map(noopHandler),
+      })
+      class NoopServiceModule {}
+      return createTestApp(NoopServiceModule);
+    }),
+  );
+}
+
+/** N instances through the no-op model, the client's two messages sent as soon as the process waits for them. */
+export async function runNoop(count: number, concurrency: number): Promise<{ seconds: number; completed: number }> {
+  const engine = new EngineApi(stackEnv().CAMUNDA_REST_URL);
+  await engine.deploy(NOOP_PROCESS, { [`${NOOP_PROCESS}.bpmn`]: noopModel() });
+  const waitAt = async (id: string, activityId: string) => {
+    for (;;) {
+      const { count: n } = await engine.request<{ count: number }>(
+        'GET',
+        `/execution/count?processInstanceId=${id}&activityId=${activityId}`,
+      );
+      if (n > 0) return;
+      await sleep(25);
+    }
+  };
+  const started = Date.now();
+  const ends = await pool(
+    Array.from({ length: count }, (_, i) => i),
+    concurrency,
+    async (i) => {
+      const businessKey = `noop-${started}-${i}`;
+      const { id } = await engine.start(NOOP_PROCESS, businessKey, {
+        applicationId: businessKey,
+        linkTtl: 'PT1H',
+        signTtl: 'PT1H',
+        linkReminderAfter: 'PT30M',
+      });
+      await waitAt(id, 'Task_WaitClientData');
+      await engine.request('POST', '/message', { messageName: 'ClientDataSubmitted', businessKey });
+      await waitAt(id, 'Task_WaitSignature');
+      await engine.request('POST', '/message', { messageName: 'ContractSigned', businessKey });
+      for (;;) {
+        const { state } = await engine.historicInstance(id);
+        if (state === 'COMPLETED') return true;
+        await sleep(25);
+      }
+    },
+  );
+  return { seconds: (Date.now() - started) / 1000, completed: ends.filter(Boolean).length };
+}

@@ -1,0 +1,172 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { ApiClient, createTestApp, EngineApi, openCourse, REPO_ROOT, stackEnv, staffToken } from '@otus/common/testing';
+import { DataSource } from 'typeorm';
+import { percentile, pool, round, sleep, summary } from './stats';
+
+/** Resident memory (MB) of every process the stack runs, by component, from /proc. */
+export function rss(): Record<string, number> {
+  const runDir = join(REPO_ROOT, '.stack/run');
+  const result: Record<string, number> = {};
+  for (const file of readdirSync(runDir).filter((f) => f.endsWith('.pid') && !f.startsWith('nginx'))) {
+    const { pid } = JSON.parse(readFileSync(join(runDir, file), 'utf8')) as { pid: number };
+    try {
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+      result[file.replace('.pid', '')] = round(kb / 1024);
+    } catch {
+      // not running
+    }
+  }
+  return result;
+}
+
+/** Samples RSS every second while `work` runs; keeps each component's peak. */
+export async function peakRss<T>(work: () => Promise<T>): Promise<{ result: T; peak: Record<string, number> }> {
+  const peak: Record<string, number> = {};
+  let running = true;
+  const sampler = (async () => {
+    while (running) {
+      for (const [name, mb] of Object.entries(rss())) peak[name] = Math.max(peak[name] ?? 0, mb);
+      await sleep(1000);
+    }
+  })();
+  try {
+    return { result: await work(), peak };
+  } finally {
+    running = false;
+    await sampler;
+  }
+}
+
+const SEAT_PROCESS = 'bench-seat-contention';
+const SEAT_BPMN = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="BenchSeats" targetNamespace="https://otus.ru/bench">
+  <bpmn:error id="ErrNoSeats" name="No seats" errorCode="NO_SEATS" />
+  <bpmn:process id="${SEAT_PROCESS}" isExecutable="true" camunda:historyTimeToLive="P1D">
+    <bpmn:startEvent id="Start" />
+    <bpmn:sequenceFlow id="ToHold" sourceRef="Start" targetRef="Hold" />
+    <bpmn:serviceTask id="Hold" camunda:type="external" camunda:topic="course.hold-seat" />
+    <bpmn:sequenceFlow id="ToHeld" sourceRef="Hold" targetRef="Held" />
+    <bpmn:endEvent id="Held" />
+    <bpmn:boundaryEvent id="OnNoSeats" attachedToRef="Hold"><bpmn:errorEventDefinition errorRef="ErrNoSeats" /></bpmn:boundaryEvent>
+    <bpmn:sequenceFlow id="ToNoSeats" sourceRef="OnNoSeats" targetRef="NoSeats" />
+    <bpmn:endEvent id="NoSeats" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
+/**
+ * Holds for `holds` applications at once on a course of `seats`, with two course workers:
+ * the stack's and a second replica in this process.
+ */
+export async function seatContention(holds: number, seats: number) {
+  const env = stackEnv();
+  const engine = new EngineApi(env.CAMUNDA_REST_URL);
+  await engine.deploy(SEAT_PROCESS, { [`${SEAT_PROCESS}.bpmn`]: SEAT_BPMN });
+  const course = await openCourse({ capacity: seats });
+  const { AppModule } = (await import(join(REPO_ROOT, 'services/course/dist/app.module.js'))) as { AppModule: unknown };
+  const replica: INestApplication = await createTestApp(AppModule);
+  try {
+    const started = Date.now();
+    const ids = await Promise.all(
+      Array.from({ length: holds }, async () => {
+        const applicationId = randomUUID();
+        return (
+          await engine.start(SEAT_PROCESS, applicationId, { applicationId, courseCode: course.code, signTtl: 'PT1H' })
+        ).id;
+      }),
+    );
+    for (;;) {
+      const done = await engine.request<unknown[]>('POST', '/history/process-instance', {
+        processInstanceIds: ids,
+        finished: true,
+      });
+      if (done.length === holds) break;
+      await sleep(100);
+    }
+    const seconds = (Date.now() - started) / 1000;
+    const db = await new DataSource({ type: 'postgres', url: env.COURSE_DB_URL }).initialize();
+    const [{ held }] = await db.query(
+      `SELECT count(*)::int AS held FROM seat_holds WHERE course_id = $1 AND status = 'held'`,
+      [course.id],
+    );
+    await db.destroy();
+    return {
+      holds,
+      seats,
+      seconds: round(seconds, 2),
+      holdsPerSecond: round(holds / seconds),
+      held,
+      overbooked: Math.max(held - seats, 0),
+    };
+  } finally {
+    await replica.close();
+  }
+}
+
+/** The same staff read through NGINX (auth_request to the user service) and straight to the service. */
+export async function gatewayOverhead(requests: number) {
+  const env = stackEnv();
+  const token = await staffToken();
+  const time = async (client: ApiClient) => {
+    const samples: number[] = [];
+    for (let i = 0; i < requests; i++) {
+      const t0 = process.hrtime.bigint();
+      const { status } = await client.get('/courses?pageSize=1');
+      if (status !== 200) throw new Error(`status ${status}`);
+      samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+    return samples;
+  };
+  const viaGateway = await time(new ApiClient(`${env.GATEWAY_URL}/api/course`, token));
+  const direct = await time(new ApiClient(`http://${env.STACK_HOST}:${env.COURSE_PORT}`, token));
+  return {
+    requests,
+    gateway: summary(viaGateway),
+    direct: summary(direct),
+    overheadP50: round(percentile(viaGateway, 50) - percentile(direct, 50), 2),
+    overheadP95: round(percentile(viaGateway, 95) - percentile(direct, 95), 2),
+  };
+}
+
+/** Draft rendering alone, in this process, after a warm-up. */
+export async function pdfRendering(count: number) {
+  const { ContractPdfRenderer } = (await import(
+    join(REPO_ROOT, 'services/contract/dist/documents/pdf/contract-pdf.renderer.js')
+  )) as {
+    ContractPdfRenderer: new () => { renderDraft(p: unknown, t: unknown, d: Date): Promise<{ pdf: Buffer }> };
+  };
+  const renderer = new ContractPdfRenderer();
+  const parties = {
+    applicationId: randomUUID(),
+    fullName: 'Петров Иван Сергеевич',
+    birthDate: '1990-05-17',
+    passportSeries: '4510',
+    passportNumber: '987654',
+    passportIssuedBy: 'ГУ МВД России по г. Москве',
+    passportIssueDate: '2015-06-01',
+    address: 'г. Москва, ул. Тверская, д. 1, кв. 1',
+    phone: '+7 999 123-45-67',
+    email: 'ivan@example.org',
+  };
+  const terms = {
+    courseCode: 'NODEJS',
+    courseTitle: 'Разработчик Node.js',
+    courseStartDate: '2027-02-01',
+    priceKopecks: 9_900_000,
+    discountKopecks: 990_000,
+    finalPriceKopecks: 8_910_000,
+    promoCode: 'SPRING10',
+  };
+  for (let i = 0; i < 5; i++) await renderer.renderDraft(parties, terms, new Date());
+  const times: number[] = [];
+  let size = 0;
+  await pool(Array.from({ length: count }), 1, async () => {
+    const t0 = process.hrtime.bigint();
+    size = (await renderer.renderDraft(parties, terms, new Date())).pdf.length;
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  });
+  return { ...summary(times), sizeKb: round(size / 1024) };
+}
