@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
-  type ApiClient,
   type ApiResponse,
   application,
   clientSession,
@@ -183,6 +182,3 @@ export async function bounded<T, R>(
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Narrows an ApiClient to Http; kept as a function so specs read `http(client)` where the type matters. */
-export const http = (client: ApiClient): Http => client;
