@@ -28,6 +28,7 @@ export interface ExternalTaskInfo {
   retries: number | null;
   errorMessage: string | null;
   lockExpirationTime: string | null;
+  workerId: string | null;
 }
 
 /** The engine's REST API as tests use it: deploy, start, look at runtime and history. */

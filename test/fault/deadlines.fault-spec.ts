@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { admin, clientSession, mailsTo, openCourse, processOf } from '@otus/common/testing';
+import { stack } from './helpers';
+import { crmWithReceiver } from './support/crm-receiver';
+import {
+  apply,
+  clientState,
+  engine,
+  env,
+  expectCleanEnd,
+  MINUTE,
+  outcomeOf,
+  submitForm,
+  untilState,
+} from './support/flow';
+
+/**
+ * The deadline endings, with seconds instead of days: the stack's contract service is
+ * restarted with short CONTRACT_LINK_TTL / CONTRACT_LINK_REMINDER_AFTER / CONTRACT_SIGN_TTL
+ * (it hands them to every process it starts) and with its defaults again afterwards.
+ * Each ending tells the client by e-mail and the CRM by a signed webhook, and leaves no
+ * seat or promo use taken.
+ */
+jest.setTimeout(4 * MINUTE);
+
+const SHORT = { CONTRACT_LINK_TTL: 'PT20S', CONTRACT_LINK_REMINDER_AFTER: 'PT8S', CONTRACT_SIGN_TTL: 'PT15S' };
+
+let crm: Awaited<ReturnType<typeof crmWithReceiver>>;
+let courseDb: DataSource;
+let promoDb: DataSource;
+
+beforeAll(async () => {
+  await stack('down', 'contract');
+  await stack('up', 'contract', { env: SHORT });
+  crm = await crmWithReceiver();
+  courseDb = await new DataSource({ type: 'postgres', url: env.COURSE_DB_URL }).initialize();
+  promoDb = await new DataSource({ type: 'postgres', url: env.PROMO_DB_URL }).initialize();
+});
+
+afterAll(async () => {
+  await crm?.receiver.close();
+  await courseDb?.destroy();
+  await promoDb?.destroy();
+  await stack('down', 'contract');
+  await stack('up', 'contract');
+});
+
+const seatOf = (applicationId: string) =>
+  courseDb.query(`SELECT status FROM seat_holds WHERE application_id = $1`, [applicationId]);
+const promoUseOf = (applicationId: string) =>
+  promoDb.query(`SELECT status FROM redemptions WHERE application_id = $1`, [applicationId]);
+
+async function promoCode(courseCode: string): Promise<string> {
+  const staff = await admin();
+  const campaign = await staff.post('/api/promo/campaigns', {
+    name: 'Deadlines -10%',
+    startsAt: new Date(Date.now() - MINUTE).toISOString(),
+    discountType: 'percent',
+    discountValue: 10,
+    courseCodes: [courseCode],
+  });
+  expect(campaign.status).toBe(201);
+  const code = `D${randomUUID().slice(0, 6).toUpperCase()}`;
+  expect((await staff.post(`/api/promo/campaigns/${campaign.body.id}/codes`, { code, maxUses: 5 })).status).toBe(201);
+  return code;
+}
+
+it.concurrent(
+  'link expired: one reminder before expiry, then the client and the CRM are told; nothing stays taken',
+  async () => {
+    const course = await openCourse({ capacity: 3 });
+    const started = await apply(crm.amo, course.code, { promoCode: await promoCode(course.code) });
+    const variables = await engine.variables(await processOf(started.applicationId));
+    expect(variables).toMatchObject({ linkTtl: 'PT20S', linkReminderAfter: 'PT8S' });
+
+    expect(await outcomeOf(crm.amo, started, 2 * MINUTE)).toMatchObject({ outcome: 'LINK_EXPIRED' });
+    await expectCleanEnd(started.applicationId, 'End_LinkExpired');
+    expect(await crm.webhookTypes(started.applicationId)).toEqual(['link.sent', 'application.expired']);
+    expect(crm.webhooksFor(started.applicationId)[1]).toMatchObject({ outcome: 'LINK_EXPIRED' });
+
+    const mails = (await mailsTo(started.email)).sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
+    expect(mails.map((m) => m.subject)).toEqual([
+      expect.stringMatching(/^Оформление договора/),
+      expect.stringMatching(/^Напоминание/),
+      expect.stringMatching(/ссылки .* истёк/),
+    ]);
+    // The form never came: no seat was held and no promo use reserved, so there is nothing to give back.
+    expect(await seatOf(started.applicationId)).toEqual([]);
+    expect(await promoUseOf(started.applicationId)).toEqual([]);
+    // The client's page says it is over.
+    expect(await clientState(await clientSession(started.applicationId))).toBe('ENDED');
+  },
+);
+
+it.concurrent('signing timed out: seat and promo use released, the client and the CRM are told', async () => {
+  const course = await openCourse({ capacity: 1 });
+  const started = await apply(crm.amo, course.code, { promoCode: await promoCode(course.code) });
+  const client = await submitForm(started);
+  await untilState(client, 'SIGNING');
+  expect(await seatOf(started.applicationId)).toEqual([{ status: 'held' }]);
+  expect(await promoUseOf(started.applicationId)).toEqual([{ status: 'reserved' }]);
+  expect((await engine.variables(await processOf(started.applicationId))).signTtl).toBe('PT15S');
+
+  expect(await outcomeOf(crm.amo, started, 2 * MINUTE)).toMatchObject({ outcome: 'SIGNING_EXPIRED' });
+  await expectCleanEnd(started.applicationId, 'End_SigningExpired');
+  expect(await crm.webhookTypes(started.applicationId)).toEqual(['link.sent', 'contract.signing-expired']);
+  expect(crm.webhooksFor(started.applicationId)[1]).toMatchObject({ outcome: 'SIGNING_EXPIRED' });
+
+  expect(await seatOf(started.applicationId)).toEqual([{ status: 'released' }]);
+  expect(await promoUseOf(started.applicationId)).toEqual([{ status: 'released' }]);
+  const subjects = (await mailsTo(started.email)).map((m) => m.subject);
+  expect(subjects).toEqual(expect.arrayContaining([expect.stringMatching(/^Срок подписания .* истёк/)]));
+  expect(subjects.filter((s) => /истёк/.test(s))).toHaveLength(1);
+  expect(await clientState(client)).toBe('ENDED');
+  // The seat is free again: the course had one, and the next client gets it.
+  expect((await (await admin()).get(`/api/course/public/courses/${course.code}/availability`)).body).toMatchObject({
+    freeSeats: 1,
+  });
+});

@@ -1,0 +1,80 @@
+import { DataSource } from 'typeorm';
+import { clientSession, crm, openCourse, processOf } from '@otus/common/testing';
+import { stack } from './helpers';
+import {
+  apply,
+  engine,
+  env,
+  expectCleanEnd,
+  type Http,
+  MINUTE,
+  outcomeOf,
+  requestCode,
+  sign,
+  type Started,
+  submitForm,
+  untilState,
+  waitingIn,
+} from './support/flow';
+
+/**
+ * The engine is stopped and started again while applications wait at different points:
+ * the instances live in PostgreSQL, the workers reconnect on their own, and every journey
+ * goes on to its end as if nothing had happened.
+ */
+jest.setTimeout(5 * MINUTE);
+
+afterAll(() => stack('up', 'engine'));
+
+it('instances waiting for the form, for the signature and with a code already sent all conclude after a restart', async () => {
+  const amo = await crm();
+  const course = await openCourse({ capacity: 5 });
+  const [atForm, atSigning, withCode] = await Promise.all([1, 2, 3].map(() => apply(amo, course.code)));
+
+  await waitingIn(atForm.applicationId, 'Task_WaitClientData');
+  const reachSigning = async (started: Started) => {
+    const client = await submitForm(started);
+    await untilState(client, 'SIGNING');
+    return client;
+  };
+  const [signingClient, codeClient] = await Promise.all([reachSigning(atSigning), reachSigning(withCode)]);
+  const code = await requestCode(codeClient, withCode.email);
+  const before = await Promise.all([atForm, atSigning, withCode].map((s) => processOf(s.applicationId)));
+
+  await stack('down', 'engine');
+  await stack('up', 'engine');
+
+  // Same instances, still waiting where they were.
+  const running = await engine.request<{ id: string }[]>('POST', '/process-instance', { processInstanceIds: before });
+  expect(running.map((p) => p.id).sort()).toEqual([...before].sort());
+  await waitingIn(atForm.applicationId, 'Task_WaitClientData');
+  await waitingIn(atSigning.applicationId, 'Task_WaitSignature');
+  await waitingIn(withCode.applicationId, 'Task_WaitSignature');
+
+  const finish = async (started: Started, client: Http, signingCode?: string) => {
+    await sign(client, signingCode ?? (await requestCode(client, started.email)));
+    expect(await outcomeOf(amo, started)).toMatchObject({ status: 'CONCLUDED', outcome: 'CONCLUDED' });
+    await expectCleanEnd(started.applicationId, 'End_Concluded');
+  };
+  await Promise.all([
+    (async () => {
+      const client = await clientSession(atForm.applicationId);
+      await submitForm(atForm, client);
+      await untilState(client, 'SIGNING');
+      await finish(atForm, client);
+    })(),
+    finish(atSigning, signingClient),
+    // The code e-mailed before the restart is still the one that signs.
+    finish(withCode, codeClient, code),
+  ]);
+
+  const db = await new DataSource({ type: 'postgres', url: env.COURSE_DB_URL }).initialize();
+  try {
+    const seats = await db.query(`SELECT status FROM seat_holds WHERE application_id = ANY($1)`, [
+      [atForm, atSigning, withCode].map((s) => s.applicationId),
+    ]);
+    expect(seats).toEqual([{ status: 'confirmed' }, { status: 'confirmed' }, { status: 'confirmed' }]);
+  } finally {
+    await db.destroy();
+  }
+});

@@ -1,0 +1,47 @@
+import {
+  admin,
+  crm,
+  type Receiver,
+  schemaErrors,
+  startReceiver,
+  verifyOtusWebhook,
+  waitFor,
+} from '@otus/common/testing';
+
+export interface WebhookPayload {
+  type: string;
+  applicationId: string;
+  outcome: string;
+  outcomeReason: string | null;
+}
+
+/** A CRM with its API key and its webhook endpoint: a local receiver whose secret the test keeps. */
+export async function crmWithReceiver() {
+  const amo = await crm();
+  const receiver: Receiver = await startReceiver();
+  const endpoint = await (
+    await admin()
+  ).post('/api/notification/webhook-endpoints', { crmClientId: amo.clientId, url: receiver.url });
+  if (endpoint.status !== 201) throw new Error(`webhook endpoint: ${endpoint.status} ${JSON.stringify(endpoint.body)}`);
+  const secret: string = endpoint.body.secret;
+
+  /** Every webhook received for the application, each checked as the CRM would: signature, then schema. */
+  const webhooksFor = (applicationId: string): WebhookPayload[] =>
+    receiver.requests
+      .map((r) => ({ request: r, payload: JSON.parse(r.rawBody) as WebhookPayload }))
+      .filter(({ payload }) => payload.applicationId === applicationId)
+      .map(({ request, payload }) => {
+        expect(verifyOtusWebhook(secret, request.headers, request.rawBody)).toBe(true);
+        expect(schemaErrors(payload.type, payload)).toEqual([]);
+        return payload;
+      });
+
+  /** The webhook types once one besides `link.sent` has arrived. */
+  const webhookTypes = (applicationId: string) =>
+    waitFor(`webhooks of ${applicationId}`, () => {
+      const types = webhooksFor(applicationId).map((p) => p.type);
+      return types.some((t) => t !== 'link.sent') && types;
+    });
+
+  return { amo, receiver, webhooksFor, webhookTypes };
+}
