@@ -1,6 +1,7 @@
 export * from './config/env';
 export * from './logging/logger.module';
 export * from './metrics/metrics.module';
+export * from './metrics/funnel.metrics';
 export * from './database/postgres.module';
 export * from './database/mongo.module';
 export * from './health/health.module';

@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
 import { DomainError, EngineClient } from '@otus/common';
 import type { Model } from 'mongoose';
+import { Counter } from 'prom-client';
 import { AuditService } from '../audit/audit.service';
 import type { ContractEnv } from '../config';
 import { Application, type ApplicationDocument } from './application.schema';
@@ -18,6 +19,12 @@ const TERMINAL = new Set([
   'SIGNING_EXPIRED',
   'FAILED',
 ]);
+
+const applicationEvents = new Counter({
+  name: 'contract_applications_total',
+  help: 'CRM applications received, and ended by outcome (counted when the contract service learns the outcome)',
+  labelNames: ['event', 'outcome'],
+});
 
 @Injectable()
 export class ApplicationsService {
@@ -39,7 +46,10 @@ export class ApplicationsService {
     dto: CreateApplicationDto,
   ): Promise<{ created: boolean; response: ApplicationResponse }> {
     const { application, created } = await this.upsert(crmClientId, dto);
-    if (created) await this.audit.record(application._id, 'application.created', { actor: `crm:${crmClientId}` });
+    if (created) {
+      applicationEvents.inc({ event: 'received' });
+      await this.audit.record(application._id, 'application.created', { actor: `crm:${crmClientId}` });
+    }
     if (!application.processInstanceId) await this.startProcess(application);
     return { created, response: toResponse(await this.withOutcome(await this.get(application._id))) };
   }
@@ -70,6 +80,8 @@ export class ApplicationsService {
       { $set: { outcome: finalOutcome, outcomeReason: typeof outcomeReason === 'string' ? outcomeReason : null } },
       { new: true },
     );
+    // Only the request that stored the outcome counts it.
+    if (updated) applicationEvents.inc({ event: 'ended', outcome: finalOutcome });
     return updated ?? application;
   }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { DomainError, EngineClient } from '@otus/common';
+import { countFunnelStep, DomainError, EngineClient } from '@otus/common';
 import type { Model } from 'mongoose';
 import { Application, ApplicationStatus, type ApplicationDocument } from '../applications/application.schema';
 import { ApplicationsService } from '../applications/applications.service';
@@ -110,6 +110,7 @@ export class ClientService {
     );
     if (moved.modifiedCount === 0)
       throw new DomainError('FORM_CLOSED', 'The form was already submitted', { status: 409 });
+    countFunnelStep('data_submitted');
     await this.audit.record(application._id, 'client-data.submitted', actor);
     // The address the client confirmed in the form is where the rest of the mail goes.
     await this.messenger.send(application._id, 'ClientDataSubmitted', {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { DomainError } from '@otus/common';
+import { countFunnelStep, DomainError } from '@otus/common';
 import type { Model } from 'mongoose';
 import { Application, type ApplicationDocument, ApplicationStatus } from '../applications/application.schema';
 import { ApplicationsService } from '../applications/applications.service';
@@ -78,6 +78,7 @@ export class ContractIssuer {
       { $set: { status: to, [field]: stored._id } },
     );
     if (moved.modifiedCount) {
+      if (kind === 'draft') countFunnelStep('draft_ready');
       await this.audit.record(
         applicationId,
         `${kind === 'draft' ? 'draft.generated' : 'contract.finalized'}`,

@@ -2,7 +2,7 @@ import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto'
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
-import { DomainError } from '@otus/common';
+import { countFunnelStep, DomainError } from '@otus/common';
 import type { Model } from 'mongoose';
 import { Application, ApplicationStatus, type ApplicationDocument } from '../applications/application.schema';
 import { type Actor, AuditService } from '../audit/audit.service';
@@ -158,6 +158,7 @@ export class SigningService {
     );
     if (moved.modifiedCount === 0)
       throw new DomainError('APPLICATION_CHANGED', 'The contract is no longer awaiting a signature', { status: 409 });
+    countFunnelStep('signed');
     await this.audit.record(application._id, 'contract.signed', actor, { draftSha256: draft.sha256 });
     await this.messenger.send(application._id, 'ContractSigned');
   }

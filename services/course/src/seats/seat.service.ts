@@ -18,7 +18,7 @@ const seatOperations = new Counter({
 });
 
 /** A hold counts while it is confirmed, or held and not yet past its expiry (database clock). */
-const LIVE = `(status = 'confirmed' OR (status = 'held' AND expires_at > now()))`;
+export const LIVE = `(status = 'confirmed' OR (status = 'held' AND expires_at > now()))`;
 
 @Injectable()
 export class SeatService {

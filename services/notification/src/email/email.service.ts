@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { DomainError, type TaskContext } from '@otus/common';
+import { countFunnelStep, DomainError, type TaskContext } from '@otus/common';
 import type { NotificationEnv } from '../config';
 import { DeliveryInProgressError, DeliveryLogService } from '../deliveries/delivery-log.service';
 import { type Delivery, DeliveryStatus, DeliveryTrigger } from '../deliveries/delivery.entity';
@@ -65,6 +65,7 @@ export class EmailService {
         }
       },
     );
+    if (!alreadySent && emailTemplate === 'link') countFunnelStep('link_sent');
     return { alreadySent };
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DomainError } from '@otus/common';
+import { countFunnelStep, DomainError } from '@otus/common';
 import { Repository } from 'typeorm';
 import type { UserEnv } from '../config';
 import { KeyService } from '../keys/key.service';
@@ -48,6 +48,8 @@ export class ClientLinkService {
       // One answer for unknown and expired tokens: nothing to learn by guessing.
       throw new DomainError('LINK_INVALID', 'This link is not valid or has expired', { status: 410 });
     }
+    // The first exchange of a link is the funnel's "opened"; later visits are the same client again.
+    if (!link.lastUsedAt) countFunnelStep('link_opened');
     await this.links.update(link.id, { lastUsedAt: new Date() });
     const session = await this.keys.sign({}, link.applicationId, 'client', this.sessionTtlMs);
     return {
