@@ -4,6 +4,7 @@
 //                                            (--no-build: start what is built as it is)
 //   node stack/stack.mjs down [component…]   stop what `up` started (pid files), in reverse order
 //   node stack/stack.mjs status
+//   node stack/stack.mjs tools               install the pinned tools the tests run (npm test does this first)
 // Only Node's standard library is used here: this script runs before `npm ci`.
 import { spawnSync } from 'node:child_process';
 import {
@@ -21,6 +22,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadEnv, substitute } from './lib/env.mjs';
 import { buildIfStale, ensureSystemPackages, postgresBin, run } from './lib/install.mjs';
+import { ensureTestTools } from './lib/tools.mjs';
 import { httpOk, portOpen, Processes, waitUntil } from './lib/processes.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -274,6 +276,9 @@ function preparePrometheus() {
   mkdirSync(join(dir, 'targets'), { recursive: true });
   rmSync(join(dir, 'prometheus.yml'), { force: true });
   symlinkSync(join(ROOT, 'prometheus/prometheus.yml'), join(dir, 'prometheus.yml'));
+  // rule_files in prometheus.yml are relative to the link, so the rules go beside it too.
+  rmSync(join(dir, 'rules'), { force: true });
+  symlinkSync(join(ROOT, 'prometheus/rules'), join(dir, 'rules'));
   const target = (name) => `${env.STACK_HOST}:${port(name.toUpperCase())}`;
   const write = (file, groups) => writeFileSync(join(dir, 'targets', file), `${JSON.stringify(groups, null, 2)}\n`);
   const services = SERVICES.map((s) => ({ targets: [target(s)], labels: { service: s } }));
@@ -381,7 +386,10 @@ try {
   if (command === 'up') await up(names);
   else if (command === 'down') await down(names);
   else if (command === 'status') process.exitCode = status() ? 0 : 3;
-  else throw new Error(`Unknown command "${command}". Use up, down or status.`);
+  else if (command === 'tools') {
+    ensureSystemPackages();
+    ensureTestTools(ROOT);
+  } else throw new Error(`Unknown command "${command}". Use up, down, status or tools.`);
 } catch (e) {
   console.error(`stack ${command}: ${e.message}`);
   process.exitCode = 1;

