@@ -75,7 +75,7 @@ describe('the local stack', () => {
   it('answers unknown routes with a JSON 404 and sets security headers', async () => {
     const response = await get('/no/such/route');
     expect(response.status).toBe(404);
-    expect(await response.json()).toEqual({ code: 'NOT_FOUND', message: 'No such route' });
+    expect(await response.json()).toEqual({ code: 'NOT_FOUND', message: 'No such route', traceId: expect.any(String) });
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
@@ -107,7 +107,7 @@ describe('the local stack', () => {
   it('never routes a service-to-service (/internal) route from outside', async () => {
     const response = await get('/api/course/internal/anything');
     expect(response.status).toBe(404);
-    expect(await response.json()).toEqual({ code: 'NOT_FOUND', message: 'No such route' });
+    expect(await response.json()).toEqual({ code: 'NOT_FOUND', message: 'No such route', traceId: expect.any(String) });
   });
 
   it('answers an unknown service route with the shared error body', async () => {

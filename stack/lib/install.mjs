@@ -34,6 +34,8 @@ export function ensureSystemPackages() {
     // For the tests: a real browser for the client pages, pdftotext/pdftoppm for the contracts.
     ['chromium', 'chromium', () => has('chromium')],
     ['pdftotext', 'poppler-utils', () => has('pdftotext')],
+    // Test tools from PyPI go into a virtualenv (stack/lib/tools.mjs).
+    ['python3 venv', 'python3-venv', () => spawnSync('python3', ['-c', 'import ensurepip, venv']).status === 0],
   ];
   const missing = wanted.filter(([, , present]) => !present()).map(([, pkg]) => pkg);
   if (missing.length === 0) return;

@@ -1,36 +1,46 @@
+import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError } from './domain-error';
+import { CODE_BY_STATUS, type ErrorBody } from './error-body';
 
-export interface ErrorBody {
-  code: string;
-  message: string;
-  details?: unknown;
-  traceId: string;
-}
-
-const CODE_BY_STATUS: Record<number, string> = {
-  400: 'BAD_REQUEST',
-  401: 'UNAUTHORIZED',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  405: 'METHOD_NOT_ALLOWED',
-  409: 'CONFLICT',
-  410: 'GONE',
-  413: 'PAYLOAD_TOO_LARGE',
-  415: 'UNSUPPORTED_MEDIA_TYPE',
-  422: 'UNPROCESSABLE_ENTITY',
-  429: 'TOO_MANY_REQUESTS',
-  500: 'INTERNAL_ERROR',
-  503: 'SERVICE_UNAVAILABLE',
-};
-
-/** Errors thrown by Express middleware (body-parser) carry their status this way. */
+/** Errors thrown by Express middleware (body-parser) carry their status and kind this way. */
 interface StatusError {
   status?: number;
   statusCode?: number;
   expose?: boolean;
   message?: string;
+  /** body-parser's kind of failure, e.g. `entity.parse.failed`. */
+  type?: string;
+  limit?: number;
+}
+
+/** body-parser's failures, each as the answer a caller can act on. */
+const BODY_ERRORS: Record<string, (e: StatusError) => DomainError> = {
+  'entity.parse.failed': (e) =>
+    new DomainError('MALFORMED_JSON', `The request body is not valid JSON${e.message ? `: ${e.message}` : ''}`, {
+      status: 400,
+    }),
+  'entity.too.large': (e) =>
+    new DomainError(
+      'PAYLOAD_TOO_LARGE',
+      `The request body is too large${e.limit ? ` (at most ${e.limit} bytes)` : ''}`,
+      {
+        status: 413,
+      },
+    ),
+  'charset.unsupported': (e) => new DomainError('UNSUPPORTED_MEDIA_TYPE', `Only UTF-8: ${e.message}`, { status: 415 }),
+  'encoding.unsupported': (e) => new DomainError('UNSUPPORTED_MEDIA_TYPE', String(e.message), { status: 415 }),
+};
+
+/**
+ * Express error middleware for right after the body parsers: Nest would turn their failures
+ * into a bare 400 and lose what went wrong, so they become DomainErrors here.
+ */
+export function bodyParserErrors(err: unknown, _req: Request, _res: Response, next: (err?: unknown) => void): void {
+  const type = (err as StatusError | undefined)?.type;
+  const known = type ? BODY_ERRORS[type] : undefined;
+  next(known ? known(err as StatusError) : err);
 }
 
 /** The one place that turns any error into `{ code, message, details?, traceId }`. */
@@ -42,49 +52,51 @@ export class AppExceptionFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const req = http.getRequest<Request & { id?: string }>();
     const res = http.getResponse<Response>();
-    const traceId = String(req.id ?? req.headers['x-request-id'] ?? '');
-    const { status, body } = this.describe(exception, traceId);
+    // Body-parser failures come before the request logger has named the request.
+    const traceId = String(req.id ?? req.headers['x-request-id'] ?? randomUUID());
+    const { status, body } = describeError(exception, traceId);
     // Deliberate 5xx answers (a failing health check) are already logged by the request log.
     if (status >= 500 && !(exception instanceof HttpException)) {
       this.logger.error({ err: exception, traceId }, 'request failed');
     }
+    if (res.headersSent) return void res.end();
     res.status(status).json(body);
   }
+}
 
-  private describe(exception: unknown, traceId: string): { status: number; body: ErrorBody } {
-    if (exception instanceof DomainError) {
-      const { code, message, details, status } = exception;
-      return { status, body: { code, message, details, traceId } };
-    }
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      const response = exception.getResponse();
-      const fromBody = typeof response === 'object' ? (response as Partial<ErrorBody>) : {};
-      return {
-        status,
-        body: {
-          code: fromBody.code ?? CODE_BY_STATUS[status] ?? `HTTP_${status}`,
-          message: fromBody.message ?? exception.message,
-          details: fromBody.details,
-          traceId,
-        },
-      };
-    }
-    const statusError = exception as StatusError;
-    const status = statusError?.status ?? statusError?.statusCode;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      return {
-        status,
-        body: {
-          code: CODE_BY_STATUS[status] ?? `HTTP_${status}`,
-          message: statusError.expose && statusError.message ? statusError.message : 'Bad request',
-          traceId,
-        },
-      };
-    }
+export function describeError(exception: unknown, traceId: string): { status: number; body: ErrorBody } {
+  if (exception instanceof DomainError) {
+    const { code, message, details, status } = exception;
+    return { status, body: { code, message, details, traceId } };
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const response = exception.getResponse();
+    const fromBody = typeof response === 'object' ? (response as Partial<ErrorBody>) : {};
     return {
-      status: HttpStatus.INTERNAL_SERVER_ERROR,
-      body: { code: 'INTERNAL_ERROR', message: 'Internal error', traceId },
+      status,
+      body: {
+        code: fromBody.code ?? CODE_BY_STATUS[status] ?? `HTTP_${status}`,
+        message: typeof fromBody.message === 'string' ? fromBody.message : exception.message,
+        details: fromBody.details,
+        traceId,
+      },
     };
   }
+  const statusError = (exception ?? {}) as StatusError;
+  const status = statusError.status ?? statusError.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return {
+      status,
+      body: {
+        code: CODE_BY_STATUS[status] ?? `HTTP_${status}`,
+        message: statusError.expose && statusError.message ? statusError.message : 'Bad request',
+        traceId,
+      },
+    };
+  }
+  return {
+    status: HttpStatus.INTERNAL_SERVER_ERROR,
+    body: { code: 'INTERNAL_ERROR', message: 'Internal error', traceId },
+  };
 }

@@ -1,20 +1,17 @@
-import { BadRequestException, INestApplication, ValidationError, ValidationPipe } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
-import { AppExceptionFilter } from '../errors/exception.filter';
+import { AppExceptionFilter, bodyParserErrors } from '../errors/exception.filter';
+import { ContentTypeInterceptor } from './content-type';
 import { serveOpenApi } from './openapi';
+import { DtoValidationPipe } from './validation';
 
-interface FieldError {
-  field: string;
-  errors: string[];
-}
-
-function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
-  return errors.flatMap((e) => {
-    const field = prefix ? `${prefix}.${e.property}` : e.property;
-    const own = e.constraints ? [{ field, errors: Object.values(e.constraints) }] : [];
-    return [...own, ...flatten(e.children ?? [], field)];
-  });
-}
+/**
+ * The largest body a service reads (413 PAYLOAD_TOO_LARGE beyond it). Our bodies are forms and
+ * settings of a few kB; the gateway's own limit (1 MB) stops bigger ones before they get here.
+ */
+export const BODY_LIMIT = '100kb';
 
 /** Shared by main.ts and tests, so both run the same pipes, filter and shutdown hooks. */
 export function configureApp(app: INestApplication): INestApplication {
@@ -22,19 +19,13 @@ export function configureApp(app: INestApplication): INestApplication {
   // Services sit behind exactly one proxy (NGINX / ingress-nginx): req.ip is the address it saw,
   // the last X-Forwarded-For entry; anything a client wrote before it is ignored.
   (app.getHttpAdapter().getInstance() as { set(key: string, value: unknown): void }).set('trust proxy', 1);
-  app.useGlobalPipes(
-    new ValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      transform: true,
-      exceptionFactory: (errors) =>
-        new BadRequestException({
-          code: 'VALIDATION_FAILED',
-          message: 'The request has invalid fields',
-          details: flatten(errors),
-        }),
-    }),
-  );
+  // Registered here, so Nest does not add its own parsers with their defaults.
+  const express = app as NestExpressApplication;
+  express.useBodyParser('json', { limit: BODY_LIMIT });
+  express.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
+  app.use(bodyParserErrors);
+  app.useGlobalPipes(new DtoValidationPipe());
+  app.useGlobalInterceptors(new ContentTypeInterceptor(app.get(Reflector)));
   app.useGlobalFilters(new AppExceptionFilter());
   app.enableShutdownHooks();
   serveOpenApi(app);

@@ -3,13 +3,17 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type as Transform } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
+const MAX_PAGE = 100_000;
+
 /** `?page=1&pageSize=20` on every list endpoint; pages start at 1. */
 export class PageQuery {
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  // Bounded, so the offset stays a number the database takes (page=1e308 is an integer too).
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE, default: 1 })
   @IsOptional()
   @Transform(() => Number)
   @IsInt()
   @Min(1)
+  @Max(MAX_PAGE)
   page: number = 1;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })

@@ -1,20 +1,25 @@
 import { Body, Controller, Get, HttpStatus, Param, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentStaff, Roles, type StaffIdentity } from '@otus/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { CurrentStaff, Roles, SECURITY, type StaffIdentity } from '@otus/common';
 import type { Response } from 'express';
 import { ApplicationsService } from './applications.service';
 import { ApplicationResponse, CreateApplicationDto } from './dto/application.dto';
 
 /** The CRM's door: the gateway trades its API key for a token with role `crm`. */
 @ApiTags('applications (CRM)')
-@ApiBearerAuth('staff')
+// The CRM sends X-Api-Key; the gateway trades it for the bearer token this service checks.
+@ApiSecurity(SECURITY.crm)
 @Roles('crm')
 @Controller('applications')
 export class ApplicationsController {
   constructor(private readonly applications: ApplicationsService) {}
 
   @Post()
-  @ApiCreatedResponse({ type: ApplicationResponse, description: 'Created (201), or the same application again (200)' })
+  @ApiCreatedResponse({ type: ApplicationResponse, description: 'Created' })
+  @ApiOkResponse({
+    type: ApplicationResponse,
+    description: 'The same application again: this crmApplicationId was posted before',
+  })
   async create(
     @CurrentStaff() crm: StaffIdentity,
     @Body() dto: CreateApplicationDto,

@@ -1,6 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
-import { ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { type ClientIdentity, ClientSession, CurrentClient, DomainError } from '@otus/common';
+import { ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiErrorResponses,
+  type ClientIdentity,
+  ClientSession,
+  CurrentClient,
+  DomainError,
+  SECURITY,
+} from '@otus/common';
 import type { Request, Response } from 'express';
 import type { Actor } from '../audit/audit.service';
 import { AuditService } from '../audit/audit.service';
@@ -9,13 +16,14 @@ import { DocumentsService, pdfBytes } from '../documents/documents.service';
 import { SigningService } from '../signing/signing.service';
 import { ClientService } from './client.service';
 import { ClientFormDto, DeclineDto, SignDto } from './dto/client-form.dto';
+import { ClientViewResponse, SigningCodeStateResponse } from './dto/client-view.dto';
 
 /**
  * The client's own application, reached with the link session. Another application's id
  * answers 404: a session sees exactly one application and cannot learn that others exist.
  */
 @ApiTags('client')
-@ApiCookieAuth('otus_client')
+@ApiCookieAuth(SECURITY.client)
 @ClientSession()
 @Controller('client/api/applications/:applicationId')
 export class ClientApiController {
@@ -27,7 +35,7 @@ export class ClientApiController {
   ) {}
 
   @Get()
-  @ApiOkResponse({ description: 'The page state, course, price and signing-code state' })
+  @ApiOkResponse({ type: ClientViewResponse, description: 'The page state, course, price and signing-code state' })
   async view(@CurrentClient() client: ClientIdentity, @Param('applicationId') id: string) {
     const application = await this.clients.application(own(client, id));
     return { ...(await this.clients.view(application)), signingCode: await this.signing.state(application._id) };
@@ -36,6 +44,7 @@ export class ClientApiController {
   @Post('form')
   @HttpCode(204)
   @ApiNoContentResponse()
+  @ApiErrorResponses({ status: 409, description: 'FORM_CLOSED: submitted already, or the process has moved on' })
   async submit(
     @CurrentClient() client: ClientIdentity,
     @Param('applicationId') id: string,
@@ -47,6 +56,12 @@ export class ClientApiController {
 
   @Post('signing-code')
   @HttpCode(200)
+  @ApiOkResponse({ type: SigningCodeStateResponse, description: 'Sent to the client’s e-mail' })
+  @ApiErrorResponses(
+    { status: 409, description: 'APPLICATION_NOT_SIGNABLE: no draft awaits a signature' },
+    { status: 429, description: 'CODE_RESEND_TOO_SOON (details.canResendAt), or the gateway’s TOO_MANY_REQUESTS' },
+    { status: 503, description: 'CODE_NOT_SENT: the e-mail could not be sent; ask again' },
+  )
   async sendCode(@CurrentClient() client: ClientIdentity, @Param('applicationId') id: string, @Req() req: Request) {
     const application = await this.clients.application(own(client, id));
     const view = await this.clients.view(application);
@@ -56,6 +71,13 @@ export class ClientApiController {
   @Post('signature')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Signed; the process finalises the contract' })
+  @ApiErrorResponses(
+    { status: 409, description: 'APPLICATION_NOT_SIGNABLE, CODE_NOT_REQUESTED or APPLICATION_CHANGED' },
+    { status: 410, description: 'CODE_EXPIRED: ask for a new code' },
+    { status: 422, description: 'CODE_INVALID (details.attemptsLeft)' },
+    { status: 423, description: 'CODE_LOCKED: too many wrong codes; ask for a new one' },
+    { status: 429, description: 'TOO_MANY_REQUESTS (the gateway)' },
+  )
   async sign(
     @CurrentClient() client: ClientIdentity,
     @Param('applicationId') id: string,
@@ -73,6 +95,7 @@ export class ClientApiController {
   @Post('decline')
   @HttpCode(204)
   @ApiNoContentResponse()
+  @ApiErrorResponses({ status: 409, description: 'APPLICATION_NOT_SIGNABLE or APPLICATION_CHANGED' })
   async decline(
     @CurrentClient() client: ClientIdentity,
     @Param('applicationId') id: string,
@@ -83,7 +106,9 @@ export class ClientApiController {
   }
 
   @Get('documents/:kind')
+  @ApiParam({ name: 'kind', enum: ['draft', 'signed'] })
   @ApiProduces('application/pdf')
+  @ApiOkResponse({ description: 'The PDF (draft or signed)', schema: { type: 'string', format: 'binary' } })
   async document(
     @CurrentClient() client: ClientIdentity,
     @Param('applicationId') id: string,

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post, Req, Res, UseFilters, ValidationPipe } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { type ClientIdentity, ClientSession, CurrentClient, DomainError } from '@otus/common';
+import { type ClientIdentity, ClientSession, Consumes, CurrentClient, DomainError } from '@otus/common';
 import type { Request, Response } from 'express';
 import type { ApplicationDocument } from '../applications/application.schema';
 import type { Actor } from '../audit/audit.service';
@@ -32,6 +32,8 @@ const CODE_ERRORS = new Set([
  */
 @ApiExcludeController()
 @ClientSession()
+// Plain HTML forms post url-encoded bodies.
+@Consumes('application/x-www-form-urlencoded')
 @UseFilters(PagesExceptionFilter)
 @Controller('client/:applicationId')
 export class ClientPagesController {

@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query, Res, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CurrentStaff, DomainError, type Page, Roles, type StaffIdentity } from '@otus/common';
 import { stringify } from 'csv-stringify';
 import type { Response } from 'express';
@@ -8,7 +8,7 @@ import { AuditService } from '../audit/audit.service';
 import type { DocumentKind } from '../documents/document.schema';
 import { DocumentsService, pdfBytes } from '../documents/documents.service';
 import { ContractsService } from './contracts.service';
-import { ContractPage, ContractSummary, ListContractsQuery } from './dto/contract.dto';
+import { AuditEventResponse, ContractPage, ContractSummary, ListContractsQuery } from './dto/contract.dto';
 
 const CSV_COLUMNS: (keyof ContractSummary)[] = [
   'applicationId',
@@ -44,6 +44,7 @@ export class ContractsController {
   /** UTF-8 with a BOM, so spreadsheet programs show Cyrillic names right. */
   @Get('export.csv')
   @ApiProduces('text/csv')
+  @ApiOkResponse({ description: 'CSV with a header row', schema: { type: 'string' } })
   export(@Query() query: ListContractsQuery, @Res({ passthrough: true }) res: Response): StreamableFile {
     res.setHeader('Content-Disposition', 'attachment; filename="contracts.csv"');
     const rows = Readable.from(this.contracts.all(query));
@@ -58,12 +59,15 @@ export class ContractsController {
   }
 
   @Get(':applicationId/audit')
+  @ApiOkResponse({ type: [AuditEventResponse], description: 'Oldest first; empty for an unknown id' })
   trail(@Param('applicationId') applicationId: string) {
     return this.audit.trail(applicationId);
   }
 
   @Get(':applicationId/documents/:kind')
+  @ApiParam({ name: 'kind', enum: ['draft', 'signed'] })
   @ApiProduces('application/pdf')
+  @ApiOkResponse({ description: 'The PDF', schema: { type: 'string', format: 'binary' } })
   async document(
     @CurrentStaff() staff: StaffIdentity,
     @Param('applicationId') applicationId: string,

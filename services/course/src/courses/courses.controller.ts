@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { type Page, Roles } from '@otus/common';
+import { ApiErrorResponses, type Page, Roles } from '@otus/common';
 import { CourseService } from './course.service';
 import { CoursePage, CourseResponse, CreateCourseDto, ListCoursesQuery, UpdateCourseDto } from './dto/course.dto';
 
@@ -13,6 +13,7 @@ export class CoursesController {
   @Post()
   @Roles('admin')
   @ApiCreatedResponse({ type: CourseResponse })
+  @ApiErrorResponses({ status: 409, description: 'COURSE_CODE_TAKEN' })
   create(@Body() dto: CreateCourseDto): Promise<CourseResponse> {
     return this.courses.create(dto);
   }
@@ -34,6 +35,7 @@ export class CoursesController {
   @Patch(':id')
   @Roles('admin')
   @ApiOkResponse({ type: CourseResponse })
+  @ApiErrorResponses({ status: 409, description: 'COURSE_CODE_TAKEN, or CAPACITY_BELOW_TAKEN' })
   update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateCourseDto): Promise<CourseResponse> {
     return this.courses.update(id, dto);
   }
@@ -42,6 +44,7 @@ export class CoursesController {
   @Roles('admin')
   @HttpCode(204)
   @ApiNoContentResponse()
+  @ApiErrorResponses({ status: 409, description: 'COURSE_HAS_SEAT_HOLDS: close the course instead' })
   remove(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
     return this.courses.remove(id);
   }

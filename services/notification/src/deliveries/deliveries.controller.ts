@@ -1,6 +1,6 @@
 import { Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type Page, Roles } from '@otus/common';
+import { ApiErrorResponses, type Page, Roles } from '@otus/common';
 import { DeliveryLogService } from './delivery-log.service';
 import { DeliveryPage, DeliveryResponse, ListDeliveriesQuery } from './dto/delivery.dto';
 import { ResendService } from './resend.service';
@@ -37,6 +37,7 @@ export class DeliveriesController {
       'A new attempt, logged; the answer is that attempt, sent or failed. 409 NOT_RESENDABLE for signing codes.',
   })
   @ApiCreatedResponse({ type: DeliveryResponse })
+  @ApiErrorResponses({ status: 409, description: 'NOT_RESENDABLE: signing codes are never stored, so never resent' })
   resend(@Param('id', ParseUUIDPipe) id: string): Promise<DeliveryResponse> {
     return this.resender.resend(id);
   }

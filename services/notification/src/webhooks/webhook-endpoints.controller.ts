@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { type Page, Roles } from '@otus/common';
+import { ApiErrorResponses, type Page, Roles } from '@otus/common';
 import {
   CreateWebhookEndpointDto,
   ListWebhookEndpointsQuery,
@@ -20,6 +20,7 @@ export class WebhookEndpointsController {
   @Post()
   @Roles('admin')
   @ApiCreatedResponse({ type: WebhookEndpointWithSecret, description: 'The secret is in this answer only' })
+  @ApiErrorResponses({ status: 409, description: 'WEBHOOK_ENDPOINT_EXISTS: the CRM client has one; update it' })
   create(@Body() dto: CreateWebhookEndpointDto): Promise<WebhookEndpointWithSecret> {
     return this.endpoints.create(dto);
   }

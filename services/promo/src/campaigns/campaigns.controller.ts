@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { type Page, Roles } from '@otus/common';
+import { ApiErrorResponses, type Page, Roles } from '@otus/common';
 import { CampaignService } from './campaign.service';
 import {
   CampaignPage,
@@ -48,6 +48,7 @@ export class CampaignsController {
   @Roles('admin')
   @HttpCode(204)
   @ApiNoContentResponse()
+  @ApiErrorResponses({ status: 409, description: 'PROMO_CAMPAIGN_HAS_REDEMPTIONS: deactivate it instead' })
   remove(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
     return this.campaigns.remove(id);
   }

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { type Page, Roles } from '@otus/common';
+import { ApiErrorResponses, type Page, Roles } from '@otus/common';
 import { CodeService } from './code.service';
 import {
   CreatePromoCodeDto,
@@ -20,6 +20,7 @@ export class CodesController {
   @Post('campaigns/:campaignId/codes')
   @Roles('admin')
   @ApiCreatedResponse({ type: PromoCodeResponse })
+  @ApiErrorResponses({ status: 409, description: 'PROMO_CODE_TAKEN' })
   create(
     @Param('campaignId', ParseUUIDPipe) campaignId: string,
     @Body() dto: CreatePromoCodeDto,
@@ -30,6 +31,7 @@ export class CodesController {
   @Post('campaigns/:campaignId/codes/generate')
   @Roles('admin')
   @ApiCreatedResponse({ type: [PromoCodeResponse] })
+  @ApiErrorResponses({ status: 409, description: 'PROMO_CODE_SPACE_CROWDED: use a longer length or another prefix' })
   generate(
     @Param('campaignId', ParseUUIDPipe) campaignId: string,
     @Body() dto: GeneratePromoCodesDto,
@@ -57,6 +59,7 @@ export class CodesController {
   @Patch('codes/:id')
   @Roles('admin')
   @ApiOkResponse({ type: PromoCodeResponse })
+  @ApiErrorResponses({ status: 409, description: 'PROMO_CODE_TAKEN' })
   update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdatePromoCodeDto): Promise<PromoCodeResponse> {
     return this.codes.update(id, dto);
   }
@@ -65,6 +68,7 @@ export class CodesController {
   @Roles('admin')
   @HttpCode(204)
   @ApiNoContentResponse()
+  @ApiErrorResponses({ status: 409, description: 'PROMO_CODE_HAS_REDEMPTIONS' })
   remove(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
     return this.codes.remove(id);
   }

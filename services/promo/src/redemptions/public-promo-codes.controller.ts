@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
-import { Public } from '@otus/common';
+import { ApiErrorResponses, Public } from '@otus/common';
 import { CheckPromoCodeDto, PromoCheckResponse } from './dto/promo-check.dto';
 import { RedemptionService } from './redemption.service';
 
@@ -16,7 +16,8 @@ export class PublicPromoCodesController {
   @HttpCode(200)
   @UseGuards(ThrottlerGuard)
   @ApiOkResponse({ type: PromoCheckResponse })
-  @ApiTooManyRequestsResponse({
+  @ApiErrorResponses({
+    status: 429,
     description: 'TOO_MANY_REQUESTS: more than PROMO_CHECK_RATE_LIMIT checks in the window',
   })
   check(@Body() dto: CheckPromoCodeDto): Promise<PromoCheckResponse> {

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { ApiNoContentResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { Public } from '@otus/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrorResponses, Public } from '@otus/common';
 import type { Response } from 'express';
 import type { UserEnv } from '../config';
 import { AuthService } from './auth.service';
@@ -25,7 +25,10 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @ApiOkResponse({ type: TokenResponse })
-  @ApiUnauthorizedResponse({ description: 'INVALID_CREDENTIALS, the same for an unknown e-mail and a wrong password' })
+  @ApiErrorResponses(
+    { status: 401, description: 'INVALID_CREDENTIALS, the same for an unknown e-mail and a wrong password' },
+    429,
+  )
   async login(
     @Body() { email, password }: LoginDto,
     @Res({ passthrough: true }) res: Response,
@@ -38,6 +41,7 @@ export class AuthController {
   @Post('refresh')
   @HttpCode(200)
   @ApiOkResponse({ type: TokenResponse })
+  @ApiErrorResponses({ status: 401, description: 'INVALID_REFRESH_TOKEN: sign in again' }, 429)
   async refresh(
     @Body() { refreshToken }: RefreshDto,
     @Res({ passthrough: true }) res: Response,
@@ -50,6 +54,7 @@ export class AuthController {
   @Post('logout')
   @HttpCode(204)
   @ApiNoContentResponse()
+  @ApiErrorResponses({ status: 401, description: 'INVALID_REFRESH_TOKEN' }, 429)
   async logout(@Body() { refreshToken }: RefreshDto, @Res({ passthrough: true }) res: Response): Promise<void> {
     await this.auth.logout(refreshToken);
     res.clearCookie(STAFF_SESSION_COOKIE, { path: '/' });

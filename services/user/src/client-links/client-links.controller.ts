@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { ApiGoneResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CLIENT_SESSION_COOKIE, Public } from '@otus/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrorResponses, CLIENT_SESSION_COOKIE, Public } from '@otus/common';
 import type { Response } from 'express';
 import { sessionCookie } from '../auth/cookies';
 import type { UserEnv } from '../config';
@@ -25,7 +25,7 @@ export class ClientLinksController {
   @Post('exchange')
   @HttpCode(200)
   @ApiOkResponse({ type: ClientSessionResponse })
-  @ApiGoneResponse({ description: 'LINK_INVALID: unknown or expired' })
+  @ApiErrorResponses({ status: 410, description: 'LINK_INVALID: unknown or expired' }, 429)
   async exchange(
     @Body() { token }: ExchangeLinkDto,
     @Res({ passthrough: true }) res: Response,

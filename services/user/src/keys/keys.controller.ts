@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Public, Roles } from '@otus/common';
 import { KeyService } from './key.service';
 
@@ -18,6 +18,10 @@ export class KeysController {
   /** The public keys every service checks tokens against. */
   @Public()
   @Get('.well-known/jwks.json')
+  @ApiOkResponse({
+    description: 'JSON Web Key Set (RFC 7517): the public keys, by kid',
+    schema: { type: 'object', required: ['keys'], properties: { keys: { type: 'array', items: { type: 'object' } } } },
+  })
   jwks() {
     return this.keys.jwks();
   }
@@ -39,7 +43,7 @@ export class KeysController {
   @ApiBearerAuth('staff')
   @Post('keys/rotate')
   @HttpCode(201)
-  @ApiOkResponse({ type: KeyResponse })
+  @ApiCreatedResponse({ type: KeyResponse })
   async rotate(): Promise<KeyResponse> {
     const { kid, status, createdAt } = await this.keys.rotate();
     return { kid, status, createdAt: createdAt.toISOString(), retiredAt: null };

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentStaff, type Page, Roles, type StaffIdentity } from '@otus/common';
+import { ApiErrorResponses, CurrentStaff, type Page, Roles, type StaffIdentity } from '@otus/common';
 import {
   ChangePasswordDto,
   CreateUserDto,
@@ -21,6 +21,7 @@ export class UsersController {
   @Post()
   @Roles('admin')
   @ApiCreatedResponse({ type: UserResponse })
+  @ApiErrorResponses({ status: 409, description: 'USER_EMAIL_TAKEN' })
   create(@Body() dto: CreateUserDto): Promise<UserResponse> {
     return this.users.create(dto);
   }
@@ -42,6 +43,7 @@ export class UsersController {
   @Patch(':id')
   @Roles('admin')
   @ApiOkResponse({ type: UserResponse })
+  @ApiErrorResponses({ status: 409, description: 'LAST_ADMIN: this would leave no active administrator' })
   update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateUserDto): Promise<UserResponse> {
     return this.users.update(id, dto);
   }
@@ -58,6 +60,7 @@ export class UsersController {
   @Roles('admin')
   @HttpCode(204)
   @ApiNoContentResponse()
+  @ApiErrorResponses({ status: 409, description: 'LAST_ADMIN: this would leave no active administrator' })
   remove(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
     return this.users.remove(id);
   }
@@ -81,6 +84,7 @@ export class MeController {
   @Roles('admin', 'operator')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Changed; other sessions are signed out' })
+  @ApiErrorResponses({ status: 401, description: 'INVALID_CREDENTIALS: the current password is wrong' })
   changePassword(@CurrentStaff() staff: StaffIdentity, @Body() dto: ChangePasswordDto): Promise<void> {
     return this.users.changeOwnPassword(staff.subject, dto);
   }

@@ -49,3 +49,16 @@ export class ContractSummary {
 }
 
 export class ContractPage extends PageOf(ContractSummary) {}
+
+/** One line of an application's audit trail. */
+export class AuditEventResponse {
+  @ApiProperty() applicationId!: string;
+  @ApiProperty({ example: 'client', description: '`client`, `crm:<client id>`, `staff:<user id>` or `system`' })
+  actor!: string;
+  @ApiProperty({ example: 'signing-code.sent' }) action!: string;
+  @ApiProperty() at!: string;
+  @ApiPropertyOptional() ip?: string;
+  @ApiPropertyOptional() userAgent?: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Ids, hashes, outcome codes' })
+  details?: Record<string, unknown>;
+}

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { PageOf, PageQuery } from '@otus/common';
+import { IsOptionalNotNull, PageOf, PageQuery } from '@otus/common';
 import {
   IsDateString,
   IsEnum,
@@ -27,7 +27,7 @@ export class CreateCourseDto {
   title!: string;
 
   @ApiPropertyOptional({ example: 'Backend development on Node.js' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(5000)
   description?: string;
@@ -54,12 +54,13 @@ export class CreateCourseDto {
   capacity!: number;
 
   @ApiPropertyOptional({ enum: CourseStatus, default: CourseStatus.Draft })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsEnum(CourseStatus)
   status?: CourseStatus;
 }
 
-export class UpdateCourseDto extends PartialType(CreateCourseDto) {}
+/** Absent fields stay; null is refused (no field of a course is nullable). */
+export class UpdateCourseDto extends PartialType(CreateCourseDto, { skipNullProperties: false }) {}
 
 export class ListCoursesQuery extends PageQuery {
   @ApiPropertyOptional({ enum: CourseStatus })

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { PageOf, PageQuery } from '@otus/common';
+import { IsOptionalNotNull, PageOf, PageQuery } from '@otus/common';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -16,18 +16,18 @@ import {
 
 export class MentorContactsDto {
   @ApiPropertyOptional({ example: 'mentor@otus.ru' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsEmail()
   @MaxLength(200)
   email?: string;
 
   @ApiPropertyOptional({ example: '+79991234567' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Matches(/^\+?[0-9 ()-]{5,20}$/, { message: 'phone must be digits with an optional leading +' })
   phone?: string;
 
   @ApiPropertyOptional({ example: '@mentor' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Matches(/^@?[A-Za-z0-9_]{5,32}$/, { message: 'telegram must be a Telegram username' })
   telegram?: string;
 }
@@ -39,26 +39,27 @@ export class CreateMentorDto {
   name!: string;
 
   @ApiPropertyOptional({ example: 'Senior backend engineer' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(5000)
   bio?: string;
 
   @ApiPropertyOptional({ type: MentorContactsDto })
-  @IsOptional()
+  @IsOptionalNotNull()
   @ValidateNested()
   @Type(() => MentorContactsDto)
   contacts?: MentorContactsDto;
 
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Courses this mentor leads' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(100)
   @IsUUID('all', { each: true })
   courseIds?: string[];
 }
 
-export class UpdateMentorDto extends PartialType(CreateMentorDto) {}
+/** Absent fields stay; null is refused (no field of a mentor is nullable). */
+export class UpdateMentorDto extends PartialType(CreateMentorDto, { skipNullProperties: false }) {}
 
 export class ListMentorsQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Part of the name, any case' })

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { PageOf, PageQuery } from '@otus/common';
+import { IsOptionalNotNull, PageOf, PageQuery } from '@otus/common';
 import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -58,7 +58,7 @@ export class CreateCampaignDto {
     default: [],
     description: 'Course codes the campaign applies to; empty: every course',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(200)
   @Matches(COURSE_CODE, { each: true, message: 'each course code must be 2-64 letters, digits, "-" or "_"' })
@@ -83,7 +83,7 @@ export class CreateCampaignDto {
   maxUsesPerEmail?: number | null;
 
   @ApiPropertyOptional({ default: true, description: 'Codes of an inactive campaign are invalid' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   active?: boolean;
 }

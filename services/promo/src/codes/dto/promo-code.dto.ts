@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { PageOf, PageQuery } from '@otus/common';
+import { IsOptionalNotNull, PageOf, PageQuery } from '@otus/common';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
 const MAX_USES = 1_000_000_000;
@@ -32,7 +32,7 @@ export class GeneratePromoCodesDto {
   count!: number;
 
   @ApiPropertyOptional({ example: 'SPRING', description: 'Put before the random part, with a "-": SPRING-7KQ2MXPA' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Matches(/^[A-Za-z0-9]{1,16}$/, { message: 'prefix must be 1-16 Latin letters or digits' })
   prefix?: string;
 

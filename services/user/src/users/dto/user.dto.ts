@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PageOf, PageQuery } from '@otus/common';
+import { IsOptionalNotNull, PageOf, PageQuery } from '@otus/common';
 import { Transform } from 'class-transformer';
 import {
   ArrayMinSize,
@@ -44,13 +44,13 @@ export class CreateUserDto {
 
 export class UpdateUserDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Length(2, 200)
   name?: string;
 
   @ApiPropertyOptional({ enum: STAFF_ROLES, isArray: true })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayUnique()
@@ -58,7 +58,7 @@ export class UpdateUserDto {
   roles?: StaffRole[];
 
   @ApiPropertyOptional({ description: 'false signs the user out everywhere and blocks logins' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   active?: boolean;
 }

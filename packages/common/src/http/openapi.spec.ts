@@ -1,0 +1,25 @@
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { stableJson } from './openapi';
+
+const ROOT = resolve(__dirname, '../../../..');
+
+describe('OpenAPI documents', () => {
+  it('are written with sorted keys, so the same document is the same text', () => {
+    expect(stableJson({ b: 1, a: { d: [{ z: 1, y: 2 }], c: null } })).toBe(
+      '{\n  "a": {\n    "c": null,\n    "d": [\n      {\n        "y": 2,\n        "z": 1\n      }\n    ]\n  },\n  "b": 1\n}\n',
+    );
+  });
+
+  // The script generates from the built code: build (a no-op when nothing changed), then compare.
+  it('in docs/openapi match the code (npm run openapi:export writes them)', () => {
+    const run = (args: string[]) =>
+      execFileSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', stdio: 'pipe', timeout: 120_000 });
+    run([resolve(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.build.json']);
+    try {
+      run(['scripts/openapi-export.mjs', '--check']);
+    } catch (e) {
+      throw new Error((e as { stderr?: string }).stderr || String(e));
+    }
+  }, 120_000);
+});
