@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EngineApi, stackEnv, waitFor } from '@otus/common/testing';
+import { EngineApi, oneTaskProcess, stackEnv, waitFor } from '@otus/common/testing';
 
 /**
  * Every topic's worker, as the stack runs it, given a task whose process variables are missing
@@ -76,29 +76,8 @@ const processKey = (topic: string, caught: boolean) =>
   `invalid-variables-${topic.replace(/\./g, '-')}${caught ? '' : '-uncaught'}`;
 
 /** start → the topic's external task → end; INVALID_VARIABLES caught into `errorMessage` (or not at all). */
-function model(topic: string, caught: boolean): string {
-  const key = processKey(topic, caught);
-  const boundary = caught
-    ? `<bpmn:boundaryEvent id="OnInvalid" attachedToRef="Work">
-        <bpmn:errorEventDefinition errorRef="ErrInvalid" camunda:errorMessageVariable="errorMessage" camunda:errorCodeVariable="errorCode" />
-      </bpmn:boundaryEvent>
-      <bpmn:sequenceFlow id="ToInvalid" sourceRef="OnInvalid" targetRef="Invalid" />
-      <bpmn:endEvent id="Invalid" />`
-    : '';
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-  xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="D-${key}" targetNamespace="https://otus.ru/test">
-  <bpmn:error id="ErrInvalid" name="Invalid variables" errorCode="INVALID_VARIABLES" />
-  <bpmn:process id="${key}" isExecutable="true" camunda:historyTimeToLive="P1D">
-    <bpmn:startEvent id="Start" />
-    <bpmn:sequenceFlow id="ToWork" sourceRef="Start" targetRef="Work" />
-    <bpmn:serviceTask id="Work" camunda:type="external" camunda:topic="${topic}" />
-    <bpmn:sequenceFlow id="ToDone" sourceRef="Work" targetRef="Done" />
-    <bpmn:endEvent id="Done" />
-    ${boundary}
-  </bpmn:process>
-</bpmn:definitions>`;
-}
+const model = (topic: string, caught: boolean) =>
+  oneTaskProcess({ key: processKey(topic, caught), topic, caught: caught ? { INVALID_VARIABLES: 'Invalid' } : {} });
 
 beforeAll(async () => {
   const topics = [...new Set(CASES.map((c) => c.topic))];

@@ -6,17 +6,14 @@ import {
   type ApiClient,
   application,
   clientSession,
-  crm,
+  type CrmWithReceiver,
+  crmWithReceiver,
   EngineApi,
   openCourse,
   processOf,
-  type Receiver,
   type ReceivedMail,
-  schemaErrors,
   stackEnv,
-  startReceiver,
   validForm,
-  verifyOtusWebhook,
   waitFor,
   waitForMails,
 } from '@otus/common/testing';
@@ -32,22 +29,16 @@ const engine = new EngineApi(env.CAMUNDA_REST_URL);
 const MINUTE = 60_000;
 
 let staff: ApiClient;
-let amo: Awaited<ReturnType<typeof crm>>;
-let receiver: Receiver;
-let secret: string;
+let amo: CrmWithReceiver['amo'];
+let receiver: CrmWithReceiver['receiver'];
+let webhooksFor: CrmWithReceiver['webhooksFor'];
+let webhookTypes: CrmWithReceiver['webhookTypes'];
 let courseDb: DataSource;
 let promoDb: DataSource;
 
 beforeAll(async () => {
   staff = await admin();
-  amo = await crm();
-  receiver = await startReceiver();
-  const endpoint = await staff.post('/api/notification/webhook-endpoints', {
-    crmClientId: amo.clientId,
-    url: receiver.url,
-  });
-  expect(endpoint.status).toBe(201);
-  secret = endpoint.body.secret;
+  ({ amo, receiver, webhooksFor, webhookTypes } = await crmWithReceiver());
   courseDb = await new DataSource({ type: 'postgres', url: env.COURSE_DB_URL }).initialize();
   promoDb = await new DataSource({ type: 'postgres', url: env.PROMO_DB_URL }).initialize();
 });
@@ -82,27 +73,6 @@ const ended = (started: Started) =>
     },
     { timeoutMs: 2 * MINUTE, intervalMs: 500 },
   );
-
-/** Every webhook the CRM received for the application, each verified as the CRM would. */
-function webhooksFor(applicationId: string) {
-  return receiver.requests
-    .map((r) => ({
-      request: r,
-      payload: JSON.parse(r.rawBody) as { type: string; applicationId: string; outcome: string },
-    }))
-    .filter(({ payload }) => payload.applicationId === applicationId)
-    .map(({ request, payload }) => {
-      expect(verifyOtusWebhook(secret, request.headers, request.rawBody)).toBe(true);
-      expect(schemaErrors(payload.type, payload)).toEqual([]);
-      return payload;
-    });
-}
-
-const webhookTypes = (applicationId: string) =>
-  waitFor(`webhooks of ${applicationId}`, () => {
-    const types = webhooksFor(applicationId).map((p) => p.type);
-    return types.some((t) => t !== 'link.sent') && types;
-  });
 
 /** The process ended at the expected end event, with no open incident. */
 async function expectEndedAt(applicationId: string, endEvent: string) {

@@ -25,31 +25,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { testTool } from '@otus/common/testing';
 import { parse as parseYaml } from 'yaml';
-import { contractEnv } from '../../services/contract/src/config';
-import { courseEnv } from '../../services/course/src/config';
-import { notificationEnv } from '../../services/notification/src/config';
-import { promoEnv } from '../../services/promo/src/config';
-import { userEnv } from '../../services/user/src/config';
+import { SERVICE_ENVS, SERVICES } from './support/service-envs';
 
 const ROOT = join(__dirname, '../..');
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
-
-/** What is used here of each service's zod config schema (test/ resolves another zod major). */
-interface EnvSchema {
-  shape: Record<string, { parse(value: unknown): unknown }>;
-  safeParse(
-    env: unknown,
-  ): { success: true } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
-}
-
-const SERVICE_ENVS: Record<string, EnvSchema> = {
-  user: userEnv,
-  contract: contractEnv,
-  course: courseEnv,
-  promo: promoEnv,
-  notification: notificationEnv,
-};
-const SERVICES = Object.keys(SERVICE_ENVS);
 
 // ---------------------------------------------------------------------------------------
 // Compose: .env parsing and ${…} interpolation as `docker compose` does them.

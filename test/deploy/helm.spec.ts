@@ -16,11 +16,7 @@ import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitorin
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import { testTool } from '@otus/common/testing';
 import { parseAllDocuments, parse as parseYaml, stringify } from 'yaml';
-import { contractEnv } from '../../services/contract/src/config';
-import { courseEnv } from '../../services/course/src/config';
-import { notificationEnv } from '../../services/notification/src/config';
-import { promoEnv } from '../../services/promo/src/config';
-import { userEnv } from '../../services/user/src/config';
+import { SERVICE_ENVS, SERVICES } from './support/service-envs';
 
 const ROOT = join(__dirname, '../..');
 const CHART = join(ROOT, 'helm/otus-contract');
@@ -28,22 +24,6 @@ const PRODUCTION = join(CHART, 'ci/production-values.yaml');
 /** The Kubernetes version rendered for and validated against (the chart needs >= 1.27). */
 const KUBE_VERSION = '1.30.0';
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
-
-/** What is used here of each service's zod config schema (test/ resolves another zod major). */
-interface EnvSchema {
-  shape: Record<string, unknown>;
-  safeParse(
-    env: unknown,
-  ): { success: true } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
-}
-const SERVICE_ENVS: Record<string, EnvSchema> = {
-  user: userEnv,
-  contract: contractEnv,
-  course: courseEnv,
-  promo: promoEnv,
-  notification: notificationEnv,
-};
-const SERVICES = Object.keys(SERVICE_ENVS);
 
 // ---------------------------------------------------------------------------------------
 // Tools

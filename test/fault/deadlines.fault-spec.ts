@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { admin, clientSession, mailsTo, openCourse, processOf } from '@otus/common/testing';
+import { admin, clientSession, crmWithReceiver, mailsTo, openCourse, processOf } from '@otus/common/testing';
 import { stack } from './helpers';
-import { crmWithReceiver } from './support/crm-receiver';
 import {
   apply,
   clientState,

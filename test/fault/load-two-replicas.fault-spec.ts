@@ -1,7 +1,6 @@
 import { DataSource } from 'typeorm';
-import { linkToken, mailsTo, openCourse, processOf, validForm, waitFor } from '@otus/common/testing';
+import { crmWithReceiver, linkToken, mailsTo, openCourse, processOf, validForm, waitFor } from '@otus/common/testing';
 import { AddressedClient } from './support/addressed-client';
-import { crmWithReceiver } from './support/crm-receiver';
 import {
   apply,
   bounded,

@@ -13,7 +13,7 @@ import {
   type TopicHandler,
   WorkerModule,
 } from '../src';
-import { createTestApp, EngineApi, stackEnv, waitFor } from '../src/testing';
+import { createTestApp, EngineApi, oneTaskProcess, stackEnv, waitFor } from '../src/testing';
 
 /**
  * The worker plumbing against the real engine of the local stack: a small process with one
@@ -21,29 +21,11 @@ import { createTestApp, EngineApi, stackEnv, waitFor } from '../src/testing';
  */
 const TOPIC = 'test.worker-plumbing';
 const PROCESS = 'worker-plumbing-test';
-const BPMN = `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-  xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="WorkerPlumbingTest" targetNamespace="https://otus.ru/test">
-  <bpmn:error id="ErrRejected" name="Rejected" errorCode="TEST_REJECTED" />
-  <bpmn:error id="ErrInvalid" name="Invalid variables" errorCode="INVALID_VARIABLES" />
-  <bpmn:process id="${PROCESS}" isExecutable="true" camunda:historyTimeToLive="P1D">
-    <bpmn:startEvent id="Start" />
-    <bpmn:sequenceFlow id="ToWork" sourceRef="Start" targetRef="Work" />
-    <bpmn:serviceTask id="Work" camunda:type="external" camunda:topic="${TOPIC}" />
-    <bpmn:sequenceFlow id="ToDone" sourceRef="Work" targetRef="Done" />
-    <bpmn:endEvent id="Done" />
-    <bpmn:boundaryEvent id="OnRejected" attachedToRef="Work">
-      <bpmn:errorEventDefinition errorRef="ErrRejected" camunda:errorMessageVariable="errorMessage" />
-    </bpmn:boundaryEvent>
-    <bpmn:sequenceFlow id="ToRejected" sourceRef="OnRejected" targetRef="Rejected" />
-    <bpmn:endEvent id="Rejected" />
-    <bpmn:boundaryEvent id="OnInvalid" attachedToRef="Work">
-      <bpmn:errorEventDefinition errorRef="ErrInvalid" camunda:errorMessageVariable="errorMessage" />
-    </bpmn:boundaryEvent>
-    <bpmn:sequenceFlow id="ToInvalid" sourceRef="OnInvalid" targetRef="Invalid" />
-    <bpmn:endEvent id="Invalid" />
-  </bpmn:process>
-</bpmn:definitions>`;
+const BPMN = oneTaskProcess({
+  key: PROCESS,
+  topic: TOPIC,
+  caught: { TEST_REJECTED: 'Rejected', INVALID_VARIABLES: 'Invalid' },
+});
 
 const attempts = new Map<string, number>();
 

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { ApiClient, createTestApp, EngineApi, stackEnv, staffToken, waitFor } from '@otus/common/testing';
+import {
+  ApiClient,
+  createTestApp,
+  EngineApi,
+  oneTaskProcess,
+  stackEnv,
+  staffToken,
+  waitFor,
+} from '@otus/common/testing';
 import { register } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
@@ -16,23 +24,7 @@ const env = stackEnv();
 const engine = new EngineApi(env.CAMUNDA_REST_URL);
 const DAY = 86_400_000;
 const PROCESS = 'seat-contention-test';
-const BPMN = `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-  xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="SeatContentionTest" targetNamespace="https://otus.ru/test">
-  <bpmn:error id="ErrNoSeats" name="No seats" errorCode="NO_SEATS" />
-  <bpmn:process id="${PROCESS}" isExecutable="true" camunda:historyTimeToLive="P1D">
-    <bpmn:startEvent id="Start" />
-    <bpmn:sequenceFlow id="ToHold" sourceRef="Start" targetRef="Hold" />
-    <bpmn:serviceTask id="Hold" camunda:type="external" camunda:topic="course.hold-seat" />
-    <bpmn:sequenceFlow id="ToHeld" sourceRef="Hold" targetRef="Held" />
-    <bpmn:endEvent id="Held" />
-    <bpmn:boundaryEvent id="OnNoSeats" attachedToRef="Hold">
-      <bpmn:errorEventDefinition errorRef="ErrNoSeats" />
-    </bpmn:boundaryEvent>
-    <bpmn:sequenceFlow id="ToNoSeats" sourceRef="OnNoSeats" targetRef="NoSeats" />
-    <bpmn:endEvent id="NoSeats" />
-  </bpmn:process>
-</bpmn:definitions>`;
+const BPMN = oneTaskProcess({ key: PROCESS, topic: 'course.hold-seat', caught: { NO_SEATS: 'NoSeats' } });
 
 let app: INestApplication;
 let seats: SeatService;
@@ -204,7 +196,7 @@ describe('seats under contention, through the engine with two worker instances',
         `/history/activity-instance?processDefinitionId=${instances[0].definitionId}&activityType=noneEndEvent&maxResults=100000`,
       )
     ).filter((a) => ids.has(a.processInstanceId));
-    expect(ends.filter((e) => e.activityId === 'Held')).toHaveLength(20);
+    expect(ends.filter((e) => e.activityId === 'Done')).toHaveLength(20);
     expect(ends.filter((e) => e.activityId === 'NoSeats')).toHaveLength(180);
     const [{ n }] = await db.query(
       `SELECT count(*)::int AS n FROM seat_holds WHERE course_id = $1 AND status = 'held'`,

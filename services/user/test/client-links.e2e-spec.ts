@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SealedBox } from '@otus/common';
-import { ApiClient, EngineApi, stackEnv, waitFor } from '@otus/common/testing';
+import { ApiClient, EngineApi, oneTaskProcess, stackEnv, waitFor } from '@otus/common/testing';
 import { DataSource } from 'typeorm';
 
 /**
@@ -12,17 +12,7 @@ const engine = new EngineApi(env.CAMUNDA_REST_URL);
 const users = new ApiClient(`${env.GATEWAY_URL}/api/user`);
 const box = new SealedBox(env.CLIENT_LINK_SEAL_KEYS);
 const PROCESS = 'client-link-test';
-const BPMN = `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-  xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="ClientLinkTest" targetNamespace="https://otus.ru/test">
-  <bpmn:process id="${PROCESS}" isExecutable="true" camunda:historyTimeToLive="P1D">
-    <bpmn:startEvent id="Start" />
-    <bpmn:sequenceFlow id="ToIssue" sourceRef="Start" targetRef="Issue" />
-    <bpmn:serviceTask id="Issue" camunda:type="external" camunda:topic="user.issue-client-link" />
-    <bpmn:sequenceFlow id="ToDone" sourceRef="Issue" targetRef="Done" />
-    <bpmn:endEvent id="Done" />
-  </bpmn:process>
-</bpmn:definitions>`;
+const BPMN = oneTaskProcess({ key: PROCESS, topic: 'user.issue-client-link' });
 
 let db: DataSource;
 

@@ -9,3 +9,5 @@ export * from './maildev';
 export * from './http-receiver';
 export * from './webhooks';
 export * from './journey';
+export * from './one-task-process';
+export * from './crm-receiver';

@@ -1,12 +1,7 @@
-import {
-  admin,
-  crm,
-  type Receiver,
-  schemaErrors,
-  startReceiver,
-  verifyOtusWebhook,
-  waitFor,
-} from '@otus/common/testing';
+import { type Receiver, startReceiver } from './http-receiver';
+import { admin, crm } from './journey';
+import { waitFor } from './wait-for';
+import { schemaErrors, verifyOtusWebhook } from './webhooks';
 
 export interface WebhookPayload {
   type: string;
@@ -31,8 +26,11 @@ export async function crmWithReceiver() {
       .map((r) => ({ request: r, payload: JSON.parse(r.rawBody) as WebhookPayload }))
       .filter(({ payload }) => payload.applicationId === applicationId)
       .map(({ request, payload }) => {
-        expect(verifyOtusWebhook(secret, request.headers, request.rawBody)).toBe(true);
-        expect(schemaErrors(payload.type, payload)).toEqual([]);
+        if (!verifyOtusWebhook(secret, request.headers, request.rawBody)) {
+          throw new Error(`${payload.type} for ${applicationId}: the signature does not verify`);
+        }
+        const errors = schemaErrors(payload.type, payload);
+        if (errors.length) throw new Error(`${payload.type} for ${applicationId}: ${JSON.stringify(errors)}`);
         return payload;
       });
 
@@ -45,3 +43,5 @@ export async function crmWithReceiver() {
 
   return { amo, receiver, webhooksFor, webhookTypes };
 }
+
+export type CrmWithReceiver = Awaited<ReturnType<typeof crmWithReceiver>>;
