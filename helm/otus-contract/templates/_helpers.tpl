@@ -66,10 +66,10 @@ names of its zod schema (services/<name>/src/config.ts, packages/common/src/conf
 {{- define "otus.serviceConfigKeys" -}}
 {{- $keys := list "NODE_ENV" "HTTP_HOST" "LOG_LEVEL" "CAMUNDA_REST_URL" "AUTH_JWKS_URL" -}}
 {{- if eq . "user" -}}{{- $keys = concat $keys (list "USER_PORT" "USER_COOKIE_SECURE") -}}
-{{- else if eq . "contract" -}}{{- $keys = concat $keys (list "CONTRACT_PORT" "NOTIFICATION_INTERNAL_URL") -}}
+{{- else if eq . "contract" -}}{{- $keys = concat $keys (list "CONTRACT_PORT" "NOTIFICATION_INTERNAL_URL" "CRM_WEBHOOK_ALLOWED_HOSTS") -}}
 {{- else if eq . "course" -}}{{- $keys = concat $keys (list "COURSE_PORT") -}}
 {{- else if eq . "promo" -}}{{- $keys = concat $keys (list "PROMO_PORT") -}}
-{{- else if eq . "notification" -}}{{- $keys = concat $keys (list "NOTIFICATION_PORT" "NOTIFICATION_MAIL_FROM" "CLIENT_BASE_URL" "CONTRACT_INTERNAL_URL") -}}
+{{- else if eq . "notification" -}}{{- $keys = concat $keys (list "NOTIFICATION_PORT" "NOTIFICATION_MAIL_FROM" "CLIENT_BASE_URL" "CONTRACT_INTERNAL_URL" "CRM_WEBHOOK_ALLOWED_HOSTS") -}}
 {{- end -}}
 {{- toJson $keys -}}
 {{- end -}}

@@ -1,4 +1,4 @@
-import { baseEnv, isoDuration } from '@otus/common';
+import { baseEnv, crmWebhookEnv, isoDuration } from '@otus/common';
 import { z } from 'zod';
 
 const duration = z.string().regex(/^P/, 'expected an ISO-8601 duration such as PT72H');
@@ -19,5 +19,7 @@ export const contractEnv = baseEnv.extend({
   CONTRACT_SIGNING_CODE_RESEND_AFTER: isoDuration.default(60_000),
   /** The notification service's base URL for its /internal routes (signing-code e-mails). */
   NOTIFICATION_INTERNAL_URL: z.url(),
+  /** Hosts an application's webhookUrl may name; the notification service checks the same list before sending. */
+  ...crmWebhookEnv.shape,
 });
 export type ContractEnv = z.infer<typeof contractEnv>;

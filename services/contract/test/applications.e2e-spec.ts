@@ -51,7 +51,8 @@ it('starts one process for ten simultaneous posts of the same application', asyn
 });
 
 it('puts contact data, never more, into the process', async () => {
-  const dto = application(course.code, { promoCode: 'SPRING10', webhookUrl: 'https://crm.example.test/hooks' });
+  // An allowed host (CRM_WEBHOOK_ALLOWED_HOSTS of the local stack) with a closed port: nothing listens.
+  const dto = application(course.code, { promoCode: 'SPRING10', webhookUrl: 'http://127.0.0.1:9/crm-hooks' });
   const { body } = await amo.post('/applications', dto);
   const [instance] = await processesFor(body.applicationId);
   const variables = await engine.variables((instance as { id: string }).id);
@@ -59,7 +60,7 @@ it('puts contact data, never more, into the process', async () => {
     applicationId: body.applicationId,
     crmApplicationId: dto.crmApplicationId,
     crmClientId: amo.clientId,
-    crmWebhookUrl: 'https://crm.example.test/hooks',
+    crmWebhookUrl: 'http://127.0.0.1:9/crm-hooks',
     courseCode: course.code,
     clientName: dto.clientName,
     clientEmail: dto.clientEmail,
@@ -89,6 +90,39 @@ it('rejects invalid applications field by field, unknown fields too, and creates
   ]);
   expect((await amo.post('/applications', { ...application(course.code), passport: '4510 987654' })).status).toBe(400);
   expect((await amo.get('/applications/has spaces')).status).toBe(404);
+});
+
+describe('webhookUrl: only hosts in CRM_WEBHOOK_ALLOWED_HOSTS (the local stack allows 127.0.0.1 and localhost)', () => {
+  it.each([
+    ['the cloud metadata address', 'http://169.254.169.254/latest/meta-data/', '169.254.169.254'],
+    ['the engine by its service name', 'http://engine:8081/engine-rest/deployment', 'engine'],
+    ['an allowed name as a user name before the real host', 'http://127.0.0.1@169.254.169.254/', '169.254.169.254'],
+    [
+      'an allowed name as a prefix of another domain',
+      'https://localhost.attacker.test/hook',
+      'localhost.attacker.test',
+    ],
+    ['every interface, which reaches loopback too', 'http://0.0.0.0:8081/engine-rest', '0.0.0.0'],
+  ])('refuses %s with 400 on the field, and creates nothing', async (_what, webhookUrl, host) => {
+    const dto = application(course.code, { webhookUrl });
+    const { status, body } = await amo.post('/applications', dto);
+    expect(status).toBe(400);
+    expect(body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'webhookUrl', errors: [`webhookUrl host ${host} is not in CRM_WEBHOOK_ALLOWED_HOSTS`] }],
+    });
+    expect((await amo.get(`/applications/${dto.crmApplicationId}`)).status).toBe(404);
+  });
+
+  it('takes an allowed host, whatever its case, port and path', async () => {
+    const dto = application(course.code, { webhookUrl: 'http://LocalHost:9/hooks/otus?token=abc' });
+    const { status, body } = await amo.post('/applications', dto);
+    expect(status).toBe(201);
+    const [instance] = await processesFor(body.applicationId);
+    expect(await engine.variables((instance as { id: string }).id)).toMatchObject({
+      crmWebhookUrl: 'http://LocalHost:9/hooks/otus?token=abc',
+    });
+  });
 });
 
 it('keeps each CRM to its own applications, and staff tokens out of the CRM door', async () => {

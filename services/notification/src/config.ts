@@ -1,4 +1,4 @@
-import { baseEnv, SealedBox } from '@otus/common';
+import { baseEnv, crmWebhookEnv, SealedBox } from '@otus/common';
 import { z } from 'zod';
 
 /** `kid:base64key,…` as SealedBox takes it; checked here so a bad key stops start-up, named. */
@@ -62,6 +62,8 @@ export const notificationEnv = baseEnv
     /** Used when neither the application nor its CRM client has an endpoint. */
     NOTIFICATION_DEFAULT_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
     NOTIFICATION_DEFAULT_WEBHOOK_SECRET: z.string().min(16).optional(),
+    /** Hosts a process's crmWebhookUrl may name (the CRM sets it; the contract service checks the same list). */
+    ...crmWebhookEnv.shape,
     /** One webhook request; attempts × timeout + back-off should stay below WORKER_LOCK_DURATION_MS. */
     NOTIFICATION_WEBHOOK_TIMEOUT_MS: ms(5_000),
     /** Requests per task run (the first plus in-process retries), then the task fails and the engine retries. */

@@ -32,6 +32,14 @@ function withoutUnsetFields<T>(value: T): T {
 }
 
 /**
+ * The pipe's VALIDATION_FAILED answer, for the few field rules a DTO cannot check alone (those
+ * that depend on configuration): the caller gets the same shape either way.
+ */
+export function invalidFields(details: FieldError[]): BadRequestException {
+  return new BadRequestException({ code: 'VALIDATION_FAILED', message: 'The request has invalid fields', details });
+}
+
+/**
  * The one ValidationPipe: strict DTOs (unknown fields refused), VALIDATION_FAILED listing every
  * field, and DTOs that hold only what was sent, so `Object.assign(entity, dto)` never writes an
  * absent field as undefined.
@@ -42,12 +50,7 @@ export class DtoValidationPipe extends ValidationPipe {
       whitelist: true,
       forbidNonWhitelisted: true,
       transform: true,
-      exceptionFactory: (errors) =>
-        new BadRequestException({
-          code: 'VALIDATION_FAILED',
-          message: 'The request has invalid fields',
-          details: flatten(errors),
-        }),
+      exceptionFactory: (errors) => invalidFields(flatten(errors)),
     });
   }
 

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { ZodError } from 'zod';
 import { DomainError } from '../errors/domain-error';
 import { backoffMs } from './backoff';
+import { IncidentError } from './incident-error';
 import type { CamundaTask, CamundaTaskService, CamundaVariables } from './camunda-client';
 import type { TaskContext, TopicHandler } from './task-handler';
 import { workerMetrics } from './worker.metrics';
@@ -21,8 +22,9 @@ export function describeInvalidVariables(error: ZodError): string {
 
 /**
  * The only code that talks to the task service. Business errors become BPMN errors, bad
- * input becomes INVALID_VARIABLES, anything else a failure with retries counted down and
- * exponential back-off, ending as an incident when none are left.
+ * input becomes INVALID_VARIABLES, an IncidentError an incident at once, anything else a
+ * failure with retries counted down and exponential back-off, ending as an incident when none
+ * are left.
  */
 export class TaskRunner {
   private readonly logger = new Logger(TaskRunner.name);
@@ -70,7 +72,15 @@ export class TaskRunner {
         return;
       }
       stopTimer({ result: 'failure' });
-      await this.reportFailure(topic, policy, task, taskService, error, log);
+      await this.reportFailure(
+        topic,
+        policy,
+        task,
+        taskService,
+        error,
+        log,
+        error instanceof IncidentError ? 0 : undefined,
+      );
     } catch (e) {
       this.logger.warn(
         { ...log, err: errorMessage(e) },

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
-import { DomainError, EngineClient } from '@otus/common';
+import { checkWebhookUrl, DomainError, EngineClient, invalidFields } from '@otus/common';
 import type { Model } from 'mongoose';
 import { Counter } from 'prom-client';
 import { AuditService } from '../audit/audit.service';
@@ -45,6 +45,7 @@ export class ApplicationsService {
     crmClientId: string,
     dto: CreateApplicationDto,
   ): Promise<{ created: boolean; response: ApplicationResponse }> {
+    if (dto.webhookUrl !== undefined) this.checkWebhookUrl(dto.webhookUrl);
     const { application, created } = await this.upsert(crmClientId, dto);
     if (created) {
       applicationEvents.inc({ event: 'received' });
@@ -83,6 +84,16 @@ export class ApplicationsService {
     // Only the request that stored the outcome counts it.
     if (updated) applicationEvents.inc({ event: 'ended', outcome: finalOutcome });
     return updated ?? application;
+  }
+
+  /**
+   * The notification service will POST to this URL from inside our network: only hosts in
+   * CRM_WEBHOOK_ALLOWED_HOSTS, so a CRM key cannot aim it at the engine or a metadata address.
+   */
+  private checkWebhookUrl(url: string): void {
+    const verdict = checkWebhookUrl(url, this.config.get('CRM_WEBHOOK_ALLOWED_HOSTS', { infer: true }));
+    if (verdict.allowed) return;
+    throw invalidFields([{ field: 'webhookUrl', errors: [`webhookUrl ${verdict.reason}`] }]);
   }
 
   private async upsert(crmClientId: string, dto: CreateApplicationDto) {

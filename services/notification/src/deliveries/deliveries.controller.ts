@@ -37,7 +37,12 @@ export class DeliveriesController {
       'A new attempt, logged; the answer is that attempt, sent or failed. 409 NOT_RESENDABLE for signing codes.',
   })
   @ApiCreatedResponse({ type: DeliveryResponse })
-  @ApiErrorResponses({ status: 409, description: 'NOT_RESENDABLE: signing codes are never stored, so never resent' })
+  @ApiErrorResponses({
+    status: 409,
+    description:
+      'NOT_RESENDABLE: signing codes are never stored, so never resent; WEBHOOK_ENDPOINT_MISSING: nowhere to send it; ' +
+      'WEBHOOK_URL_NOT_ALLOWED: the application’s own webhook URL is on a host not in CRM_WEBHOOK_ALLOWED_HOSTS',
+  })
   resend(@Param('id', ParseUUIDPipe) id: string): Promise<DeliveryResponse> {
     return this.resender.resend(id);
   }

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { DomainError, type TaskContext } from '@otus/common';
+import { checkWebhookUrl, DomainError, IncidentError, type TaskContext } from '@otus/common';
 import { backOff } from 'exponential-backoff';
 import type { NotificationEnv } from '../config';
 import { type AttemptResult, DeliveryLogService } from '../deliveries/delivery-log.service';
@@ -50,6 +50,7 @@ export class WebhookService {
     | 'NOTIFICATION_WEBHOOK_ATTEMPTS'
     | 'NOTIFICATION_WEBHOOK_RETRY_BASE_MS'
     | 'NOTIFICATION_WEBHOOK_RETRY_MAX_MS'
+    | 'CRM_WEBHOOK_ALLOWED_HOSTS'
   >;
 
   constructor(
@@ -65,6 +66,7 @@ export class WebhookService {
       NOTIFICATION_WEBHOOK_ATTEMPTS: get('NOTIFICATION_WEBHOOK_ATTEMPTS'),
       NOTIFICATION_WEBHOOK_RETRY_BASE_MS: get('NOTIFICATION_WEBHOOK_RETRY_BASE_MS'),
       NOTIFICATION_WEBHOOK_RETRY_MAX_MS: get('NOTIFICATION_WEBHOOK_RETRY_MAX_MS'),
+      CRM_WEBHOOK_ALLOWED_HOSTS: get('CRM_WEBHOOK_ALLOWED_HOSTS'),
     };
   }
 
@@ -73,7 +75,8 @@ export class WebhookService {
     if ((await this.log.findByKey(key))?.status === MessageStatus.Sent) return { webhookDelivered: true };
     const applicationId = input.applicationId ?? task.businessKey ?? task.processInstanceId;
     const routing: Routing = { crmWebhookUrl: input.crmWebhookUrl ?? null, crmClientId: input.crmClientId ?? null };
-    const target = await this.target(routing);
+    // Waiting will not make a refused host allowed: an incident at once, for an operator to decide.
+    const target = await this.target(routing, (message) => new IncidentError(message));
     if (!target) {
       this.logger.warn(
         { applicationId, event: input.webhookEvent },
@@ -111,7 +114,10 @@ export class WebhookService {
   /** An administrator's resend: the same body and event id, signed now, sent once to where the application's webhooks go today. */
   async resend(message: Message): Promise<Delivery> {
     const { routing } = message.content as unknown as WebhookContent;
-    const target = await this.target(routing);
+    const target = await this.target(
+      routing,
+      (reason) => new DomainError('WEBHOOK_URL_NOT_ALLOWED', reason, { status: 409 }),
+    );
     if (!target) {
       throw new DomainError('WEBHOOK_ENDPOINT_MISSING', 'No webhook endpoint is configured for this application', {
         status: 409,
@@ -120,11 +126,20 @@ export class WebhookService {
     return (await this.send(message, target, DeliveryTrigger.Resend, 1)).last;
   }
 
-  /** The application's own URL, else its CRM client's endpoint, else the default; the secret from the client's endpoint or the default. */
-  private async target({ crmWebhookUrl, crmClientId }: Routing): Promise<Target | null> {
+  /**
+   * The application's own URL, else its CRM client's endpoint, else the default; the secret from
+   * the client's endpoint or the default. The application's URL came from a CRM (or from Cockpit):
+   * its host is checked against CRM_WEBHOOK_ALLOWED_HOSTS here too, not only at intake.
+   */
+  private async target(
+    { crmWebhookUrl, crmClientId }: Routing,
+    refuse: (message: string) => Error,
+  ): Promise<Target | null> {
     const endpoint = crmClientId ? await this.endpoints.forClient(crmClientId) : null;
     const defaultSecret = this.env.NOTIFICATION_DEFAULT_WEBHOOK_SECRET;
     if (crmWebhookUrl) {
+      const verdict = checkWebhookUrl(crmWebhookUrl, this.env.CRM_WEBHOOK_ALLOWED_HOSTS);
+      if (!verdict.allowed) throw refuse(notAllowedMessage(verdict.reason));
       const secret = endpoint?.secret ?? defaultSecret;
       if (!secret) {
         throw new Error(
@@ -232,6 +247,14 @@ function withoutSecrets(url: string): string {
   u.search = '';
   u.hash = '';
   return u.toString();
+}
+
+/** Names the variable and the host (never the path or query, which may hold a CRM's token) and says what to do. */
+function notAllowedMessage(reason: string): string {
+  return (
+    `crmWebhookUrl ${reason}: nothing was sent. If the host is the CRM's, add it to CRM_WEBHOOK_ALLOWED_HOSTS ` +
+    `of the notification and contract services and retry; otherwise correct or delete the process variable crmWebhookUrl first.`
+  );
 }
 
 function hostOf(url: string): string {

@@ -45,7 +45,10 @@ export class CreateApplicationDto {
 
   @ApiPropertyOptional({
     example: 'https://crm.example.org/hooks/otus',
-    description: 'Where this application’s events go',
+    description:
+      'Where this application’s events go, instead of the endpoint registered for the CRM. ' +
+      'Its host must be one the operators allowed (CRM_WEBHOOK_ALLOWED_HOSTS: exact hosts or *.domain); ' +
+      'any other host is refused with 400 VALIDATION_FAILED on webhookUrl. With none allowed, leave it out.',
   })
   @IsOptional()
   @IsUrl({ protocols: ['https', 'http'], require_tld: false, require_protocol: true })

@@ -1,0 +1,68 @@
+import { Logger } from '@nestjs/common';
+import { z } from 'zod';
+import type { CamundaTask, CamundaTaskService, CamundaVariables } from './camunda-client';
+import { IncidentError } from './incident-error';
+import type { TopicHandler } from './task-handler';
+import { TaskRunner } from './task-runner';
+
+const variables = (values: Record<string, unknown> = {}): CamundaVariables => ({
+  getAll: () => values,
+  setAll: (more) => variables({ ...values, ...more }),
+});
+
+const task = (retries: number | null = null): CamundaTask => ({
+  id: 'task-1',
+  topicName: 'test.topic',
+  workerId: 'worker',
+  processInstanceId: 'pi-1',
+  activityId: 'Work',
+  activityInstanceId: 'Work:1',
+  retries,
+  variables: variables(),
+});
+
+function taskService() {
+  return {
+    complete: jest.fn().mockResolvedValue(undefined),
+    handleFailure: jest.fn().mockResolvedValue(undefined),
+    handleBpmnError: jest.fn().mockResolvedValue(undefined),
+    unlock: jest.fn().mockResolvedValue(undefined),
+  } satisfies CamundaTaskService;
+}
+
+const failingWith = (error: Error): TopicHandler => ({
+  input: z.object({}),
+  handle: () => Promise.reject(error),
+});
+
+const runner = new TaskRunner({ maxRetries: 5, retryBaseMs: 1000, retryMaxMs: 60_000 }, () => variables());
+
+beforeAll(() => Logger.overrideLogger(false));
+
+describe('TaskRunner failures', () => {
+  it('counts a technical failure down from the retry policy, with back-off', async () => {
+    const service = taskService();
+    await runner.run('test.topic', failingWith(new Error('SMTP down')), task(), service);
+    expect(service.handleFailure).toHaveBeenCalledWith(
+      expect.anything(),
+      expect.objectContaining({ errorMessage: 'SMTP down', retries: 4, retryTimeout: expect.any(Number) }),
+    );
+    expect(service.handleFailure.mock.calls[0][1].retryTimeout).toBeGreaterThan(0);
+  });
+
+  it('makes an IncidentError an incident at once: no retries left, no BPMN error', async () => {
+    const service = taskService();
+    await runner.run(
+      'test.topic',
+      failingWith(new IncidentError('crmWebhookUrl host x is not allowed')),
+      task(),
+      service,
+    );
+    expect(service.handleFailure).toHaveBeenCalledWith(
+      expect.anything(),
+      expect.objectContaining({ errorMessage: 'crmWebhookUrl host x is not allowed', retries: 0, retryTimeout: 0 }),
+    );
+    expect(service.handleBpmnError).not.toHaveBeenCalled();
+    expect(service.complete).not.toHaveBeenCalled();
+  });
+});
