@@ -25,7 +25,7 @@ import {
  * running instances. Nobody restarts the services: their pools reconnect, /health turns
  * 200 again on its own, and every instance is still there and goes on to its end.
  */
-jest.setTimeout(5 * MINUTE);
+jest.setTimeout(7 * MINUTE);
 
 const SERVICES = ['user', 'course', 'promo', 'notification', 'contract'];
 const health = async (service: string) => {
@@ -74,12 +74,18 @@ it('services reconnect on their own and no instance is lost', async () => {
   });
   expect(running.map((p) => p.id).sort()).toEqual([...instances].sort());
 
-  // The ones caught mid-task got their link, once, and wait for the client.
+  // The ones caught mid-task got their link and wait for the client. An e-mail whose
+  // attempt died with the database keeps its claim (NOTIFICATION_CLAIM_TTL_MS, 2 min) and goes
+  // out when the claim runs out, plus a long poll.
   await Promise.all(
     inFlight.map(async (started) => {
       const processInstanceId = await waitingIn(started.applicationId, 'Task_WaitClientData', 2 * MINUTE);
-      await passed(started.applicationId, 'Task_EmailLink', 2 * MINUTE);
-      expect(await mailsTo(started.email)).toHaveLength(1);
+      await passed(started.applicationId, 'Task_EmailLink', 3 * MINUTE);
+      // Once, or — when the database went away between the SMTP send and its record — again with
+      // the same Message-ID, which mail systems drop as a duplicate (at least once, never lost).
+      const mails = await mailsTo(started.email);
+      expect(mails.length).toBeGreaterThanOrEqual(1);
+      expect(new Set(mails.map((m) => m.headers['message-id'])).size).toBe(1);
       expect(await incidentsEver(processInstanceId)).toEqual([]);
     }),
   );

@@ -18,6 +18,7 @@ export * from './engine/engine-variables';
 export * from './worker/task-handler';
 export * from './worker/task-runner';
 export * from './worker/incident-error';
+export * from './worker/retry-later-error';
 export * from './worker/worker.module';
 export * from './worker/worker.service';
 export { backoffMs } from './worker/backoff';

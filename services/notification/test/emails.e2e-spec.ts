@@ -239,6 +239,22 @@ describe('once per task', () => {
     expect(await waitForMails(vars.clientEmail, 1, 1_000)).toHaveLength(1);
   });
 
+  it('is held back by the claim of an attempt that died without releasing it, until that claim runs out', async () => {
+    const vars = variables('signed', { signedDocumentId: randomUUID() });
+    const context = task();
+    await expect(send(vars, context)).rejects.toThrow(/not sent/);
+    // As if an attempt had claimed the message and lost its database before it could release the claim.
+    await db.query(`UPDATE messages SET claimed_until = now() + interval '30 seconds' WHERE idempotency_key = $1`, [
+      keyOf(context),
+    ]);
+    const busy = await send(vars, context).catch((e: unknown) => e);
+    expect(busy).toBeInstanceOf(DeliveryInProgressError);
+    // The task comes back when the claim runs out, not after the exponential back-off.
+    expect((busy as DeliveryInProgressError).retryAfterMs).toBeGreaterThan(27_000);
+    expect((busy as DeliveryInProgressError).retryAfterMs).toBeLessThanOrEqual(31_000);
+    expect(await deliveriesOf(vars.applicationId)).toHaveLength(1);
+  });
+
   it('resends on request, as a new logged attempt with a Message-ID of its own', async () => {
     const vars = variables('signing-expired');
     const { context } = await send(vars);

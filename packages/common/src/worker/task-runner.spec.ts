@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { z } from 'zod';
 import type { CamundaTask, CamundaTaskService, CamundaVariables } from './camunda-client';
 import { IncidentError } from './incident-error';
+import { RetryLaterError } from './retry-later-error';
 import type { TopicHandler } from './task-handler';
 import { TaskRunner } from './task-runner';
 
@@ -48,6 +49,15 @@ describe('TaskRunner failures', () => {
       expect.objectContaining({ errorMessage: 'SMTP down', retries: 4, retryTimeout: expect.any(Number) }),
     );
     expect(service.handleFailure.mock.calls[0][1].retryTimeout).toBeGreaterThan(0);
+  });
+
+  it('comes back at the moment a RetryLaterError names, not after the back-off', async () => {
+    const service = taskService();
+    await runner.run('test.topic', failingWith(new RetryLaterError('held elsewhere', 42_000)), task(3), service);
+    expect(service.handleFailure).toHaveBeenCalledWith(
+      expect.anything(),
+      expect.objectContaining({ errorMessage: 'held elsewhere', retries: 2, retryTimeout: 42_000 }),
+    );
   });
 
   it('makes an IncidentError an incident at once: no retries left, no BPMN error', async () => {

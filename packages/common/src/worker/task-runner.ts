@@ -3,6 +3,7 @@ import { ZodError } from 'zod';
 import { DomainError } from '../errors/domain-error';
 import { backoffMs } from './backoff';
 import { IncidentError } from './incident-error';
+import { RetryLaterError } from './retry-later-error';
 import type { CamundaTask, CamundaTaskService, CamundaVariables } from './camunda-client';
 import type { TaskContext, TopicHandler } from './task-handler';
 import { workerMetrics } from './worker.metrics';
@@ -22,7 +23,8 @@ export function describeInvalidVariables(error: ZodError): string {
 
 /**
  * The only code that talks to the task service. Business errors become BPMN errors, bad
- * input becomes INVALID_VARIABLES, an IncidentError an incident at once, anything else a
+ * input becomes INVALID_VARIABLES, an IncidentError an incident at once, a RetryLaterError a
+ * retry at the moment it names, anything else a
  * failure with retries counted down and exponential back-off, ending as an incident when none
  * are left.
  */
@@ -125,7 +127,12 @@ export class TaskRunner {
   ) {
     const retries = retriesLeft ?? Math.max((task.retries ?? policy.maxRetries) - 1, 0);
     const attempt = policy.maxRetries - retries;
-    const retryTimeout = retries === 0 ? 0 : backoffMs(attempt, policy.retryBaseMs, policy.retryMaxMs);
+    const retryTimeout =
+      retries === 0
+        ? 0
+        : error instanceof RetryLaterError
+          ? Math.max(0, Math.round(error.retryAfterMs))
+          : backoffMs(attempt, policy.retryBaseMs, policy.retryMaxMs);
     const err = error instanceof Error ? error : new Error(String(error));
     this.logger.error({ ...log, err, retriesLeft: retries, retryInMs: retryTimeout }, 'task failed');
     await retryOnConflict(() =>

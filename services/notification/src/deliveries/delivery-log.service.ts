@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DomainError, type Page, toPage } from '@otus/common';
+import { DomainError, type Page, RetryLaterError, toPage } from '@otus/common';
 import { DataSource, Repository } from 'typeorm';
 import type { NotificationEnv } from '../config';
 import { Delivery, DeliveryStatus, DeliveryTrigger } from './delivery.entity';
@@ -29,13 +29,23 @@ export interface AttemptResult {
   error?: string | null;
 }
 
-/** Another worker holds the message right now (the same task delivered twice at once): try again later. */
-export class DeliveryInProgressError extends Error {
-  constructor(messageId: string) {
-    super(`message ${messageId} is being delivered by another attempt; the task is retried later`);
+/**
+ * Another attempt holds the message (the same task delivered twice at once, or an attempt that
+ * died before releasing its claim): the task comes back when that claim runs out.
+ */
+export class DeliveryInProgressError extends RetryLaterError {
+  constructor(messageId: string, claimedUntil: Date | null) {
+    const retryAfterMs = Math.max((claimedUntil?.getTime() ?? Date.now()) - Date.now(), 0) + CLAIM_MARGIN_MS;
+    super(
+      `message ${messageId} is being delivered by another attempt; the task is retried in ${Math.ceil(retryAfterMs / 1000)} s, when its claim runs out`,
+      retryAfterMs,
+    );
     this.name = 'DeliveryInProgressError';
   }
 }
+
+/** After a claim runs out, by the database's clock: a little later than ours says. */
+const CLAIM_MARGIN_MS = 1_000;
 
 /**
  * The delivery log and the once-only guard. A message is created once per idempotency key
@@ -70,9 +80,11 @@ export class DeliveryLogService {
    */
   async deliverOnce(spec: NewMessage, send: (message: Message) => Promise<void>): Promise<DeliveryOutcome> {
     const message = await this.open(spec);
-    const claimed = await this.claim(message);
-    if (claimed === 'sent') return { message: await this.reload(message), alreadySent: true };
-    if (claimed === 'busy') throw new DeliveryInProgressError(message.id);
+    if (!(await this.claim(message))) {
+      const current = await this.reload(message);
+      if (current.status === MessageStatus.Sent) return { message: current, alreadySent: true };
+      throw new DeliveryInProgressError(message.id, current.claimedUntil);
+    }
     try {
       await send(message);
     } finally {
@@ -162,7 +174,8 @@ export class DeliveryLogService {
     return toResponse({ ...delivery, message });
   }
 
-  private async claim(message: Message): Promise<'claimed' | 'sent' | 'busy'> {
+  /** True when this attempt holds the message now; false when it was sent, or another attempt holds it. */
+  private async claim(message: Message): Promise<boolean> {
     const claimed = await this.messages
       .createQueryBuilder()
       .update(Message)
@@ -171,8 +184,7 @@ export class DeliveryLogService {
       .andWhere(`status <> 'sent'`)
       .andWhere('(claimed_until IS NULL OR claimed_until < now())')
       .execute();
-    if (claimed.affected === 1) return 'claimed';
-    return (await this.reload(message)).status === MessageStatus.Sent ? 'sent' : 'busy';
+    return claimed.affected === 1;
   }
 
   private async release(id: string): Promise<void> {
