@@ -121,26 +121,31 @@ export async function seatContention(holds: number, seats: number) {
   }
 }
 
-/** The same staff read through NGINX (auth_request to the user service) and straight to the service. */
+/**
+ * The same staff read through NGINX (auth_request to the user service) and straight to the
+ * service; beside them the user service's auth check alone, which is what auth_request adds.
+ */
 export async function gatewayOverhead(requests: number) {
   const env = stackEnv();
   const token = await staffToken();
-  const time = async (client: ApiClient) => {
+  const time = async (client: ApiClient, path: string) => {
     const samples: number[] = [];
     for (let i = 0; i < requests; i++) {
       const t0 = process.hrtime.bigint();
-      const { status } = await client.get('/courses?pageSize=1');
-      if (status !== 200) throw new Error(`status ${status}`);
+      const { status } = await client.get(path);
+      if (status !== 200) throw new Error(`${path}: status ${status}`);
       samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
     }
     return samples;
   };
-  const viaGateway = await time(new ApiClient(`${env.GATEWAY_URL}/api/course`, token));
-  const direct = await time(new ApiClient(`http://${env.STACK_HOST}:${env.COURSE_PORT}`, token));
+  const viaGateway = await time(new ApiClient(`${env.GATEWAY_URL}/api/course`, token), '/courses?pageSize=1');
+  const direct = await time(new ApiClient(`http://${env.STACK_HOST}:${env.COURSE_PORT}`, token), '/courses?pageSize=1');
+  const authCheck = await time(new ApiClient(`http://${env.STACK_HOST}:${env.USER_PORT}`, token), '/auth/check/staff');
   return {
     requests,
     gateway: summary(viaGateway),
     direct: summary(direct),
+    authCheckAlone: summary(authCheck),
     overheadP50: round(percentile(viaGateway, 50) - percentile(direct, 50), 2),
     overheadP95: round(percentile(viaGateway, 95) - percentile(direct, 95), 2),
   };
