@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { ApiClient, application, EngineApi, mailsTo, stackEnv, type ReceivedMail } from '@otus/common/testing';
+import {
+  ApiClient,
+  application,
+  EngineApi,
+  mailsTo,
+  stackEnv,
+  validForm,
+  type ReceivedMail,
+} from '@otus/common/testing';
 import { sleep } from './stats';
 
 /** Moments of one application's journey, in ms since the epoch. */
@@ -96,17 +104,7 @@ export async function journey(crm: ApiClient, courseCode: string): Promise<Journ
   const client = new ApiClient(`${env.GATEWAY_URL}/client/api/applications/${applicationId}`).withHeaders({ cookie });
 
   marks.formSubmitted = Date.now();
-  const submitted = await client.post('/form', {
-    fullName: 'Петров Иван Сергеевич',
-    birthDate: '1990-05-17',
-    passportSeries: '4510',
-    passportNumber: '987654',
-    passportIssuedBy: 'ГУ МВД России по г. Москве',
-    passportIssueDate: '2015-06-01',
-    address: 'г. Москва, ул. Тверская, д. 1, кв. 1',
-    phone: '+7 999 123-45-67',
-    email,
-  });
+  const submitted = await client.post('/form', validForm({ email }));
   if (submitted.status !== 204) throw new Error(`form: ${submitted.status}`);
   const state = await until(async () => {
     const { body } = await client.get('');
