@@ -2,7 +2,17 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { ApiClient, createTestApp, EngineApi, openCourse, REPO_ROOT, stackEnv, staffToken } from '@otus/common/testing';
+import {
+  ApiClient,
+  createTestApp,
+  EngineApi,
+  openCourse,
+  REPO_ROOT,
+  stackEnv,
+  staffToken,
+  validForm,
+} from '@otus/common/testing';
+import { workerMetrics } from '@otus/common';
 import { DataSource } from 'typeorm';
 import { percentile, pool, round, sleep, summary } from './stats';
 
@@ -41,13 +51,17 @@ export async function peakRss<T>(work: () => Promise<T>): Promise<{ result: T; p
 }
 
 const SEAT_PROCESS = 'bench-seat-contention';
+const SEAT_GO = 'BenchSeatsGo';
 const SEAT_BPMN = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
   xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="BenchSeats" targetNamespace="https://otus.ru/bench">
+  <bpmn:message id="MsgGo" name="${SEAT_GO}" />
   <bpmn:error id="ErrNoSeats" name="No seats" errorCode="NO_SEATS" />
   <bpmn:process id="${SEAT_PROCESS}" isExecutable="true" camunda:historyTimeToLive="P1D">
     <bpmn:startEvent id="Start" />
-    <bpmn:sequenceFlow id="ToHold" sourceRef="Start" targetRef="Hold" />
+    <bpmn:sequenceFlow id="ToGo" sourceRef="Start" targetRef="Go" />
+    <bpmn:intermediateCatchEvent id="Go"><bpmn:messageEventDefinition messageRef="MsgGo" /></bpmn:intermediateCatchEvent>
+    <bpmn:sequenceFlow id="ToHold" sourceRef="Go" targetRef="Hold" />
     <bpmn:serviceTask id="Hold" camunda:type="external" camunda:topic="course.hold-seat" />
     <bpmn:sequenceFlow id="ToHeld" sourceRef="Hold" targetRef="Held" />
     <bpmn:endEvent id="Held" />
@@ -57,41 +71,50 @@ const SEAT_BPMN = `<?xml version="1.0" encoding="UTF-8"?>
   </bpmn:process>
 </bpmn:definitions>`;
 
+const fetchedHere = async () =>
+  (await workerMetrics.fetched.get()).values
+    .filter((v) => v.labels.topic === 'course.hold-seat')
+    .reduce((sum, v) => sum + v.value, 0);
+
 /**
  * Holds for `holds` applications at once on a course of `seats`, with two course workers:
- * the stack's and a second replica in this process.
+ * the stack's and a second replica in this process. Every instance first waits for one
+ * message; a single correlation releases all of them, so all holds compete at the same moment.
  */
 export async function seatContention(holds: number, seats: number) {
   const env = stackEnv();
   const engine = new EngineApi(env.CAMUNDA_REST_URL);
   await engine.deploy(SEAT_PROCESS, { [`${SEAT_PROCESS}.bpmn`]: SEAT_BPMN });
   const course = await openCourse({ capacity: seats });
+  const ids = await pool(Array.from({ length: holds }), 10, async () => {
+    const applicationId = randomUUID();
+    const vars = { applicationId, courseCode: course.code, signTtl: 'PT1H' };
+    return (await engine.start(SEAT_PROCESS, applicationId, vars)).id;
+  });
   const { AppModule } = (await import(join(REPO_ROOT, 'services/course/dist/app.module.js'))) as { AppModule: unknown };
   const replica: INestApplication = await createTestApp(AppModule);
   try {
+    const fetchedBefore = await fetchedHere();
     const started = Date.now();
-    const ids = await Promise.all(
-      Array.from({ length: holds }, async () => {
-        const applicationId = randomUUID();
-        return (
-          await engine.start(SEAT_PROCESS, applicationId, { applicationId, courseCode: course.code, signTtl: 'PT1H' })
-        ).id;
-      }),
-    );
+    await engine.request('POST', '/message', {
+      messageName: SEAT_GO,
+      all: true,
+      correlationKeys: { courseCode: { value: course.code, type: 'String' } },
+    });
     for (;;) {
-      const done = await engine.request<unknown[]>('POST', '/history/process-instance', {
+      const { count } = await engine.request<{ count: number }>('POST', '/history/process-instance/count', {
         processInstanceIds: ids,
         finished: true,
       });
-      if (done.length === holds) break;
-      await sleep(100);
+      if (count === holds) break;
+      await sleep(50);
     }
     const seconds = (Date.now() - started) / 1000;
     const db = await new DataSource({ type: 'postgres', url: env.COURSE_DB_URL }).initialize();
-    const [{ held }] = await db.query(
+    const [{ held }] = (await db.query(
       `SELECT count(*)::int AS held FROM seat_holds WHERE course_id = $1 AND status = 'held'`,
       [course.id],
-    );
+    )) as { held: number }[];
     await db.destroy();
     return {
       holds,
@@ -100,32 +123,38 @@ export async function seatContention(holds: number, seats: number) {
       holdsPerSecond: round(holds / seconds),
       held,
       overbooked: Math.max(held - seats, 0),
+      byReplica: round((await fetchedHere()) - fetchedBefore, 0),
     };
   } finally {
     await replica.close();
   }
 }
 
-/** The same staff read through NGINX (auth_request to the user service) and straight to the service. */
+/**
+ * The same staff read through NGINX (auth_request to the user service) and straight to the
+ * service; beside them the user service's auth check alone, which is what auth_request adds.
+ */
 export async function gatewayOverhead(requests: number) {
   const env = stackEnv();
   const token = await staffToken();
-  const time = async (client: ApiClient) => {
+  const time = async (client: ApiClient, path: string) => {
     const samples: number[] = [];
     for (let i = 0; i < requests; i++) {
       const t0 = process.hrtime.bigint();
-      const { status } = await client.get('/courses?pageSize=1');
-      if (status !== 200) throw new Error(`status ${status}`);
+      const { status } = await client.get(path);
+      if (status < 200 || status > 299) throw new Error(`${path}: status ${status}`);
       samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
     }
     return samples;
   };
-  const viaGateway = await time(new ApiClient(`${env.GATEWAY_URL}/api/course`, token));
-  const direct = await time(new ApiClient(`http://${env.STACK_HOST}:${env.COURSE_PORT}`, token));
+  const viaGateway = await time(new ApiClient(`${env.GATEWAY_URL}/api/course`, token), '/courses?pageSize=1');
+  const direct = await time(new ApiClient(`http://${env.STACK_HOST}:${env.COURSE_PORT}`, token), '/courses?pageSize=1');
+  const authCheck = await time(new ApiClient(`http://${env.STACK_HOST}:${env.USER_PORT}`, token), '/auth/check/staff');
   return {
     requests,
     gateway: summary(viaGateway),
     direct: summary(direct),
+    authCheckAlone: summary(authCheck),
     overheadP50: round(percentile(viaGateway, 50) - percentile(direct, 50), 2),
     overheadP95: round(percentile(viaGateway, 95) - percentile(direct, 95), 2),
   };
@@ -139,18 +168,7 @@ export async function pdfRendering(count: number) {
     ContractPdfRenderer: new () => { renderDraft(p: unknown, t: unknown, d: Date): Promise<{ pdf: Buffer }> };
   };
   const renderer = new ContractPdfRenderer();
-  const parties = {
-    applicationId: randomUUID(),
-    fullName: 'Петров Иван Сергеевич',
-    birthDate: '1990-05-17',
-    passportSeries: '4510',
-    passportNumber: '987654',
-    passportIssuedBy: 'ГУ МВД России по г. Москве',
-    passportIssueDate: '2015-06-01',
-    address: 'г. Москва, ул. Тверская, д. 1, кв. 1',
-    phone: '+7 999 123-45-67',
-    email: 'ivan@example.org',
-  };
+  const parties = { applicationId: randomUUID(), ...validForm() };
   const terms = {
     courseCode: 'NODEJS',
     courseTitle: 'Разработчик Node.js',

@@ -22,6 +22,7 @@ export * from './worker/retry-later-error';
 export * from './worker/worker.module';
 export * from './worker/worker.service';
 export { backoffMs } from './worker/backoff';
+export { workerMetrics } from './worker/worker.metrics';
 export * from './platform';
 export * from './auth/auth.guard';
 export * from './auth/identity';

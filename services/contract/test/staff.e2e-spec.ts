@@ -96,6 +96,8 @@ it('serves PDFs to other services internally, never through the gateway', async 
       await mongo.close();
     }
   })();
+  // Stored under an id that follows from application and kind: lookups never scan the PDFs.
+  expect(mongoDocumentId).toBe(`${withDraft.applicationId}.draft`);
   expect((await direct.download(`/internal/documents/${mongoDocumentId}`)).status).toBe(401);
   const internal = await direct
     .withHeaders({ 'x-internal-token': env.INTERNAL_API_TOKEN })

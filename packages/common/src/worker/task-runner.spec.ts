@@ -76,3 +76,48 @@ describe('TaskRunner failures', () => {
     expect(service.complete).not.toHaveBeenCalled();
   });
 });
+
+/** The camunda client's EngineError as the engine's 500 answer turns into one. */
+function engineError(type: string, message: string): Error {
+  return Object.assign(new Error(`Response code 500 (Internal Server Error); Error: ${message}; Type: ${type}`), {
+    type,
+    httpStatusCode: 500,
+  });
+}
+
+/** A task service whose `complete` fails with these errors first, one per call. */
+function completingService(failures: Error[]) {
+  const service = taskService();
+  service.complete.mockImplementation(async () => {
+    const failure = failures.shift();
+    if (failure) throw failure;
+  });
+  return service;
+}
+
+const succeeding: TopicHandler = { input: z.object({}), handle: async () => ({ done: true }) };
+
+describe('TaskRunner completing a task', () => {
+  it('completes again at once when a parallel branch compacted the execution tree (ENGINE-03077)', async () => {
+    const service = completingService([
+      engineError(
+        'ProcessEngineException',
+        "ENGINE-03077 Cannot resolve parent with id 'a' of execution 'b', perhaps it was deleted in the meantime",
+      ),
+    ]);
+    await runner.run('test.topic', succeeding, task(), service);
+    expect(service.complete).toHaveBeenCalledTimes(2);
+  });
+
+  it('completes again at once on optimistic locking', async () => {
+    const service = completingService([engineError('OptimisticLockingException', 'ENGINE-03005 Execution … failed')]);
+    await runner.run('test.topic', succeeding, task(), service);
+    expect(service.complete).toHaveBeenCalledTimes(2);
+  });
+
+  it('leaves any other refusal to lock expiry and redelivery', async () => {
+    const service = completingService([engineError('NotFoundException', 'External task with id t1 does not exist')]);
+    await runner.run('test.topic', succeeding, task(), service);
+    expect(service.complete).toHaveBeenCalledTimes(1);
+  });
+});

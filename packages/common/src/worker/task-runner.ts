@@ -154,17 +154,22 @@ function toContext(task: CamundaTask): TaskContext {
 
 /**
  * Parallel branches of one process instance finishing at the same moment make the engine
- * refuse one of them (OptimisticLockingException, or a database deadlock) and roll it back;
- * the task is still ours, so trying again at once succeeds instead of waiting out the lock.
+ * refuse one of them and roll it back: OptimisticLockingException, a database deadlock, or
+ * ENGINE-03077 "Cannot resolve parent" (a plain ProcessEngineException) when the other branch
+ * ended and the engine compacted the execution tree under this task. The task is still ours,
+ * so trying again at once succeeds instead of waiting out the lock (30 s by default).
  */
+function isEngineConflict(e: unknown): boolean {
+  const { type = '', message = '' } = (e ?? {}) as { type?: string; message?: string };
+  return /OptimisticLocking|ProcessEnginePersistence/.test(type) || /\bENGINE-03077\b/.test(message);
+}
+
 async function retryOnConflict(call: () => Promise<void>, attempts = 4): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await call();
     } catch (e) {
-      const type = (e as { type?: string } | null)?.type ?? '';
-      const conflict = /OptimisticLocking|ProcessEnginePersistence/.test(type);
-      if (!conflict || attempt >= attempts) throw e;
+      if (!isEngineConflict(e) || attempt >= attempts) throw e;
       await new Promise((r) => setTimeout(r, 50 * attempt + Math.random() * 100));
     }
   }

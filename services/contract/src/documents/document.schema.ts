@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import type { HydratedDocument } from 'mongoose';
 
@@ -7,7 +6,8 @@ export type DocumentKind = 'draft' | 'signed';
 /** A contract PDF with its SHA-256; one draft and one signed version per application. */
 @Schema({ collection: 'documents', versionKey: false })
 export class ContractDocument {
-  @Prop({ type: String, default: () => randomUUID() })
+  /** documentId(applicationId, kind): lookups go by `_id` only. */
+  @Prop({ type: String })
   _id!: string;
 
   @Prop({ required: true })

@@ -16,10 +16,9 @@ export class DocumentsService {
     rendered: RenderedPdf,
     createdAt: Date,
   ): Promise<ContractDocument> {
-    const existing = await this.find(applicationId, kind);
-    if (existing) return existing;
     try {
       const created = await this.documents.create({
+        _id: documentId(applicationId, kind),
         applicationId,
         kind,
         pdf: rendered.pdf,
@@ -37,7 +36,7 @@ export class DocumentsService {
   }
 
   async find(applicationId: string, kind: DocumentKind): Promise<ContractDocument | null> {
-    return this.documents.findOne({ applicationId, kind }).lean<ContractDocument>();
+    return this.documents.findById(documentId(applicationId, kind)).lean<ContractDocument>();
   }
 
   async get(applicationId: string, kind: DocumentKind): Promise<ContractDocument> {
@@ -51,6 +50,16 @@ export class DocumentsService {
     if (!document) throw new DomainError('DOCUMENT_NOT_FOUND', `No document ${id}`, { status: 404 });
     return document;
   }
+}
+
+/**
+ * A document's id follows from its application and kind, so every lookup is by `_id`. The local
+ * Mongo-protocol server indexes nothing else: a lookup by `{ applicationId, kind }` decoded every
+ * stored PDF, and drafts took seconds once a few hundred contracts were stored
+ * (docs/performance.md). The unique index on `{ applicationId, kind }` still stands.
+ */
+export function documentId(applicationId: string, kind: DocumentKind): string {
+  return `${applicationId}.${kind}`;
 }
 
 /** The PDF bytes as Mongo returns them (a Buffer, or BSON Binary from lean queries). */
