@@ -28,13 +28,6 @@ export interface Signature {
   draftSha256: string;
 }
 
-/** A message for the process that could not be delivered yet: kept until the process takes it. */
-export interface PendingMessage {
-  name: string;
-  variables: Record<string, unknown>;
-  since: Date;
-}
-
 @Schema({ collection: 'applications', versionKey: false, timestamps: true })
 export class Application {
   @Prop({ type: String, default: () => randomUUID() })
@@ -83,9 +76,6 @@ export class Application {
 
   @Prop({ type: Date, default: null })
   dataSubmittedAt!: Date | null;
-
-  @Prop({ type: Object, default: null })
-  pendingMessage!: PendingMessage | null;
 
   @Prop({ type: String, default: null })
   draftDocumentId!: string | null;

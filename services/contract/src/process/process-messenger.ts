@@ -3,8 +3,8 @@ import { InjectModel } from '@nestjs/mongoose';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { DomainError, EngineClient, EngineRejection } from '@otus/common';
 import type { Model } from 'mongoose';
-import { Application } from '../applications/application.schema';
 import { PROCESS_KEY } from '../applications/applications.service';
+import { PendingMessage } from './pending-message.schema';
 
 const RETRY_EVERY_MS = 2_000;
 
@@ -20,7 +20,7 @@ export class ProcessMessenger implements OnApplicationBootstrap {
   private retrying = false;
 
   constructor(
-    @InjectModel(Application.name) private readonly applications: Model<Application>,
+    @InjectModel(PendingMessage.name) private readonly pending: Model<PendingMessage>,
     private readonly engine: EngineClient,
     private readonly scheduler: SchedulerRegistry,
   ) {}
@@ -33,9 +33,10 @@ export class ProcessMessenger implements OnApplicationBootstrap {
   }
 
   async send(applicationId: string, name: string, variables: Record<string, unknown> = {}): Promise<void> {
-    await this.applications.updateOne(
+    await this.pending.updateOne(
       { _id: applicationId },
-      { $set: { pendingMessage: { name, variables, since: new Date() } } },
+      { $set: { name, variables, since: new Date() } },
+      { upsert: true },
     );
     await this.deliver(applicationId, name, variables);
   }
@@ -50,16 +51,13 @@ export class ProcessMessenger implements OnApplicationBootstrap {
       throw e;
     }
     if (result === 'correlated') {
-      await this.applications.updateOne(
-        { _id: applicationId, 'pendingMessage.name': name },
-        { $set: { pendingMessage: null } },
-      );
+      await this.pending.deleteOne({ _id: applicationId, name });
       return;
     }
     const process = await this.engine.findByBusinessKey(PROCESS_KEY, applicationId);
     if (process && process.state !== 'ACTIVE') {
       this.logger.warn({ applicationId, message: name }, 'the process ended before it took the message; dropped');
-      await this.applications.updateOne({ _id: applicationId }, { $set: { pendingMessage: null } });
+      await this.pending.deleteOne({ _id: applicationId });
     }
   }
 
@@ -67,13 +65,11 @@ export class ProcessMessenger implements OnApplicationBootstrap {
     if (this.retrying) return;
     this.retrying = true;
     try {
-      const pending = await this.applications
-        .find({ pendingMessage: { $ne: null }, 'pendingMessage.since': { $lt: new Date(Date.now() - RETRY_EVERY_MS) } })
+      const due = await this.pending
+        .find({ since: { $lt: new Date(Date.now() - RETRY_EVERY_MS) } })
         .limit(50)
         .lean();
-      for (const { _id, pendingMessage } of pending) {
-        await this.deliver(_id, pendingMessage!.name, pendingMessage!.variables);
-      }
+      for (const { _id, name, variables } of due) await this.deliver(_id, name, variables);
     } catch (e) {
       this.logger.warn({ err: (e as Error).message }, 'retrying pending messages failed; will try again');
     } finally {

@@ -1,0 +1,27 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import type { HydratedDocument } from 'mongoose';
+
+/**
+ * A client's decision for the process that was not delivered yet, one per application, kept until
+ * the process takes it. A collection of its own, not a field of the application: the worker that
+ * moves the application on (draft ready, concluded) writes the application at the very moment the
+ * message is cleared, and two writers of one document must not depend on the database merging them.
+ */
+@Schema({ collection: 'pending_messages', versionKey: false })
+export class PendingMessage {
+  /** The application id. */
+  @Prop({ type: String, required: true })
+  _id!: string;
+
+  @Prop({ required: true })
+  name!: string;
+
+  @Prop({ type: Object, default: {} })
+  variables!: Record<string, unknown>;
+
+  @Prop({ required: true, index: true })
+  since!: Date;
+}
+
+export type PendingMessageDocument = HydratedDocument<PendingMessage>;
+export const PendingMessageSchema = SchemaFactory.createForClass(PendingMessage);
