@@ -60,10 +60,6 @@ export class Application {
   @Prop({ type: String, default: null })
   processInstanceId!: string | null;
 
-  /** Set by the one request that starts the process, so concurrent repeats never start a second. */
-  @Prop({ type: Date, default: null })
-  processStartClaimedAt!: Date | null;
-
   @Prop({ type: String, enum: ApplicationStatus, default: ApplicationStatus.Created, index: true })
   status!: ApplicationStatus;
 

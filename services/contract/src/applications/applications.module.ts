@@ -5,11 +5,15 @@ import { AuditModule } from '../audit/audit.module';
 import { Application, ApplicationSchema } from './application.schema';
 import { ApplicationsController } from './applications.controller';
 import { ApplicationsService } from './applications.service';
+import { ProcessStartClaim, ProcessStartClaimSchema } from './process-start-claim.schema';
 import { PersonalDataVault } from './personal-data';
 
 @Module({
   imports: [
-    MongooseModule.forFeature([{ name: Application.name, schema: ApplicationSchema }]),
+    MongooseModule.forFeature([
+      { name: Application.name, schema: ApplicationSchema },
+      { name: ProcessStartClaim.name, schema: ProcessStartClaimSchema },
+    ]),
     EngineModule,
     AuditModule,
   ],

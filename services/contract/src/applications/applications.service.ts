@@ -8,6 +8,7 @@ import { AuditService } from '../audit/audit.service';
 import type { ContractEnv } from '../config';
 import { Application, type ApplicationDocument } from './application.schema';
 import type { ApplicationResponse, CreateApplicationDto } from './dto/application.dto';
+import { ProcessStartClaim } from './process-start-claim.schema';
 
 export const PROCESS_KEY = 'contract-conclusion';
 const TERMINAL = new Set([
@@ -26,12 +27,15 @@ const applicationEvents = new Counter({
   labelNames: ['event', 'outcome'],
 });
 
+const CLAIM_STALE_MS = 60_000;
+
 @Injectable()
 export class ApplicationsService {
   private readonly logger = new Logger(ApplicationsService.name);
 
   constructor(
     @InjectModel(Application.name) private readonly applications: Model<Application>,
+    @InjectModel(ProcessStartClaim.name) private readonly startClaims: Model<ProcessStartClaim>,
     private readonly engine: EngineClient,
     private readonly audit: AuditService,
     private readonly config: ConfigService<ContractEnv, true>,
@@ -119,21 +123,28 @@ export class ApplicationsService {
   }
 
   private async startProcess(application: ApplicationDocument): Promise<void> {
-    // Only one request may start it; a claim older than a minute belongs to a request that failed.
-    const claimed = await this.applications.updateOne(
-      {
-        _id: application._id,
-        processInstanceId: null,
-        $or: [{ processStartClaimedAt: null }, { processStartClaimedAt: { $lt: new Date(Date.now() - 60_000) } }],
-      },
-      { $set: { processStartClaimedAt: new Date() } },
-    );
-    if (claimed.modifiedCount === 0) return;
+    if (!(await this.claimStart(application._id))) return;
     try {
       await this.claimedStart(application);
     } catch (e) {
-      await this.applications.updateOne({ _id: application._id }, { $set: { processStartClaimedAt: null } });
+      await this.startClaims.deleteOne({ _id: application._id });
       throw e;
+    }
+  }
+
+  /** Only one request may start the process; a claim older than a minute belongs to a request that died. */
+  private async claimStart(applicationId: string): Promise<boolean> {
+    for (;;) {
+      try {
+        await this.startClaims.create({ _id: applicationId, claimedAt: new Date() });
+        return true;
+      } catch (e) {
+        if ((e as { code?: number }).code !== 11000) throw e;
+      }
+      const held = await this.startClaims.findById(applicationId).lean();
+      if (held && held.claimedAt.getTime() > Date.now() - CLAIM_STALE_MS) return false;
+      // Stale (or just released): remove exactly the claim we saw, then race for a new one.
+      if (held) await this.startClaims.deleteOne({ _id: applicationId, claimedAt: held.claimedAt });
     }
   }
 
