@@ -2,19 +2,26 @@ import { randomUUID } from 'node:crypto';
 import { createConnection } from 'mongoose';
 import { DataSource } from 'typeorm';
 import {
+  apply,
+  engine,
+  env,
+  expectCleanEnd,
+  MINUTE,
+  outcomeOf,
+  type Started,
+  submitForm,
+  untilState,
+} from './support/journey-steps';
+import {
   admin,
   type ApiClient,
-  application,
   clientSession,
   type CrmWithReceiver,
   crmWithReceiver,
-  EngineApi,
   openCourse,
   processOf,
   type ReceivedMail,
-  stackEnv,
   validForm,
-  waitFor,
   waitForMails,
 } from '@otus/common/testing';
 
@@ -24,9 +31,6 @@ import {
  * CRM's webhook receiver (signature verified), PostgreSQL, MongoDB and the process history.
  * The deadline endings (link expired, signing expired) are in test/fault/deadlines.fault-spec.ts.
  */
-const env = stackEnv();
-const engine = new EngineApi(env.CAMUNDA_REST_URL);
-const MINUTE = 60_000;
 
 let staff: ApiClient;
 let amo: CrmWithReceiver['amo'];
@@ -49,63 +53,14 @@ afterAll(async () => {
   await promoDb.destroy();
 });
 
-interface Started {
-  applicationId: string;
-  crmApplicationId: string;
-  email: string;
-}
-
-async function apply(courseCode: string, overrides: Record<string, unknown> = {}): Promise<Started> {
-  const email = `journey-${randomUUID().slice(0, 8)}@example.test`;
-  const dto = application(courseCode, { clientEmail: email, ...overrides });
-  const { status, body } = await amo.post('/applications', dto);
-  expect(status).toBe(201);
-  return { applicationId: body.applicationId, crmApplicationId: dto.crmApplicationId, email };
-}
-
-/** The CRM's record of the application once it has ended, as it asks for it. */
-const ended = (started: Started) =>
-  waitFor(
-    `${started.crmApplicationId} to end`,
-    async () => {
-      const { body } = await amo.get(`/applications/${started.crmApplicationId}`);
-      return body.outcome && body;
-    },
-    { timeoutMs: 2 * MINUTE, intervalMs: 500 },
-  );
-
-/** The process ended at the expected end event, with no open incident. */
-async function expectEndedAt(applicationId: string, endEvent: string) {
-  const processInstanceId = await processOf(applicationId);
-  await waitFor(
-    'the process to complete',
-    async () => (await engine.historicInstance(processInstanceId)).state === 'COMPLETED',
-    {
-      timeoutMs: MINUTE,
-    },
-  );
-  const activities = await engine.activities(processInstanceId);
-  expect(
-    activities
-      .filter(
-        (a) =>
-          a.activityType === 'noneEndEvent' &&
-          a.activityId.startsWith('End_') &&
-          !/Notified|ReminderSent/.test(a.activityId),
-      )
-      .map((a) => a.activityId),
-  ).toEqual([endEvent]);
-  expect(await engine.request('GET', `/history/incident?processInstanceId=${processInstanceId}`)).toEqual([]);
-}
-
 const subjects = (mails: ReceivedMail[]) => mails.map((m) => m.subject);
 
-async function reachSigning(started: Started, form: Record<string, unknown> = {}) {
-  const client = await clientSession(started.applicationId);
-  expect((await client.post('/form', validForm({ email: started.email, ...form }))).status).toBe(204);
-  await waitFor('the draft', async () => (await client.get('')).body.state === 'SIGNING', { timeoutMs: MINUTE });
+/** The client fills in the form and waits for the draft. */
+const reachSigning = async (started: Started) => {
+  const client = await submitForm(started);
+  await untilState(client, 'SIGNING');
   return client;
-}
+};
 
 describe.each([
   ['COURSE_NOT_FOUND', async () => 'NO-SUCH-COURSE', /не найден в нашем каталоге/],
@@ -122,13 +77,13 @@ describe.each([
   ['NO_FREE_SEATS', async () => (await openCourse({ capacity: 0 })).code, /не осталось свободных мест/],
 ])('rejected: %s', (reason, courseCode, text) => {
   it('tells the client why, tells the CRM, and ends Rejected', async () => {
-    const started = await apply(await courseCode());
-    expect(await ended(started)).toMatchObject({ outcome: 'REJECTED', outcomeReason: reason });
+    const started = await apply(amo, await courseCode());
+    expect(await outcomeOf(amo, started)).toMatchObject({ outcome: 'REJECTED', outcomeReason: reason });
     const [mail] = await waitForMails(started.email, 1);
     expect(mail.text).toMatch(text);
     expect(await webhookTypes(started.applicationId)).toEqual(['application.rejected']);
     expect(webhooksFor(started.applicationId)[0]).toMatchObject({ outcome: 'REJECTED', outcomeReason: reason });
-    await expectEndedAt(started.applicationId, 'End_Rejected');
+    await expectCleanEnd(started.applicationId, 'End_Rejected');
   });
 });
 
@@ -145,7 +100,7 @@ it('concluded: seat booked, promo redeemed, signed PDF stored and mailed, CRM to
   const code = `J${randomUUID().slice(0, 6).toUpperCase()}`;
   expect((await staff.post(`/api/promo/campaigns/${campaign.body.id}/codes`, { code, maxUses: 5 })).status).toBe(201);
 
-  const started = await apply(course.code, { promoCode: code.toLowerCase() });
+  const started = await apply(amo, course.code, { promoCode: code.toLowerCase() });
   const client = await reachSigning(started);
   expect((await client.get('')).body.course).toMatchObject({
     priceKopecks: 10_000_000,
@@ -157,8 +112,12 @@ it('concluded: seat booked, promo redeemed, signed PDF stored and mailed, CRM to
   const codeMail = (await waitForMails(started.email, 3)).find((m) => /Код/.test(m.subject))!;
   expect((await client.post('/signature', { signingCode: /\b(\d{6})\b/.exec(codeMail.text)![1] })).status).toBe(204);
 
-  expect(await ended(started)).toMatchObject({ status: 'CONCLUDED', outcome: 'CONCLUDED', outcomeReason: null });
-  await expectEndedAt(started.applicationId, 'End_Concluded');
+  expect(await outcomeOf(amo, started)).toMatchObject({
+    status: 'CONCLUDED',
+    outcome: 'CONCLUDED',
+    outcomeReason: null,
+  });
+  await expectCleanEnd(started.applicationId, 'End_Concluded');
   expect(await webhookTypes(started.applicationId)).toEqual(['link.sent', 'contract.signed']);
 
   const mails = await waitForMails(started.email, 4);
@@ -198,7 +157,7 @@ it('concluded: seat booked, promo redeemed, signed PDF stored and mailed, CRM to
 
 it('declined: seat and promo released, the client and the CRM told', async () => {
   const course = await openCourse({ capacity: 1 });
-  const started = await apply(course.code);
+  const started = await apply(amo, course.code);
   const client = await reachSigning(started);
   const [held] = await courseDb.query(`SELECT status FROM seat_holds WHERE application_id = $1`, [
     started.applicationId,
@@ -206,8 +165,8 @@ it('declined: seat and promo released, the client and the CRM told', async () =>
   expect(held).toEqual({ status: 'held' });
   expect((await client.post('/decline', { reason: 'Неудобное расписание' })).status).toBe(204);
 
-  expect(await ended(started)).toMatchObject({ status: 'DECLINED', outcome: 'DECLINED' });
-  await expectEndedAt(started.applicationId, 'End_Declined');
+  expect(await outcomeOf(amo, started)).toMatchObject({ status: 'DECLINED', outcome: 'DECLINED' });
+  await expectCleanEnd(started.applicationId, 'End_Declined');
   expect(await webhookTypes(started.applicationId)).toEqual(['link.sent', 'contract.declined']);
   expect(subjects(await waitForMails(started.email, 3))).toEqual(
     expect.arrayContaining([expect.stringMatching(/отказались/)]),
@@ -222,14 +181,14 @@ it('declined: seat and promo released, the client and the CRM told', async () =>
 
 it('no seats at hold time: the last seat went to another client meanwhile; promo released, client and CRM told', async () => {
   const course = await openCourse({ capacity: 1 });
-  const first = await apply(course.code);
-  const second = await apply(course.code);
+  const first = await apply(amo, course.code);
+  const second = await apply(amo, course.code);
   await reachSigning(first);
   const late = await clientSession(second.applicationId);
   expect((await late.post('/form', validForm({ email: second.email }))).status).toBe(204);
 
-  expect(await ended(second)).toMatchObject({ outcome: 'NO_SEATS' });
-  await expectEndedAt(second.applicationId, 'End_NoSeats');
+  expect(await outcomeOf(amo, second)).toMatchObject({ outcome: 'NO_SEATS' });
+  await expectCleanEnd(second.applicationId, 'End_NoSeats');
   expect(await webhookTypes(second.applicationId)).toEqual(['link.sent', 'application.no-seats']);
   expect(subjects(await waitForMails(second.email, 2))).toEqual(
     expect.arrayContaining([expect.stringMatching(/мест/i)]),

@@ -12,7 +12,7 @@ import {
   outcomeOf,
   submitForm,
   untilState,
-} from './support/flow';
+} from '../support/journey-steps';
 
 /**
  * The deadline endings, with seconds instead of days: the stack's contract service is

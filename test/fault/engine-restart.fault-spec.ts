@@ -15,7 +15,7 @@ import {
   submitForm,
   untilState,
   waitingIn,
-} from './support/flow';
+} from '../support/journey-steps';
 
 /**
  * The engine is stopped and started again while applications wait at different points:

@@ -15,7 +15,7 @@ import {
   sign,
   type Started,
   waitingIn,
-} from './support/flow';
+} from '../support/journey-steps';
 import { completedTasks, type Replica, startReplicas, stopReplicas } from './support/replicas';
 
 /**

@@ -18,7 +18,7 @@ import {
   submitForm,
   untilState,
   waitingIn,
-} from './support/flow';
+} from '../support/journey-steps';
 
 /**
  * PostgreSQL (the engine's and three services' database) stops and starts again under

@@ -11,7 +11,7 @@ import {
   sleep,
   type Started,
   waitingIn,
-} from './support/flow';
+} from '../support/journey-steps';
 
 /**
  * The mail server is away for a while. The notification worker fails each e-mail task, the

@@ -21,7 +21,7 @@ import {
   timesRun,
   untilState,
   waitingIn,
-} from './support/flow';
+} from '../support/journey-steps';
 
 /**
  * A worker killed after its side effect and before `complete`: the stack's own worker for the

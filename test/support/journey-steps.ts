@@ -16,9 +16,9 @@ import {
 } from '@otus/common/testing';
 
 /**
- * A client's journey as the fault tests drive it, one step at a time, so a fault can be
- * put between any two steps: the CRM posts, the client submits the form, signs with the
- * code from the e-mail; and the checks that a journey ended cleanly.
+ * A client's journey through the gateway one step at a time, for the journeys and the fault
+ * tests (which put a fault between any two steps): the CRM posts, the client submits the form,
+ * signs with the code from the e-mail; and the checks that a journey ended cleanly.
  */
 export const MINUTE = 60_000;
 export const env = stackEnv();
@@ -37,7 +37,7 @@ export interface Started {
 }
 
 export async function apply(crm: Http, courseCode: string, overrides: Record<string, unknown> = {}): Promise<Started> {
-  const email = uniqueAddress('fault');
+  const email = uniqueAddress('journey');
   const dto = application(courseCode, { clientEmail: email, ...overrides });
   const { status, body } = await crm.post('/applications', dto);
   if (status !== 201) throw new Error(`CRM post: ${status} ${JSON.stringify(body)}`);
@@ -55,7 +55,7 @@ export async function waitingIn(applicationId: string, activityId: string, timeo
   return processInstanceId;
 }
 
-/** The activity has run and ended (`count` times, for a task that may be repeated). */
+/** The activity has run and ended. */
 export async function passed(applicationId: string, activityId: string, timeoutMs = MINUTE): Promise<void> {
   const processInstanceId = await processOf(applicationId);
   await waitFor(
