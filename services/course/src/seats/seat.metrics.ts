@@ -24,27 +24,26 @@ function snapshot(): Promise<SeatRow[]> {
   return pending;
 }
 
-const freeSeats = new Gauge({
-  name: 'course_free_seats',
-  help: 'Free seats of each open course (capacity minus confirmed and live held seats), computed on scrape',
-  labelNames: ['course'],
-  async collect() {
-    const rows = await snapshot().catch(() => []);
-    this.reset();
-    for (const row of rows) this.set({ course: row.code }, row.free);
-  },
-});
+/** A gauge per open course, filled on scrape from the shared snapshot. */
+function courseGauge(name: string, help: string, value: (row: SeatRow) => number): Gauge {
+  return new Gauge({
+    name,
+    help,
+    labelNames: ['course'],
+    async collect() {
+      const rows = await snapshot().catch(() => []);
+      this.reset();
+      for (const row of rows) this.set({ course: row.code }, value(row));
+    },
+  });
+}
 
-const capacity = new Gauge({
-  name: 'course_capacity',
-  help: 'Seats of each open course, computed on scrape',
-  labelNames: ['course'],
-  async collect() {
-    const rows = await snapshot().catch(() => []);
-    this.reset();
-    for (const row of rows) this.set({ course: row.code }, row.capacity);
-  },
-});
+const freeSeats = courseGauge(
+  'course_free_seats',
+  'Free seats of each open course (capacity minus confirmed and live held seats), computed on scrape',
+  (row) => row.free,
+);
+const capacity = courseGauge('course_capacity', 'Seats of each open course, computed on scrape', (row) => row.capacity);
 
 /** Feeds `course_free_seats` and `course_capacity` from the database of this application. */
 @Injectable()
