@@ -1,8 +1,32 @@
+import { connect, type Socket } from 'node:net';
+import { once } from 'node:events';
 import { stackEnv, staffToken, waitFor } from '@otus/common/testing';
 
 /** The local stack as a user of it sees it: through the gateway, in Prometheus, in Cockpit. */
 const env = stackEnv();
 const SERVICES = ['user', 'contract', 'course', 'promo', 'notification'];
+
+/** One HTTP/1.1 GET on an open socket; resolves with the status code of the answer. */
+async function getOn(socket: Socket, path: string): Promise<number> {
+  socket.write(`GET ${path} HTTP/1.1\r\nHost: gateway\r\n\r\n`);
+  const [chunk] = (await once(socket, 'data')) as [Buffer];
+  return Number(chunk.toString('latin1').split(' ')[1]);
+}
+
+/** Whether a keep-alive connection to `port` still serves a request after `idleMs` of silence. */
+async function survivesIdle(port: string, path: string, idleMs: number): Promise<boolean> {
+  const socket = connect(Number(port), env.STACK_HOST);
+  try {
+    await once(socket, 'connect');
+    if ((await getOn(socket, path)) !== 200) return false;
+    let closed = false;
+    socket.once('close', () => (closed = true));
+    await new Promise((r) => setTimeout(r, idleMs));
+    return !closed && (await getOn(socket, path)) === 200;
+  } finally {
+    socket.destroy();
+  }
+}
 
 const get = (path: string, base = env.GATEWAY_URL, headers: Record<string, string> = {}) =>
   fetch(`${base}${path}`, { headers, signal: AbortSignal.timeout(10_000) });
@@ -30,6 +54,19 @@ describe('the local stack', () => {
       expect(text).toContain('process_resident_memory_bytes');
     },
   );
+
+  // The gateway keeps idle upstream connections for 60 s; a service closing one first (Node's
+  // default is after 5 s) turns a request sent on it just then into a 502, and nginx does not retry a POST.
+  it("keeps idle connections from the gateway open past Node's default of 5 s", async () => {
+    const upstreams: [string, string, string][] = [
+      ...SERVICES.map((s): [string, string, string] => [s, env[`${s.toUpperCase()}_PORT`], '/health']),
+      ['engine', env.ENGINE_PORT, '/actuator/health/liveness'],
+    ];
+    const survived = await Promise.all(
+      upstreams.map(async ([name, port, path]) => [name, await survivesIdle(port, path, 8_000)]),
+    );
+    expect(Object.fromEntries(survived)).toEqual(Object.fromEntries(upstreams.map(([name]) => [name, true])));
+  });
 
   it('serves the engine REST API and Cockpit through the gateway to administrators only', async () => {
     const asAdmin = { authorization: `Bearer ${await staffToken()}` };

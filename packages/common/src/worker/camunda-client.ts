@@ -51,7 +51,16 @@ export interface CamundaClientOptions {
   interceptors?: RequestInterceptor[];
 }
 
+/** The body of POST /external-task/fetchAndLock; the client adds its worker id. */
+export interface FetchAndLockRequest {
+  maxTasks: number;
+  topics: { topicName: string; lockDuration: number }[];
+  asyncResponseTimeout?: number;
+}
+
 export interface CamundaClient {
+  /** The client's own REST calls to the engine (with its worker id and interceptors). */
+  engineService: { fetchAndLock(request: FetchAndLockRequest): Promise<unknown[]> };
   subscribe(
     topic: string,
     options: { lockDuration: number },
@@ -59,6 +68,7 @@ export interface CamundaClient {
   ): { unsubscribe(): void };
   start(): void;
   stop(): void;
+  on(event: 'poll:start', listener: () => void): this;
   on(event: 'poll:success', listener: (tasks: CamundaTask[]) => void): this;
   on(event: 'poll:error', listener: (error: Error) => void): this;
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
@@ -25,6 +26,9 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
   private engineFailures = 0;
   private resumeTimer?: NodeJS.Timeout;
   private readonly inFlight = new Set<Promise<void>>();
+  /** The fetchAndLock request in flight, if any; settled when its answer has been handed out. */
+  private openPoll?: Promise<void>;
+  private settlePoll?: () => void;
   readonly topics: string[] = [];
 
   constructor(
@@ -51,7 +55,9 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
     const { Client, Variables } = await loadCamundaClient();
     const longPollMs = Number(cfg('WORKER_LONG_POLL_MS'));
     const lockDuration = Number(cfg('WORKER_LOCK_DURATION_MS'));
-    const workerId = `${this.service}-${hostname()}-${process.pid}`;
+    // Unique per client, not only per process: the engine ends a pending long poll when another
+    // comes under the same id (releaseOpenPoll), and tests run several apps in one process.
+    const workerId = `${this.service}-${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     this.client = new Client({
       baseUrl: String(cfg('CAMUNDA_REST_URL')),
       workerId,
@@ -76,19 +82,28 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
 
     for (const { topic, handler } of handlers) {
       this.client.subscribe(topic, { lockDuration }, async ({ task, taskService }) => {
-        if (!this.running) {
-          // Fetched by a long poll that outlived stop(): hand it back at once instead of holding the lock.
-          await taskService.unlock(task).catch(() => undefined);
-          return;
-        }
-        const run = runner.run(topic, handler, task, taskService);
+        const run = this.running
+          ? runner.run(topic, handler, task, taskService)
+          : // Fetched by the poll that was open at stop(): hand it back at once instead of holding the lock.
+            taskService.unlock(task).catch(() => undefined);
         this.inFlight.add(run);
         await run.finally(() => this.inFlight.delete(run));
       });
       this.topics.push(topic);
     }
-    this.client.on('poll:error', (error) => this.onEngineUnreachable(error));
-    this.client.on('poll:success', () => this.onEngineReachable());
+    const maxParallel = Number(cfg('WORKER_MAX_PARALLEL'));
+    this.client.on('poll:start', () => {
+      // With every parallel slot busy the client skips this fetch and polls again later.
+      if (this.inFlight.size < maxParallel) this.openPoll = new Promise((resolve) => (this.settlePoll = resolve));
+    });
+    this.client.on('poll:error', (error) => {
+      this.settlePoll?.();
+      this.onEngineUnreachable(error);
+    });
+    this.client.on('poll:success', () => {
+      this.settlePoll?.();
+      this.onEngineReachable();
+    });
 
     this.running = true;
     this.client.start();
@@ -101,7 +116,10 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
     clearTimeout(this.resumeTimer);
     this.client.stop();
     const grace = Number(this.config.get('WORKER_SHUTDOWN_GRACE_MS', { infer: true }));
-    const drained = Promise.allSettled([...this.inFlight]);
+    // The open poll first: the tasks it still brings are unlocked, and join the tasks in flight.
+    const drained = this.releaseOpenPoll()
+      .then(() => this.openPoll)
+      .then(() => Promise.allSettled([...this.inFlight]));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), grace)));
     const result = await Promise.race([drained, timeout]);
@@ -113,6 +131,20 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
       );
     }
     this.logger.log('worker stopped');
+  }
+
+  /**
+   * Left open, the long poll would outlive this process at the engine and lock the next task
+   * of our topics for a worker that is gone, until the lock expires. A new long poll under the
+   * same worker id makes the engine end the open one (engine setting unique-worker-request);
+   * it asks for no task itself and expires at once.
+   */
+  private async releaseOpenPoll(): Promise<void> {
+    try {
+      await this.client?.engineService.fetchAndLock({ maxTasks: 0, topics: [], asyncResponseTimeout: 1 });
+    } catch (error) {
+      this.logger.warn({ err: (error as Error).message }, 'could not end the open long poll; it ends on its own');
+    }
   }
 
   /** The client would retry every `interval`; instead pause polling with growing delays and say so once per step. */
