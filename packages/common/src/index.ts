@@ -33,6 +33,7 @@ export * from './http/openapi';
 export * from './http/service-info.module';
 export * from './http/pagination';
 export * from './database/postgres-errors';
+export * from './database/mongo-errors';
 export * from './config/duration';
 export * from './database/like-pattern';
 export * from './crypto/sealed-box';

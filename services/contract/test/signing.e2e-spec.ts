@@ -114,6 +114,50 @@ it('locks the code after five wrong tries; a new code may then be asked for, but
   expect(tooSoon.body.code).toBe('CODE_RESEND_TOO_SOON');
 });
 
+it('gives ten wrong codes sent at once five tries in all, then the code is locked', async () => {
+  const { id, email } = await atSigning();
+  const client = await clientSession(id, { via: 'service' });
+  await client.post('/signing-code');
+  const code = await codeFor(email);
+  const answers = await Promise.all(
+    Array.from({ length: 10 }, () => client.post('/signature', { signingCode: wrong(code) })),
+  );
+  const left = answers.filter((a) => a.status === 422).map((a) => a.body.details.attemptsLeft as number);
+  expect(left.sort()).toEqual([1, 2, 3, 4]);
+  expect(answers.filter((a) => a.status === 423)).toHaveLength(6);
+  expect((await client.post('/signature', { signingCode: code })).status).toBe(423);
+  expect((await client.get('')).body.signingCode).toMatchObject({ locked: true, attemptsLeft: 0 });
+});
+
+it('signs or declines, once, when both are sent at once', async () => {
+  const { id, email } = await atSigning();
+  const client = await clientSession(id, { via: 'service' });
+  await client.post('/signing-code');
+  const code = await codeFor(email);
+  const answers = await Promise.all([
+    ...Array.from({ length: 3 }, () => client.post('/signature', { signingCode: code })),
+    ...Array.from({ length: 3 }, () => client.post('/decline', { reason: 'Передумал' })),
+  ]);
+  expect(answers.map((a) => a.status).sort()).toEqual([204, 409, 409, 409, 409, 409]);
+  const signed = answers.findIndex((a) => a.status === 204) < 3;
+  const mongo = await createConnection(env.CONTRACT_MONGO_URL).asPromise();
+  try {
+    const decisions = await mongo
+      .collection('audit_events')
+      .find({ applicationId: id, action: { $in: ['contract.signed', 'contract.declined'] } })
+      .toArray();
+    expect(decisions.map((d) => d.action)).toEqual([signed ? 'contract.signed' : 'contract.declined']);
+    const stored = await mongo.collection('applications').findOne({ _id: id as never });
+    expect(signed ? ['SIGNED', 'CONCLUDED'] : ['DECLINED']).toContain(stored?.status);
+  } finally {
+    await mongo.close();
+  }
+  await waitFor('the outcome', async () => ['CONCLUDED', 'DECLINED'].includes((await client.get('')).body.state), {
+    timeoutMs: 60_000,
+  });
+  expect((await client.get('')).body.state).toBe(signed ? 'CONCLUDED' : 'DECLINED');
+});
+
 it('refuses an expired code with a clear error', async () => {
   const { id, client, email } = await atSigning();
   await client.post('/signing-code');

@@ -84,12 +84,20 @@ export async function linkToken(applicationId: string): Promise<string> {
   return new SealedBox(env().CLIENT_LINK_SEAL_KEYS).open(ref, 'client-link').toString();
 }
 
-/** What the client's browser holds after opening the link: the session cookie, scoped to its application. */
-export async function clientSession(applicationId: string): Promise<ApiClient> {
+/**
+ * What the client's browser holds after opening the link: the session cookie, scoped to its
+ * application. `via: 'service'` sends its requests to the contract service itself, past the
+ * gateway's per-address rate limits, for tests of many requests at once.
+ */
+export async function clientSession(
+  applicationId: string,
+  { via = 'gateway' }: { via?: 'gateway' | 'service' } = {},
+): Promise<ApiClient> {
   const exchange = await new ApiClient(env().GATEWAY_URL).post('/api/user/client-links/exchange', {
     token: await linkToken(applicationId),
   });
   if (exchange.status !== 200) throw new Error(`exchange: ${exchange.status} ${JSON.stringify(exchange.body)}`);
   const cookie = exchange.headers.get('set-cookie')!.split(';')[0];
-  return new ApiClient(`${env().GATEWAY_URL}/client/api/applications/${applicationId}`).withHeaders({ cookie });
+  const base = via === 'gateway' ? env().GATEWAY_URL : `http://${env().STACK_HOST}:${env().CONTRACT_PORT}`;
+  return new ApiClient(`${base}/client/api/applications/${applicationId}`).withHeaders({ cookie });
 }

@@ -5,20 +5,21 @@ import { AuditModule } from '../audit/audit.module';
 import { Application, ApplicationSchema } from './application.schema';
 import { ApplicationsController } from './applications.controller';
 import { ApplicationsService } from './applications.service';
-import { ProcessStartClaim, ProcessStartClaimSchema } from './process-start-claim.schema';
+import { StepClaim, StepClaimSchema } from './step-claim.schema';
+import { StepClaims } from './step-claims';
 import { PersonalDataVault } from './personal-data';
 
 @Module({
   imports: [
     MongooseModule.forFeature([
       { name: Application.name, schema: ApplicationSchema },
-      { name: ProcessStartClaim.name, schema: ProcessStartClaimSchema },
+      { name: StepClaim.name, schema: StepClaimSchema },
     ]),
     EngineModule,
     AuditModule,
   ],
   controllers: [ApplicationsController],
-  providers: [ApplicationsService, PersonalDataVault],
-  exports: [ApplicationsService, PersonalDataVault, MongooseModule, EngineModule],
+  providers: [ApplicationsService, PersonalDataVault, StepClaims],
+  exports: [ApplicationsService, PersonalDataVault, StepClaims, MongooseModule, EngineModule],
 })
 export class ApplicationsModule {}

@@ -1,14 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
-import { checkWebhookUrl, DomainError, EngineClient, invalidFields } from '@otus/common';
+import { checkWebhookUrl, DomainError, EngineClient, invalidFields, isDuplicateKey } from '@otus/common';
 import type { Model } from 'mongoose';
 import { Counter } from 'prom-client';
 import { AuditService } from '../audit/audit.service';
 import type { ContractEnv } from '../config';
 import { Application, type ApplicationDocument } from './application.schema';
 import type { ApplicationResponse, CreateApplicationDto } from './dto/application.dto';
-import { ProcessStartClaim } from './process-start-claim.schema';
+import { StepClaims } from './step-claims';
 
 export const PROCESS_KEY = 'contract-conclusion';
 const TERMINAL = new Set([
@@ -35,7 +35,7 @@ export class ApplicationsService {
 
   constructor(
     @InjectModel(Application.name) private readonly applications: Model<Application>,
-    @InjectModel(ProcessStartClaim.name) private readonly startClaims: Model<ProcessStartClaim>,
+    private readonly claims: StepClaims,
     private readonly engine: EngineClient,
     private readonly audit: AuditService,
     private readonly config: ConfigService<ContractEnv, true>,
@@ -117,34 +117,20 @@ export class ApplicationsService {
         return { application: await this.applications.create({ ...filter, ...fields }), created: true };
       } catch (e) {
         // Two posts of the same id at once: the unique index lets one in; the other reads it.
-        if ((e as { code?: number }).code !== 11000 || attempt > 2) throw e;
+        if (!isDuplicateKey(e) || attempt > 2) throw e;
       }
-    }
-  }
-
-  private async startProcess(application: ApplicationDocument): Promise<void> {
-    if (!(await this.claimStart(application._id))) return;
-    try {
-      await this.claimedStart(application);
-    } catch (e) {
-      await this.startClaims.deleteOne({ _id: application._id });
-      throw e;
     }
   }
 
   /** Only one request may start the process; a claim older than a minute belongs to a request that died. */
-  private async claimStart(applicationId: string): Promise<boolean> {
-    for (;;) {
-      try {
-        await this.startClaims.create({ _id: applicationId, claimedAt: new Date() });
-        return true;
-      } catch (e) {
-        if ((e as { code?: number }).code !== 11000) throw e;
-      }
-      const held = await this.startClaims.findById(applicationId).lean();
-      if (held && held.claimedAt.getTime() > Date.now() - CLAIM_STALE_MS) return false;
-      // Stale (or just released): remove exactly the claim we saw, then race for a new one.
-      if (held) await this.startClaims.deleteOne({ _id: applicationId, claimedAt: held.claimedAt });
+  private async startProcess(application: ApplicationDocument): Promise<void> {
+    const step = `${application._id}.process-start`;
+    if (!(await this.claims.claim(step, CLAIM_STALE_MS))) return;
+    try {
+      await this.claimedStart(application);
+    } catch (e) {
+      await this.claims.release(step);
+      throw e;
     }
   }
 

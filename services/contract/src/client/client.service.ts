@@ -8,6 +8,7 @@ import { type Actor, AuditService } from '../audit/audit.service';
 import { ProcessMessenger } from '../process/process-messenger';
 import type { ClientFormDto } from './dto/client-form.dto';
 import { PersonalDataVault } from '../applications/personal-data';
+import { StepClaims } from '../applications/step-claims';
 
 /** What the client's page shows; one state at a time. */
 export type ClientState = 'FORM' | 'PREPARING_DRAFT' | 'SIGNING' | 'FINALIZING' | 'CONCLUDED' | 'DECLINED' | 'ENDED';
@@ -52,6 +53,7 @@ export class ClientService {
     private readonly messenger: ProcessMessenger,
     private readonly audit: AuditService,
     private readonly engine: EngineClient,
+    private readonly claims: StepClaims,
   ) {}
 
   async application(applicationId: string): Promise<ApplicationDocument> {
@@ -94,22 +96,24 @@ export class ClientService {
     }
     checkDates(form);
     const { fullName, phone, email, promoCode, ...personal } = form;
-    const moved = await this.applications.updateOne(
-      { _id: application._id, status: ApplicationStatus.Created },
-      {
-        $set: {
-          status: ApplicationStatus.DataSubmitted,
-          fullName,
-          clientPhone: phone,
-          clientEmail: email,
-          promoCode: promoCode ?? application.promoCode,
-          personal: this.vault.seal(application._id, personal),
-          dataSubmittedAt: new Date(),
+    const closed = () => new DomainError('FORM_CLOSED', 'The form was already submitted', { status: 409 });
+    await this.claims.once(`${application._id}.data-submitted`, closed, async () => {
+      const moved = await this.applications.updateOne(
+        { _id: application._id, status: ApplicationStatus.Created },
+        {
+          $set: {
+            status: ApplicationStatus.DataSubmitted,
+            fullName,
+            clientPhone: phone,
+            clientEmail: email,
+            promoCode: promoCode ?? application.promoCode,
+            personal: this.vault.seal(application._id, personal),
+            dataSubmittedAt: new Date(),
+          },
         },
-      },
-    );
-    if (moved.modifiedCount === 0)
-      throw new DomainError('FORM_CLOSED', 'The form was already submitted', { status: 409 });
+      );
+      if (moved.modifiedCount === 0) throw closed();
+    });
     countFunnelStep('data_submitted');
     await this.audit.record(application._id, 'client-data.submitted', actor);
     // The address the client confirmed in the form is where the rest of the mail goes.

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { DomainError } from '@otus/common';
+import { DomainError, isDuplicateKey } from '@otus/common';
 import type { Model } from 'mongoose';
 import type { RenderedPdf } from './pdf/contract-pdf.renderer';
 import { ContractDocument, type DocumentKind } from './document.schema';
@@ -30,7 +30,7 @@ export class DocumentsService {
       });
       return created.toObject();
     } catch (e) {
-      if ((e as { code?: number }).code === 11000) return (await this.find(applicationId, kind))!;
+      if (isDuplicateKey(e)) return (await this.find(applicationId, kind))!;
       throw e;
     }
   }

@@ -5,6 +5,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { countFunnelStep, DomainError } from '@otus/common';
 import type { Model } from 'mongoose';
 import { Application, ApplicationStatus, type ApplicationDocument } from '../applications/application.schema';
+import { StepClaims } from '../applications/step-claims';
 import { type Actor, AuditService } from '../audit/audit.service';
 import type { ContractEnv } from '../config';
 import { DocumentsService } from '../documents/documents.service';
@@ -38,6 +39,7 @@ export class SigningService {
     private readonly mailer: SigningCodeMailer,
     private readonly messenger: ProcessMessenger,
     private readonly audit: AuditService,
+    private readonly claims: StepClaims,
     config: ConfigService<ContractEnv, true>,
   ) {
     this.secret = config.get('CONTRACT_SIGNING_CODE_SECRET', { infer: true });
@@ -116,24 +118,13 @@ export class SigningService {
     if (current.expiresAt.getTime() <= Date.now()) {
       throw new DomainError('CODE_EXPIRED', 'The code has expired; ask for a new one', { status: 410 });
     }
-    // Count the try before comparing, atomically, so parallel guesses cannot exceed the limit.
-    const counted = await this.codes.findOneAndUpdate(
-      {
-        applicationId: application._id,
-        messageId: current.messageId,
-        lockedAt: null,
-        usedAt: null,
-        attempts: { $lt: this.maxAttempts },
-      },
-      { $inc: { attempts: 1 } },
-      { new: true },
-    );
-    if (!counted) throw locked();
-    if (!this.matches(counted.codeHash, application._id, signingCode)) {
-      const attemptsLeft = this.maxAttempts - counted.attempts;
+    const tryNumber = await this.claimTry(application._id, current.messageId, current.attempts);
+    if (tryNumber === null) throw locked();
+    if (!this.matches(current.codeHash, application._id, signingCode)) {
+      const attemptsLeft = this.maxAttempts - tryNumber;
       await this.audit.record(application._id, 'signing-code.rejected', actor, { attemptsLeft });
       if (attemptsLeft <= 0) {
-        await this.codes.updateOne({ _id: counted._id }, { $set: { lockedAt: new Date() } });
+        await this.codes.updateOne({ _id: current._id }, { $set: { lockedAt: new Date() } });
         throw locked();
       }
       throw new DomainError('CODE_INVALID', `Wrong code; ${attemptsLeft} tries left`, {
@@ -141,7 +132,6 @@ export class SigningService {
         details: { attemptsLeft },
       });
     }
-    await this.codes.updateOne({ _id: counted._id }, { $set: { usedAt: new Date() } });
     const draft = await this.documents.get(application._id, 'draft');
     const signature = {
       signerName: application.fullName ?? application.clientName,
@@ -152,12 +142,20 @@ export class SigningService {
       draftDocumentId: draft._id,
       draftSha256: draft.sha256,
     };
-    const moved = await this.applications.updateOne(
-      { _id: application._id, status: ApplicationStatus.DraftReady },
-      { $set: { status: ApplicationStatus.Signed, signature } },
-    );
-    if (moved.modifiedCount === 0)
-      throw new DomainError('APPLICATION_CHANGED', 'The contract is no longer awaiting a signature', { status: 409 });
+    await this.claims.once(`${application._id}.signature-decision`, changed, async () => {
+      const used = await this.codes.updateOne(
+        { _id: current._id, messageId: current.messageId },
+        { $set: { usedAt: new Date() } },
+      );
+      if (used.modifiedCount === 0) {
+        throw new DomainError('CODE_EXPIRED', 'A newer code was sent; use that one', { status: 410 });
+      }
+      const moved = await this.applications.updateOne(
+        { _id: application._id, status: ApplicationStatus.DraftReady },
+        { $set: { status: ApplicationStatus.Signed, signature } },
+      );
+      if (moved.modifiedCount === 0) throw changed();
+    });
     countFunnelStep('signed');
     await this.audit.record(application._id, 'contract.signed', actor, { draftSha256: draft.sha256 });
     await this.messenger.send(application._id, 'ContractSigned');
@@ -165,15 +163,31 @@ export class SigningService {
 
   async decline(application: ApplicationDocument, reason: string, actor: Actor): Promise<void> {
     requireStatus(application, ApplicationStatus.DraftReady);
-    const moved = await this.applications.updateOne(
-      { _id: application._id, status: ApplicationStatus.DraftReady },
-      { $set: { status: ApplicationStatus.Declined, declineReason: reason } },
-    );
-    if (moved.modifiedCount === 0)
-      throw new DomainError('APPLICATION_CHANGED', 'The contract is no longer awaiting a signature', { status: 409 });
+    await this.claims.once(`${application._id}.signature-decision`, changed, async () => {
+      const moved = await this.applications.updateOne(
+        { _id: application._id, status: ApplicationStatus.DraftReady },
+        { $set: { status: ApplicationStatus.Declined, declineReason: reason } },
+      );
+      if (moved.modifiedCount === 0) throw changed();
+    });
     await this.audit.record(application._id, 'contract.declined', actor);
     // The reason is the client's free text: it stays here, out of the process's history.
     await this.messenger.send(application._id, 'ContractDeclined');
+  }
+
+  /**
+   * Takes the next of the code's tries, numbered 1…maxAttempts: each number is claimed once,
+   * so parallel guesses cannot get more tries than that. `counted` (the tries the code has
+   * recorded) is where the search starts; null when every try is taken.
+   */
+  private async claimTry(applicationId: string, messageId: string, counted: number): Promise<number | null> {
+    for (let n = counted + 1; n <= this.maxAttempts; n++) {
+      if (await this.claims.claim(`${applicationId}.code-try.${messageId}.${n}`)) {
+        await this.codes.updateOne({ applicationId, messageId }, { $max: { attempts: n } });
+        return n;
+      }
+    }
+    return null;
   }
 
   private hash(applicationId: string, code: string): string {
@@ -184,6 +198,10 @@ export class SigningService {
     const given = Buffer.from(this.hash(applicationId, code), 'hex');
     return timingSafeEqual(given, Buffer.from(stored, 'hex'));
   }
+}
+
+function changed(): DomainError {
+  return new DomainError('APPLICATION_CHANGED', 'The contract is no longer awaiting a signature', { status: 409 });
 }
 
 function locked(): DomainError {

@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { isDuplicateKey } from '@otus/common';
+import type { Model } from 'mongoose';
+import { StepClaim } from './step-claim.schema';
+
+/**
+ * Steps that may happen once per application (start the process, take the form, sign or
+ * decline, count a code try), however many requests race for them. A step is claimed by
+ * inserting a document under its id: the unique `_id` lets exactly one insert in, on MongoDB
+ * and on the local Mongo-protocol server alike, which does not apply concurrent conditional
+ * updates of one document atomically (docs/mongo-server.md).
+ */
+@Injectable()
+export class StepClaims {
+  constructor(@InjectModel(StepClaim.name) private readonly claims: Model<StepClaim>) {}
+
+  /**
+   * True for exactly one caller per id until it is released. With `staleAfterMs`, a claim
+   * older than that belongs to a request that died and is taken over.
+   */
+  async claim(id: string, staleAfterMs?: number): Promise<boolean> {
+    for (;;) {
+      try {
+        await this.claims.create({ _id: id, claimedAt: new Date() });
+        return true;
+      } catch (e) {
+        if (!isDuplicateKey(e)) throw e;
+      }
+      if (staleAfterMs === undefined) return false;
+      const held = await this.claims.findById(id).lean();
+      if (held && held.claimedAt.getTime() > Date.now() - staleAfterMs) return false;
+      // Stale (or just released): remove exactly the claim we saw, then race for a new one.
+      if (held) await this.claims.deleteOne({ _id: id, claimedAt: held.claimedAt });
+    }
+  }
+
+  async release(id: string): Promise<void> {
+    await this.claims.deleteOne({ _id: id });
+  }
+
+  /**
+   * Runs `step` for the one caller that claims `id`; the others get `taken()` thrown. A step
+   * that fails gives the claim back, so that it can be tried again.
+   */
+  async once<T>(id: string, taken: () => Error, step: () => Promise<T>): Promise<T> {
+    if (!(await this.claim(id))) throw taken();
+    try {
+      return await step();
+    } catch (e) {
+      await this.release(id);
+      throw e;
+    }
+  }
+}
