@@ -1,4 +1,6 @@
-import { ApiClient, craftedToken, stackEnv, staffToken } from '@otus/common/testing';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ApiClient, craftedToken, crm, REPO_ROOT, stackEnv, staffToken, waitFor } from '@otus/common/testing';
 
 /**
  * What the gateway and the services' shared guard do with credentials that should not work:
@@ -59,4 +61,21 @@ it('limits request bodies (413)', async () => {
   const response = await gateway.withToken(await staffToken()).post('/api/course/mentors', big);
   expect(response.status).toBe(413);
   expect(response.body.code).toBe('PAYLOAD_TOO_LARGE');
+});
+
+it('keeps the token a CRM key is traded for, and every other token, out of the logs', async () => {
+  const files = ['user', 'contract', 'course', 'gateway-access'].map((name) =>
+    join(REPO_ROOT, `.stack/logs/${name}.log`),
+  );
+  const starts = files.map((file) => statSync(file).size);
+  const written = () => files.map((file, i) => readFileSync(file).subarray(starts[i]).toString('utf8')).join('\n');
+  const amo = await crm();
+  expect((await amo.get('/applications/crm-none')).status).toBe(404);
+  expect((await gateway.withToken(await staffToken()).get('/api/course/courses?pageSize=1')).status).toBe(200);
+  // The services log asynchronously: wait for the CRM key's check to be written.
+  const logs = await waitFor('the logged CRM check', () => {
+    const text = written();
+    return text.includes('/auth/check/crm') && text;
+  });
+  expect(logs).not.toMatch(/eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/);
 });

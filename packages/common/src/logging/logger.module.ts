@@ -28,6 +28,8 @@ export const REDACT_PATHS = [
   'req.headers["x-api-key"]',
   'req.headers["x-internal-token"]',
   'res.headers["set-cookie"]',
+  // The user service's gateway check answers a CRM key with the JWT it was traded for.
+  'res.headers["x-auth-token"]',
   ...PERSONAL_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`, `*.*.*.${f}`]),
 ];
 

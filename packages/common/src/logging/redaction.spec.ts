@@ -40,6 +40,15 @@ describe('log redaction', () => {
       headers: { authorization: '[REDACTED]', 'x-api-key': '[REDACTED]', cookie: '[REDACTED]', host: 'h' },
     });
   });
+
+  it('censors credentials in response headers', () => {
+    const line = capture((log) =>
+      log.info({ res: { headers: { 'x-auth-token': 'eyJ.x.y', 'set-cookie': 's=1', 'x-auth-roles': 'crm' } } }),
+    );
+    expect(line.res).toEqual({
+      headers: { 'x-auth-token': '[REDACTED]', 'set-cookie': '[REDACTED]', 'x-auth-roles': 'crm' },
+    });
+  });
 });
 
 describe('link tokens in request URLs', () => {
