@@ -147,3 +147,33 @@ it('reports how the application ended: rejected with its reason', async () => {
   );
   expect(ended).toMatchObject({ status: 'CREATED', outcome: 'REJECTED', outcomeReason: 'COURSE_NOT_FOUND' });
 });
+
+/** `contract_applications_total{event="ended",outcome}` of the contract service (no line yet: 0). */
+async function endedCount(outcome: string): Promise<number> {
+  const text = await (await fetch(`http://${env.STACK_HOST}:${env.CONTRACT_PORT}/metrics`)).text();
+  const line = text
+    .split('\n')
+    .find(
+      (l) =>
+        l.startsWith('contract_applications_total{') &&
+        l.includes('event="ended"') &&
+        l.includes(`outcome="${outcome}"`),
+    );
+  return line ? Number(line.split(' ').pop()) : 0;
+}
+
+it('counts an application that ended once, however many ask about it at the same moment', async () => {
+  const dto = application('NO-SUCH-COURSE');
+  const { body } = await amo.post('/applications', dto);
+  await waitFor('the process to end', async () => {
+    const [process] = await engine.request<{ state: string }[]>(
+      'GET',
+      `/history/process-instance?processInstanceBusinessKey=${body.applicationId}`,
+    );
+    return process?.state === 'COMPLETED';
+  });
+  const before = await endedCount('REJECTED');
+  const answers = await Promise.all(Array.from({ length: 10 }, () => amo.get(`/applications/${dto.crmApplicationId}`)));
+  expect(answers.map((a) => a.body.outcome)).toEqual(Array(10).fill('REJECTED'));
+  expect(await endedCount('REJECTED')).toBe(before + 1);
+});

@@ -7,6 +7,7 @@ import {
   ApiClient,
   waitFor,
   waitForMails,
+  mailsTo,
   application,
   clientSession,
   crm,
@@ -127,6 +128,20 @@ it('gives ten wrong codes sent at once five tries in all, then the code is locke
   expect(answers.filter((a) => a.status === 423)).toHaveLength(6);
   expect((await client.post('/signature', { signingCode: code })).status).toBe(423);
   expect((await client.get('')).body.signingCode).toMatchObject({ locked: true, attemptsLeft: 0 });
+});
+
+it('sends one code when it is asked for ten times at once', async () => {
+  const { id, email } = await atSigning();
+  const client = await clientSession(id, { via: 'service' });
+  const answers = await Promise.all(Array.from({ length: 10 }, () => client.post('/signing-code')));
+  expect(answers.map((a) => a.status).sort()).toEqual([200, ...Array(9).fill(429)]);
+  expect(answers.filter((a) => a.status === 429).every((a) => a.body.code === 'CODE_RESEND_TOO_SOON')).toBe(true);
+  const code = await codeFor(email);
+  // A second code would have arrived by now; the one that came is the one that signs.
+  await new Promise((r) => setTimeout(r, 1_500));
+  const codeMails = (await mailsTo(email)).filter((m) => m.subject.startsWith('Код для подписания'));
+  expect(codeMails).toHaveLength(1);
+  expect((await client.post('/signature', { signingCode: code })).status).toBe(204);
 });
 
 it('signs or declines, once, when both are sent at once', async () => {

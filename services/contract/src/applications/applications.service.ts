@@ -81,12 +81,14 @@ export class ApplicationsService {
     const { outcome, outcomeReason } = await this.engine.variables(process.id, ['outcome', 'outcomeReason']);
     const finalOutcome = typeof outcome === 'string' && TERMINAL.has(outcome) ? outcome : 'FAILED';
     const updated = await this.applications.findOneAndUpdate(
-      { _id: application._id, outcome: null },
+      { _id: application._id },
       { $set: { outcome: finalOutcome, outcomeReason: typeof outcomeReason === 'string' ? outcomeReason : null } },
       { new: true },
     );
-    // Only the request that stored the outcome counts it.
-    if (updated) applicationEvents.inc({ event: 'ended', outcome: finalOutcome });
+    // Requests racing here store the same outcome; only one of them counts it.
+    if (await this.claims.claim(`${application._id}.outcome-counted`)) {
+      applicationEvents.inc({ event: 'ended', outcome: finalOutcome });
+    }
     return updated ?? application;
   }
 

@@ -35,6 +35,12 @@ export class StepClaims {
     }
   }
 
+  /** How many of these steps are claimed now. */
+  async count(ids: string[]): Promise<number> {
+    const held = await Promise.all(ids.map((id) => this.claims.exists({ _id: id })));
+    return held.filter(Boolean).length;
+  }
+
   async release(id: string): Promise<void> {
     await this.claims.deleteOne({ _id: id });
   }

@@ -1,7 +1,7 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import type { HydratedDocument } from 'mongoose';
 
-/** The current one-time code of an application: its HMAC only, its deadline and the wrong tries. */
+/** The current one-time code of an application: its HMAC only and its deadline; its tries are step claims. */
 @Schema({ collection: 'signing_codes', versionKey: false })
 export class SigningCode {
   @Prop({ required: true, unique: true })
@@ -19,12 +19,6 @@ export class SigningCode {
 
   @Prop({ required: true })
   expiresAt!: Date;
-
-  @Prop({ required: true, default: 0 })
-  attempts!: number;
-
-  @Prop({ type: Date, default: null })
-  lockedAt!: Date | null;
 
   @Prop({ type: Date, default: null })
   usedAt!: Date | null;

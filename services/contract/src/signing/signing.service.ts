@@ -51,11 +51,12 @@ export class SigningService {
   async state(applicationId: string): Promise<CodeState | null> {
     const code = await this.codes.findOne({ applicationId, usedAt: null }).lean();
     if (!code) return null;
+    const tried = await this.claims.count(this.tries(applicationId, code.messageId));
     return {
       sentAt: code.sentAt.toISOString(),
       expiresAt: code.expiresAt.toISOString(),
-      attemptsLeft: Math.max(this.maxAttempts - code.attempts, 0),
-      locked: Boolean(code.lockedAt),
+      attemptsLeft: this.maxAttempts - tried,
+      locked: tried >= this.maxAttempts,
       canResendAt: new Date(code.sentAt.getTime() + this.resendAfterMs).toISOString(),
     };
   }
@@ -63,46 +64,54 @@ export class SigningService {
   async sendCode(application: ApplicationDocument, courseTitle: string, actor: Actor): Promise<CodeState> {
     requireStatus(application, ApplicationStatus.DraftReady);
     const previous = await this.codes.findOne({ applicationId: application._id }).lean();
-    if (previous && !previous.usedAt && Date.now() - previous.sentAt.getTime() < this.resendAfterMs) {
-      throw new DomainError('CODE_RESEND_TOO_SOON', 'A code was sent less than a minute ago; please wait', {
+    const tooSoon = (sentAt: Date) =>
+      new DomainError('CODE_RESEND_TOO_SOON', 'A code was sent less than a minute ago; please wait', {
         status: 429,
-        details: { canResendAt: new Date(previous.sentAt.getTime() + this.resendAfterMs).toISOString() },
+        details: { canResendAt: new Date(sentAt.getTime() + this.resendAfterMs).toISOString() },
       });
+    if (previous && !previous.usedAt && Date.now() - previous.sentAt.getTime() < this.resendAfterMs) {
+      throw tooSoon(previous.sentAt);
     }
     const signingCode = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const sentAt = new Date();
     const expiresAt = new Date(sentAt.getTime() + this.ttlMs);
     const messageId = `signing-code-${randomUUID()}`;
-    await this.codes.findOneAndUpdate(
-      { applicationId: application._id },
-      {
-        $set: {
-          codeHash: this.hash(application._id, signingCode),
-          messageId,
-          sentAt,
-          expiresAt,
-          attempts: 0,
-          lockedAt: null,
-          usedAt: null,
-        },
+    // One request replaces a given code (or sends the first), however many ask at once.
+    const replaces = `${application._id}.code-after.${previous?.messageId ?? 'none'}`;
+    await this.claims.once(
+      replaces,
+      () => tooSoon(sentAt),
+      async () => {
+        await this.codes.findOneAndUpdate(
+          { applicationId: application._id },
+          {
+            $set: {
+              codeHash: this.hash(application._id, signingCode),
+              messageId,
+              sentAt,
+              expiresAt,
+              usedAt: null,
+            },
+          },
+          { upsert: true },
+        );
+        try {
+          await this.mailer.send({
+            applicationId: application._id,
+            messageId,
+            to: application.clientEmail,
+            signingCode,
+            clientName: application.fullName ?? application.clientName,
+            courseTitle,
+            expiresAt,
+          });
+        } catch (e) {
+          // Not delivered: the client may ask again at once.
+          await this.codes.deleteOne({ applicationId: application._id, messageId });
+          throw e;
+        }
       },
-      { upsert: true },
     );
-    try {
-      await this.mailer.send({
-        applicationId: application._id,
-        messageId,
-        to: application.clientEmail,
-        signingCode,
-        clientName: application.fullName ?? application.clientName,
-        courseTitle,
-        expiresAt,
-      });
-    } catch (e) {
-      // Not delivered: the client may ask again at once.
-      await this.codes.deleteOne({ applicationId: application._id, messageId });
-      throw e;
-    }
     await this.audit.record(application._id, 'signing-code.sent', actor, { messageId });
     return (await this.state(application._id))!;
   }
@@ -114,19 +123,15 @@ export class SigningService {
     if (!current || current.usedAt) {
       throw new DomainError('CODE_NOT_REQUESTED', 'Ask for a code first', { status: 409 });
     }
-    if (current.lockedAt) throw locked();
     if (current.expiresAt.getTime() <= Date.now()) {
       throw new DomainError('CODE_EXPIRED', 'The code has expired; ask for a new one', { status: 410 });
     }
-    const tryNumber = await this.claimTry(application._id, current.messageId, current.attempts);
+    const tryNumber = await this.claimTry(application._id, current.messageId);
     if (tryNumber === null) throw locked();
     if (!this.matches(current.codeHash, application._id, signingCode)) {
       const attemptsLeft = this.maxAttempts - tryNumber;
       await this.audit.record(application._id, 'signing-code.rejected', actor, { attemptsLeft });
-      if (attemptsLeft <= 0) {
-        await this.codes.updateOne({ _id: current._id }, { $set: { lockedAt: new Date() } });
-        throw locked();
-      }
+      if (attemptsLeft <= 0) throw locked();
       throw new DomainError('CODE_INVALID', `Wrong code; ${attemptsLeft} tries left`, {
         status: 422,
         details: { attemptsLeft },
@@ -176,17 +181,18 @@ export class SigningService {
   }
 
   /**
-   * Takes the next of the code's tries, numbered 1…maxAttempts: each number is claimed once,
-   * so parallel guesses cannot get more tries than that. `counted` (the tries the code has
-   * recorded) is where the search starts; null when every try is taken.
+   * A code's tries are steps numbered 1…maxAttempts, each claimed once (StepClaims), so
+   * parallel guesses cannot get more tries than that; the claims are the count, and a code
+   * whose tries are all taken is locked.
    */
-  private async claimTry(applicationId: string, messageId: string, counted: number): Promise<number | null> {
-    for (let n = counted + 1; n <= this.maxAttempts; n++) {
-      if (await this.claims.claim(`${applicationId}.code-try.${messageId}.${n}`)) {
-        await this.codes.updateOne({ applicationId, messageId }, { $max: { attempts: n } });
-        return n;
-      }
-    }
+  private tries(applicationId: string, messageId: string): string[] {
+    return Array.from({ length: this.maxAttempts }, (_, i) => `${applicationId}.code-try.${messageId}.${i + 1}`);
+  }
+
+  /** The number of the try this request took, or null when every try is taken. */
+  private async claimTry(applicationId: string, messageId: string): Promise<number | null> {
+    const tries = this.tries(applicationId, messageId);
+    for (let i = 0; i < tries.length; i++) if (await this.claims.claim(tries[i])) return i + 1;
     return null;
   }
 
