@@ -149,8 +149,9 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
 
   /** The client would retry every `interval`; instead pause polling with growing delays and say so once per step. */
   private onEngineUnreachable(error: Error): void {
-    workerMetrics.pollErrors.inc();
+    // After stop(), the open poll ends with an error on purpose (releaseOpenPoll).
     if (!this.running || !this.client) return;
+    workerMetrics.pollErrors.inc();
     this.client.stop();
     this.engineFailures += 1;
     const maxMs = Number(this.config.get('WORKER_ENGINE_BACKOFF_MAX_MS', { infer: true }));
