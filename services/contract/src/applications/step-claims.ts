@@ -35,10 +35,8 @@ export class StepClaims {
     }
   }
 
-  /** How many of these steps are claimed now. */
-  async count(ids: string[]): Promise<number> {
-    const held = await Promise.all(ids.map((id) => this.claims.exists({ _id: id })));
-    return held.filter(Boolean).length;
+  async isClaimed(id: string): Promise<boolean> {
+    return (await this.claims.exists({ _id: id })) !== null;
   }
 
   async release(id: string): Promise<void> {

@@ -51,7 +51,7 @@ export class SigningService {
   async state(applicationId: string): Promise<CodeState | null> {
     const code = await this.codes.findOne({ applicationId, usedAt: null }).lean();
     if (!code) return null;
-    const tried = await this.claims.count(this.tries(applicationId, code.messageId));
+    const tried = await this.triesTaken(applicationId, code.messageId);
     return {
       sentAt: code.sentAt.toISOString(),
       expiresAt: code.expiresAt.toISOString(),
@@ -187,6 +187,17 @@ export class SigningService {
    */
   private tries(applicationId: string, messageId: string): string[] {
     return Array.from({ length: this.maxAttempts }, (_, i) => `${applicationId}.code-try.${messageId}.${i + 1}`);
+  }
+
+  /**
+   * Tries are taken lowest number first and never given back, so the taken ones are 1…n: the
+   * count stops at the first free one (one lookup for a code nobody has tried yet).
+   */
+  private async triesTaken(applicationId: string, messageId: string): Promise<number> {
+    const tries = this.tries(applicationId, messageId);
+    let taken = 0;
+    while (taken < tries.length && (await this.claims.isClaimed(tries[taken]))) taken++;
+    return taken;
   }
 
   /** The number of the try this request took, or null when every try is taken. */
