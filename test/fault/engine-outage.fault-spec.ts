@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { EngineApi, stackEnv, waitFor } from '@otus/common/testing';
-import { logSince, stack } from './helpers';
+import { EngineApi, logSince, stackEnv, waitFor } from '@otus/common/testing';
+import { stack } from './helpers';
 
 /**
  * Stops the real engine while the services run: workers must warn, back off, keep the

@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from '@otus/common/testing';
@@ -27,11 +26,4 @@ export async function stack(...args: (string | { env: Record<string, string> })[
     { cwd: REPO_ROOT, timeout: 300_000, env },
   );
   return stdout + stderr;
-}
-
-/** Reads what a stack process logged after `mark()` was taken. */
-export function logSince(component: string) {
-  const file = resolve(REPO_ROOT, `.stack/logs/${component}.log`);
-  const start = statSync(file).size;
-  return () => readFileSync(file).subarray(start).toString('utf8');
 }

@@ -81,9 +81,7 @@ async function client(started: Started, index: number): Promise<'SIGNED' | 'ENDE
 
 it('100 applications, 10 seats, two workers per topic: 10 concluded, 90 no seats, none stuck, no incident', async () => {
   const course = await openCourse({ capacity: SEATS });
-  const primaryBefore = Object.fromEntries(
-    await Promise.all(SERVICES.map(async (s) => [s, await completedTasks(Number(env[`${s.toUpperCase()}_PORT`]))])),
-  );
+  const primaryBefore = Object.fromEntries(await Promise.all(SERVICES.map(async (s) => [s, await completedTasks(s)])));
   const t0 = Date.now();
 
   const posted = await bounded(Array.from({ length: APPLICATIONS }), PARALLEL, () => apply(crm.amo, course.code));
@@ -123,12 +121,11 @@ it('100 applications, 10 seats, two workers per topic: 10 concluded, 90 no seats
   );
   const perProcess = await Promise.all(
     SERVICES.map(async (s) => {
-      const port = Number(env[`${s.toUpperCase()}_PORT`]);
       const replica = replicas.find((r) => r.service === s)!;
       return {
         service: s,
-        stack: (await completedTasks(port)) - primaryBefore[s],
-        replica: await completedTasks(replica.port),
+        stack: (await completedTasks(s)) - primaryBefore[s],
+        replica: await completedTasks(s, replica.port),
       };
     }),
   );

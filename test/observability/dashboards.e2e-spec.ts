@@ -12,6 +12,7 @@ import {
   clientSession,
   crm,
   openCourse,
+  serviceMetric,
   stackEnv,
   startReceiver,
   validForm,
@@ -46,19 +47,6 @@ async function problem(q: Query): Promise<string> {
   return answer.data!.result.length > 0 ? '' : 'no series';
 }
 
-/** One sample of a service's /metrics, straight from the service (not through Prometheus). */
-async function sample(service: string, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const text = await (await fetch(`http://${env.STACK_HOST}:${env[`${service.toUpperCase()}_PORT`]}/metrics`)).text();
-  let total = 0;
-  for (const line of text.split('\n')) {
-    const m = /^(\w+)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const have = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
-    if (Object.entries(labels).every(([k, v]) => have[k] === v)) total += Number(m[3]);
-  }
-  return total;
-}
-
 /** The business counters the flow must move, read before and after it. */
 const COUNTERS: [string, string, Record<string, string>][] = [
   ['contract', 'contract_applications_total', { event: 'received' }],
@@ -85,7 +73,7 @@ beforeAll(async () => {
 afterAll(() => receiver.close());
 
 it('drives one concluded and one rejected application through the stack, moving every business counter', async () => {
-  const before = await Promise.all(COUNTERS.map(([service, name, labels]) => sample(service, name, labels)));
+  const before = await Promise.all(COUNTERS.map(([service, name, labels]) => serviceMetric(service, name, labels)));
   const staff = await admin();
   const course = await openCourse({ capacity: 5, title: 'Наблюдаемость' });
   const campaign = await staff.post('/api/promo/campaigns', {
@@ -136,13 +124,13 @@ it('drives one concluded and one rejected application through the stack, moving 
   await waitFor('the webhooks', async () => receiver.requests.length >= 3, { timeoutMs: 60_000 });
 
   // Other suites may share the stack, so at least one each; our own course's seats are exact.
-  const after = await Promise.all(COUNTERS.map(([service, name, labels]) => sample(service, name, labels)));
+  const after = await Promise.all(COUNTERS.map(([service, name, labels]) => serviceMetric(service, name, labels)));
   const moved = COUNTERS.map(
     ([service, name, labels], i) => `${service} ${name}${JSON.stringify(labels)}: ${after[i] > before[i]}`,
   );
   expect(moved.filter((m) => m.endsWith('false'))).toEqual([]);
-  expect(await sample('course', 'course_free_seats', { course: course.code })).toBe(4);
-  expect(await sample('course', 'course_capacity', { course: course.code })).toBe(5);
+  expect(await serviceMetric('course', 'course_free_seats', { course: course.code })).toBe(4);
+  expect(await serviceMetric('course', 'course_capacity', { course: course.code })).toBe(5);
 }, 240_000);
 
 it('has every dashboard panel query answer with data from Prometheus', async () => {

@@ -5,6 +5,7 @@ import {
   application,
   crm,
   openCourse,
+  serviceMetric,
   stackEnv,
   EngineApi,
 } from '@otus/common/testing';
@@ -148,19 +149,8 @@ it('reports how the application ended: rejected with its reason', async () => {
   expect(ended).toMatchObject({ status: 'CREATED', outcome: 'REJECTED', outcomeReason: 'COURSE_NOT_FOUND' });
 });
 
-/** `contract_applications_total{event="ended",outcome}` of the contract service (no line yet: 0). */
-async function endedCount(outcome: string): Promise<number> {
-  const text = await (await fetch(`http://${env.STACK_HOST}:${env.CONTRACT_PORT}/metrics`)).text();
-  const line = text
-    .split('\n')
-    .find(
-      (l) =>
-        l.startsWith('contract_applications_total{') &&
-        l.includes('event="ended"') &&
-        l.includes(`outcome="${outcome}"`),
-    );
-  return line ? Number(line.split(' ').pop()) : 0;
-}
+const endedCount = (outcome: string) =>
+  serviceMetric('contract', 'contract_applications_total', { event: 'ended', outcome });
 
 it('counts an application that ended once, however many ask about it at the same moment', async () => {
   const dto = application('NO-SUCH-COURSE');

@@ -4,7 +4,9 @@ import {
   ApiClient,
   createTestApp,
   EngineApi,
+  metricSum,
   oneTaskProcess,
+  serviceMetric,
   stackEnv,
   staffToken,
   waitFor,
@@ -46,12 +48,9 @@ async function newCourse(capacity: number, overrides: Record<string, unknown> = 
   return body as { id: string; code: string };
 }
 
-const HOLD_FETCHED = /^worker_tasks_fetched_total\{[^}]*topic="course\.hold-seat"[^}]*\} (\d+)/m;
-const fetchedHere = async () => Number(HOLD_FETCHED.exec(await register.metrics())?.[1] ?? 0);
-const fetchedByStack = async () =>
-  Number(
-    HOLD_FETCHED.exec(await (await fetch(`http://${env.STACK_HOST}:${env.COURSE_PORT}/metrics`)).text())?.[1] ?? 0,
-  );
+const HOLD_FETCHED = { topic: 'course.hold-seat' };
+const fetchedHere = async () => metricSum(await register.metrics(), 'worker_tasks_fetched_total', HOLD_FETCHED);
+const fetchedByStack = () => serviceMetric('course', 'worker_tasks_fetched_total', HOLD_FETCHED);
 
 const holdStatus = async (applicationId: string) =>
   (await db.query('SELECT status FROM seat_holds WHERE application_id = $1', [applicationId]))[0]?.status;

@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { ApiClient, createTestApp, EngineApi, stackEnv, staffToken, waitFor } from '@otus/common/testing';
+import {
+  ApiClient,
+  createTestApp,
+  EngineApi,
+  metricSum,
+  serviceMetric,
+  stackEnv,
+  staffToken,
+  waitFor,
+} from '@otus/common/testing';
 import { register } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
@@ -87,14 +96,9 @@ async function run(variables: Variables, processKey = REDEEM): Promise<Variables
 const status = async (applicationId: string) =>
   (await db.query('SELECT status FROM redemptions WHERE application_id = $1', [applicationId]))[0]?.status;
 
-const fetchedMetric = (topic: string) =>
-  new RegExp(`^worker_tasks_fetched_total\\{[^}]*topic="${topic}"[^}]*\\} (\\d+)`, 'm');
-const fetchedHere = async (topic: string) => Number(fetchedMetric(topic).exec(await register.metrics())?.[1] ?? 0);
-const fetchedByStack = async (topic: string) =>
-  Number(
-    fetchedMetric(topic).exec(await (await fetch(`http://${env.STACK_HOST}:${env.PROMO_PORT}/metrics`)).text())?.[1] ??
-      0,
-  );
+const fetchedHere = async (topic: string) =>
+  metricSum(await register.metrics(), 'worker_tasks_fetched_total', { topic });
+const fetchedByStack = (topic: string) => serviceMetric('promo', 'worker_tasks_fetched_total', { topic });
 
 beforeAll(async () => {
   app = await createTestApp(AppModule);

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { REPO_ROOT, stackEnv, waitFor } from '@otus/common/testing';
+import { REPO_ROOT, serviceMetric, stackEnv, waitFor } from '@otus/common/testing';
 
 export interface Replica {
   service: string;
@@ -67,11 +67,6 @@ export async function stopReplicas(replicas: Replica[]): Promise<void> {
   );
 }
 
-/** `worker_tasks_completed_total` of one process, summed over topics. */
-export async function completedTasks(port: number): Promise<number> {
-  const text = await (await fetch(`http://${stackEnv().STACK_HOST}:${port}/metrics`)).text();
-  return text
-    .split('\n')
-    .filter((l) => l.startsWith('worker_tasks_completed_total{'))
-    .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
-}
+/** `worker_tasks_completed_total` of one process of `service` (the stack's by default), summed over topics. */
+export const completedTasks = (service: string, port?: number) =>
+  serviceMetric(service, 'worker_tasks_completed_total', {}, port === undefined ? undefined : String(port));

@@ -11,3 +11,4 @@ export * from './webhooks';
 export * from './journey';
 export * from './one-task-process';
 export * from './crm-receiver';
+export * from './stack-observations';
