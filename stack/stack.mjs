@@ -36,6 +36,9 @@ const SERVICES = ['user', 'contract', 'course', 'promo', 'notification'];
 const ENGINE_JAR = join(ROOT, 'engine/target/otus-engine.jar');
 const RUNNING_ENGINE_JAR = join(STATE, 'bin/otus-engine.jar');
 const MONGO_BIN = join(STATE, 'bin/mongo-server');
+const SEAL_DIR = join(STATE, 'seal');
+// Relative in stack.env, absolute for the processes and for tests reading .stack/env.json.
+env.CONTRACT_SEAL_P12_FILE = resolve(ROOT, env.CONTRACT_SEAL_P12_FILE);
 
 const port = (name) => Number(env[`${name}_PORT`]);
 const local = (p) => `http://${env.STACK_HOST}:${p}`;
@@ -122,9 +125,36 @@ const components = [
     ready: () => httpOk(`${env.CAMUNDA_REST_URL}/engine`),
     timeoutMs: 180_000,
   },
+  // The RFC 3161 timestamp authority stand-in: only when CONTRACT_SEAL_TSA_URL is set (off by default).
+  ...(env.CONTRACT_SEAL_TSA_URL
+    ? [
+        {
+          name: 'tsa',
+          port: port('TSA'),
+          prepare: prepareSealCertificates,
+          start: () =>
+            processes.start(
+              'tsa',
+              process.execPath,
+              [
+                join(ROOT, 'stack/tsa/tsa-server.mjs'),
+                '--dir',
+                SEAL_DIR,
+                '--host',
+                env.STACK_HOST,
+                '--port',
+                String(port('TSA')),
+              ],
+              { cwd: ROOT, env: processEnv() },
+            ),
+          ready: () => portOpen(port('TSA'), env.STACK_HOST),
+        },
+      ]
+    : []),
   ...SERVICES.map((service) => ({
     name: service,
     port: port(service.toUpperCase()),
+    prepare: service === 'contract' ? prepareSealCertificates : undefined,
     start: () =>
       processes.start(service, process.execPath, [join(ROOT, `services/${service}/dist/main.js`)], {
         cwd: ROOT,
@@ -223,6 +253,55 @@ function createDatabases() {
   ].join('\n');
   const result = psql(sql);
   if (result.status !== 0) throw new Error(`creating databases failed:\n${result.stderr}`);
+}
+
+/**
+ * Development certificates for the contract seal, made once with openssl into .stack/seal/: a CA,
+ * the seal's PKCS#12 (CONTRACT_SEAL_P12_FILE, passphrase CONTRACT_SEAL_P12_PASSPHRASE) and the TSA
+ * stand-in's certificate. Their O is "OTUS Contract development", which the contract service
+ * refuses under NODE_ENV=production. Delete .stack/seal/ to make new ones.
+ */
+function prepareSealCertificates() {
+  const org = 'OTUS Contract development';
+  // Arguments as one line, split on spaces; `extra` for those with spaces in them.
+  const openssl = (line, ...extra) => {
+    const args = [...line.split(' '), ...extra];
+    const result = spawnSync('openssl', args, { cwd: SEAL_DIR, env: processEnv(), encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`openssl ${args.join(' ')} failed:\n${result.stderr}`);
+  };
+  /** name.key and name.crt: self-signed for the CA, issued by the CA otherwise. */
+  const issue = (name, subject, days, extensions) => {
+    writeFileSync(join(SEAL_DIR, `${name}.ext`), [...extensions, 'subjectKeyIdentifier=hash', ''].join('\n'));
+    openssl(
+      `req -new -newkey rsa:3072 -nodes -keyout ${name}.key -out ${name}.csr`,
+      '-subj',
+      `/O=${org}/CN=${subject}`,
+    );
+    const signer = name === 'ca' ? '-signkey ca.key' : '-CA ca.crt -CAkey ca.key -CAcreateserial';
+    openssl(`x509 -req -in ${name}.csr ${signer} -days ${days} -sha256 -extfile ${name}.ext -out ${name}.crt`);
+  };
+  mkdirSync(SEAL_DIR, { recursive: true, mode: 0o700 });
+  if (!existsSync(join(SEAL_DIR, 'ca.crt'))) {
+    issue('ca', `${org} CA`, 3650, ['basicConstraints=critical,CA:true', 'keyUsage=critical,keyCertSign,cRLSign']);
+  }
+  if (!existsSync(env.CONTRACT_SEAL_P12_FILE)) {
+    issue('seal', 'OTUS Contract seal (development)', 825, [
+      'basicConstraints=critical,CA:false',
+      'keyUsage=critical,digitalSignature,nonRepudiation',
+    ]);
+    openssl(
+      'pkcs12 -export -inkey seal.key -in seal.crt -certfile ca.crt -passout env:CONTRACT_SEAL_P12_PASSPHRASE -out',
+      env.CONTRACT_SEAL_P12_FILE,
+    );
+  }
+  if (!existsSync(join(SEAL_DIR, 'tsa.crt'))) {
+    issue('tsa', 'OTUS Contract TSA (development)', 825, [
+      'basicConstraints=critical,CA:false',
+      'keyUsage=critical,digitalSignature',
+      'extendedKeyUsage=critical,timeStamping',
+    ]);
+    copyFileSync(join(SEAL_DIR, 'ca.crt'), join(SEAL_DIR, 'chain.crt')); // what tsa-server puts into tokens
+  }
 }
 
 /** Renders a config template from the repo with the stack's values into .stack/. */

@@ -1,5 +1,6 @@
 import { baseEnv, crmWebhookEnv, isoDuration } from '@otus/common';
 import { z } from 'zod';
+import { sealEnv } from './documents/seal/seal.config';
 
 const duration = z.string().regex(/^P/, 'expected an ISO-8601 duration such as PT72H');
 
@@ -16,10 +17,14 @@ export const contractEnv = baseEnv.extend({
   CONTRACT_LINK_REMINDER_AFTER: duration.default('PT48H'),
   CONTRACT_SIGNING_CODE_TTL: isoDuration.default(10 * 60_000),
   CONTRACT_SIGNING_CODE_MAX_ATTEMPTS: z.coerce.number().int().positive().default(5),
+  /** Codes per application before signing locks (each with its own tries); staff unlock it. */
+  CONTRACT_SIGNING_CODE_MAX_CODES: z.coerce.number().int().positive().default(3),
   CONTRACT_SIGNING_CODE_RESEND_AFTER: isoDuration.default(60_000),
   /** The notification service's base URL for its /internal routes (signing-code e-mails). */
   NOTIFICATION_INTERNAL_URL: z.url(),
   /** Hosts an application's webhookUrl may name; the notification service checks the same list before sending. */
   ...crmWebhookEnv.shape,
+  /** The school's seal on the signed contract PDF (documents/seal). */
+  ...sealEnv.shape,
 });
 export type ContractEnv = z.infer<typeof contractEnv>;

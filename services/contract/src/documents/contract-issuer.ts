@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
+import { createHash } from 'node:crypto';
 import { countFunnelStep, DomainError } from '@otus/common';
 import type { Model } from 'mongoose';
 import { Application, type ApplicationDocument, ApplicationStatus } from '../applications/application.schema';
@@ -10,6 +11,7 @@ import { ContractComposer } from './contract-composer';
 import type { ContractDocument, DocumentKind } from './document.schema';
 import { DocumentsService } from './documents.service';
 import { ContractPdfRenderer, type CourseTerms, type RenderedPdf } from './pdf/contract-pdf.renderer';
+import { PdfSealer } from './seal/pdf-sealer';
 
 /**
  * Issues an application's contract PDFs: the draft once the client's data is in, the signed
@@ -24,6 +26,7 @@ export class ContractIssuer {
     private readonly renderer: ContractPdfRenderer,
     private readonly documents: DocumentsService,
     private readonly audit: AuditService,
+    private readonly sealer: PdfSealer,
   ) {}
 
   async draft(input: ContractTermsInput): Promise<ContractDocument> {
@@ -49,13 +52,18 @@ export class ContractIssuer {
           throw new DomainError('NOT_SIGNED', `Application ${application._id} has no signature`, { status: 409 });
         // The signed pages keep the draft's template version, even if a newer one was released meanwhile.
         const draft = await this.documents.get(application._id, 'draft');
-        return this.renderer.renderSigned(
+        // The signing sheet lists the audit chain up to the signature and its head hash.
+        const trail = await this.audit.trailUpTo(application._id, 'contract.signed');
+        const rendered = await this.renderer.renderSigned(
           this.composer.parties(application),
           terms,
           application.dataSubmittedAt!,
-          { ...signature, documentId: signature.draftDocumentId },
+          { ...signature, documentId: signature.draftDocumentId, ...(trail ?? {}) },
           { templateVersion: draft.templateVersion },
         );
+        // Sealed with the school’s certificate, dated the moment of the signature.
+        const pdf = await this.sealer.seal(rendered.pdf, { signingTime: signature.signedAt });
+        return { ...rendered, pdf, sha256: createHash('sha256').update(pdf).digest('hex') };
       },
     );
   }

@@ -3,7 +3,11 @@ import type { HydratedDocument } from 'mongoose';
 
 export type DocumentKind = 'draft' | 'signed';
 
-/** A contract PDF with its SHA-256; one draft and one signed version per application. */
+/**
+ * A contract PDF, sealed at rest like the personal data it prints (AES-256-GCM, the key id in
+ * the sealed value), with the SHA-256 of the plaintext for verification; one draft and one
+ * signed version per application.
+ */
 @Schema({ collection: 'documents', versionKey: false })
 export class ContractDocument {
   /** documentId(applicationId, kind): lookups go by `_id` only. */
@@ -16,9 +20,15 @@ export class ContractDocument {
   @Prop({ required: true, enum: ['draft', 'signed'] })
   kind!: DocumentKind;
 
-  @Prop({ required: true, type: Buffer })
-  pdf!: Buffer;
+  /** `SealedBox` form of the PDF, bound to this document's id (see DocumentsService.open). */
+  @Prop({ required: true, type: String })
+  sealedPdf!: string;
 
+  /** The key that sealed it: what a key rotation has left to re-seal. */
+  @Prop({ required: true, type: String, index: true })
+  keyId!: string;
+
+  /** Hex SHA-256 of the plaintext PDF, as the client and a verifier see it. */
   @Prop({ required: true })
   sha256!: string;
 
@@ -38,3 +48,19 @@ export class ContractDocument {
 export type ContractDocumentDocument = HydratedDocument<ContractDocument>;
 export const ContractDocumentSchema = SchemaFactory.createForClass(ContractDocument);
 ContractDocumentSchema.index({ applicationId: 1, kind: 1 }, { unique: true });
+
+/**
+ * The public check looks a document up by its hash; on the local Mongo-protocol server only
+ * `_id` lookups are cheap (docs/mongo-server.md), so the hash is an `_id` of its own here.
+ */
+@Schema({ collection: 'document_digests', versionKey: false })
+export class DocumentDigest {
+  /** Hex SHA-256 of the plaintext PDF. */
+  @Prop({ type: String })
+  _id!: string;
+
+  @Prop({ required: true })
+  documentId!: string;
+}
+
+export const DocumentDigestSchema = SchemaFactory.createForClass(DocumentDigest);

@@ -4,16 +4,21 @@ import { ApplicationsModule } from '../applications/applications.module';
 import { AuditModule } from '../audit/audit.module';
 import { ContractComposer } from './contract-composer';
 import { ContractIssuer } from './contract-issuer';
-import { ContractDocument, ContractDocumentSchema } from './document.schema';
+import { ContractDocument, ContractDocumentSchema, DocumentDigest, DocumentDigestSchema } from './document.schema';
 import { DocumentsService } from './documents.service';
 import { InternalDocumentsController } from './internal-documents.controller';
 import { ContractPdfRenderer } from './pdf/contract-pdf.renderer';
+import { SealModule } from './seal/seal.module';
 
 @Module({
   imports: [
-    MongooseModule.forFeature([{ name: ContractDocument.name, schema: ContractDocumentSchema }]),
+    MongooseModule.forFeature([
+      { name: ContractDocument.name, schema: ContractDocumentSchema },
+      { name: DocumentDigest.name, schema: DocumentDigestSchema },
+    ]),
     ApplicationsModule,
     AuditModule,
+    SealModule,
   ],
   controllers: [InternalDocumentsController],
   providers: [DocumentsService, ContractComposer, ContractPdfRenderer, ContractIssuer],

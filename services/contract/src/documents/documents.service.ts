@@ -1,38 +1,60 @@
 import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
-import { DomainError, isDuplicateKey } from '@otus/common';
+import { DomainError, isDuplicateKey, SealedBox } from '@otus/common';
 import type { Model } from 'mongoose';
+import type { ContractEnv } from '../config';
 import type { RenderedPdf } from './pdf/contract-pdf.renderer';
-import { ContractDocument, type DocumentKind } from './document.schema';
+import { ContractDocument, DocumentDigest, type DocumentKind } from './document.schema';
 
 @Injectable()
 export class DocumentsService {
-  constructor(@InjectModel(ContractDocument.name) private readonly documents: Model<ContractDocument>) {}
+  /** The personal-data keys: a contract PDF prints the same passport data the application seals. */
+  private readonly box: SealedBox;
 
-  /** Stores the application's draft or signed PDF once; a repeat returns the stored one. */
+  constructor(
+    @InjectModel(ContractDocument.name) private readonly documents: Model<ContractDocument>,
+    @InjectModel(DocumentDigest.name) private readonly digests: Model<DocumentDigest>,
+    config: ConfigService<ContractEnv, true>,
+  ) {
+    this.box = new SealedBox(config.get('CONTRACT_PERSONAL_DATA_KEYS', { infer: true }));
+  }
+
+  /** Stores the application's draft or signed PDF once, sealed; a repeat returns the stored one. */
   async store(
     applicationId: string,
     kind: DocumentKind,
     rendered: RenderedPdf,
     createdAt: Date,
   ): Promise<ContractDocument> {
+    const id = documentId(applicationId, kind);
+    let stored: ContractDocument;
     try {
-      const created = await this.documents.create({
-        _id: documentId(applicationId, kind),
-        applicationId,
-        kind,
-        pdf: rendered.pdf,
-        sha256: rendered.sha256,
-        size: rendered.pdf.length,
-        templateId: rendered.templateId,
-        templateVersion: rendered.templateVersion,
-        createdAt,
-      });
-      return created.toObject();
+      stored = (
+        await this.documents.create({
+          _id: id,
+          applicationId,
+          kind,
+          sealedPdf: this.box.seal(rendered.pdf, sealContext(id)),
+          keyId: this.box.keyId,
+          sha256: rendered.sha256,
+          size: rendered.pdf.length,
+          templateId: rendered.templateId,
+          templateVersion: rendered.templateVersion,
+          createdAt,
+        })
+      ).toObject();
     } catch (e) {
-      if (isDuplicateKey(e)) return (await this.find(applicationId, kind))!;
-      throw e;
+      if (!isDuplicateKey(e)) throw e;
+      stored = (await this.find(applicationId, kind))!;
     }
+    // Written after the document (a repeat writes it again), so a digest never names a missing one.
+    await this.digests
+      .updateOne({ _id: stored.sha256 }, { $setOnInsert: { documentId: stored._id } }, { upsert: true })
+      .catch((e: unknown) => {
+        if (!isDuplicateKey(e)) throw e;
+      });
+    return stored;
   }
 
   async find(applicationId: string, kind: DocumentKind): Promise<ContractDocument | null> {
@@ -50,6 +72,17 @@ export class DocumentsService {
     if (!document) throw new DomainError('DOCUMENT_NOT_FOUND', `No document ${id}`, { status: 404 });
     return document;
   }
+
+  /** The stored document whose plaintext has this SHA-256, if any. */
+  async findBySha256(sha256: string): Promise<ContractDocument | null> {
+    const digest = await this.digests.findById(sha256.toLowerCase()).lean();
+    return digest ? this.documents.findById(digest.documentId).lean<ContractDocument>() : null;
+  }
+
+  /** The plaintext PDF. The seal is bound to the document's id: a sealed PDF copied onto another document does not open. */
+  open(document: ContractDocument): Buffer {
+    return this.box.open(document.sealedPdf, sealContext(document._id));
+  }
 }
 
 /**
@@ -62,8 +95,4 @@ export function documentId(applicationId: string, kind: DocumentKind): string {
   return `${applicationId}.${kind}`;
 }
 
-/** The PDF bytes as Mongo returns them (a Buffer, or BSON Binary from lean queries). */
-export function pdfBytes(document: ContractDocument): Buffer {
-  const pdf = document.pdf as Buffer | { buffer: Buffer };
-  return Buffer.isBuffer(pdf) ? pdf : Buffer.from(pdf.buffer);
-}
+const sealContext = (documentId: string) => `contract-document:${documentId}`;

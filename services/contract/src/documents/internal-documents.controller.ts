@@ -1,7 +1,7 @@
 import { Controller, Get, Param, StreamableFile } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Internal } from '@otus/common';
-import { DocumentsService, pdfBytes } from './documents.service';
+import { DocumentsService } from './documents.service';
 
 /** For the notification service: the signed contract it attaches to the e-mail. */
 @ApiExcludeController()
@@ -13,6 +13,6 @@ export class InternalDocumentsController {
   @Get(':id')
   async get(@Param('id') id: string): Promise<StreamableFile> {
     const document = await this.documents.byId(id);
-    return new StreamableFile(pdfBytes(document), { type: 'application/pdf' });
+    return new StreamableFile(this.documents.open(document), { type: 'application/pdf' });
   }
 }

@@ -1,14 +1,20 @@
 import { Controller, Get, Param, Query, Res, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CurrentStaff, DomainError, type Page, Roles, type StaffIdentity } from '@otus/common';
 import { stringify } from 'csv-stringify';
 import type { Response } from 'express';
 import { Readable } from 'node:stream';
 import { AuditService } from '../audit/audit.service';
 import type { DocumentKind } from '../documents/document.schema';
-import { DocumentsService, pdfBytes } from '../documents/documents.service';
+import { DocumentsService } from '../documents/documents.service';
 import { ContractsService } from './contracts.service';
-import { AuditEventResponse, ContractPage, ContractSummary, ListContractsQuery } from './dto/contract.dto';
+import {
+  AuditEventResponse,
+  AuditVerificationResponse,
+  ContractPage,
+  ContractSummary,
+  ListContractsQuery,
+} from './dto/contract.dto';
 
 const CSV_COLUMNS: (keyof ContractSummary)[] = [
   'applicationId',
@@ -64,6 +70,13 @@ export class ContractsController {
     return this.audit.trail(applicationId);
   }
 
+  @Get(':applicationId/audit/verification')
+  @ApiOkResponse({ type: AuditVerificationResponse, description: "Recomputes the trail's hash chain" })
+  @ApiNotFoundResponse({ description: 'APPLICATION_NOT_FOUND' })
+  verifyAudit(@Param('applicationId') applicationId: string): Promise<AuditVerificationResponse> {
+    return this.contracts.verifyAudit(applicationId);
+  }
+
   @Get(':applicationId/documents/:kind')
   @ApiParam({ name: 'kind', enum: ['draft', 'signed'] })
   @ApiProduces('application/pdf')
@@ -79,6 +92,6 @@ export class ContractsController {
     const document = await this.documents.get(applicationId, kind as DocumentKind);
     await this.audit.record(applicationId, 'document.downloaded', { actor: `staff:${staff.subject}` }, { kind });
     res.setHeader('Content-Disposition', `attachment; filename="${applicationId}-${kind}.pdf"`);
-    return new StreamableFile(pdfBytes(document), { type: 'application/pdf' });
+    return new StreamableFile(this.documents.open(document), { type: 'application/pdf' });
   }
 }

@@ -3,11 +3,15 @@ import { InjectModel } from '@nestjs/mongoose';
 import { DomainError, type Page, toPage } from '@otus/common';
 import type { FilterQuery, Model } from 'mongoose';
 import { Application, type ApplicationDocument } from '../applications/application.schema';
-import type { ContractSummary, ListContractsQuery } from './dto/contract.dto';
+import { AuditService } from '../audit/audit.service';
+import type { AuditVerificationResponse, ContractSummary, ListContractsQuery } from './dto/contract.dto';
 
 @Injectable()
 export class ContractsService {
-  constructor(@InjectModel(Application.name) private readonly applications: Model<Application>) {}
+  constructor(
+    @InjectModel(Application.name) private readonly applications: Model<Application>,
+    private readonly audit: AuditService,
+  ) {}
 
   async list(query: ListContractsQuery): Promise<Page<ContractSummary>> {
     const filter = toFilter(query);
@@ -23,6 +27,13 @@ export class ContractsService {
     if (!application)
       throw new DomainError('APPLICATION_NOT_FOUND', `No application ${applicationId}`, { status: 404 });
     return toSummary(application);
+  }
+
+  /** Unlike the trail (empty for an unknown id), a verdict needs an application to be about. */
+  async verifyAudit(applicationId: string): Promise<AuditVerificationResponse> {
+    if (!(await this.applications.exists({ _id: applicationId })))
+      throw new DomainError('APPLICATION_NOT_FOUND', `No application ${applicationId}`, { status: 404 });
+    return this.audit.verify(applicationId);
   }
 
   /** Every contract the filter selects, oldest first, a page at a time (for the CSV export). */

@@ -2,7 +2,6 @@ import {
   contractNumber,
   initialsName,
   longDate,
-  maskEmail,
   moscowDateTime,
   moscowTime,
   NBSP,
@@ -60,12 +59,6 @@ describe('contract formats', () => {
     expect(contractNumber('3f2a-9c1b-5d7e')).toBe('3F2A9C1B');
     expect(() => contractNumber('3f2a')).toThrow(RangeError);
     expect(() => contractNumber('ab/cdefgh')).toThrow(RangeError);
-  });
-
-  it('masks e-mail addresses to the first letter and the domain', () => {
-    expect(maskEmail('ivanova.e@example.org')).toBe('i***@example.org');
-    expect(maskEmail('i@example.org')).toBe('i***@example.org');
-    expect(maskEmail('not-an-address')).toBe('n***');
   });
 
   it('writes names beside a signature as initials and surname', () => {

@@ -4,6 +4,8 @@
  * produce the same bytes, so the same hash.
  */
 
+import { maskEmail } from '@otus/common';
+
 /** U+00A0: ru-RU separates thousands and the currency sign with it; DejaVu Sans has the glyph. */
 export const NBSP = '\u00a0';
 
@@ -124,13 +126,6 @@ export function contractNumber(applicationId: string): string {
   return compact.slice(0, 8).toUpperCase();
 }
 
-/** 'ivan.petrov@example.org' → "i***@example.org": enough to recognise one's address, not to harvest it. */
-export function maskEmail(email: string): string {
-  const at = email.lastIndexOf('@');
-  if (at <= 0) return `${email.slice(0, 1)}***`;
-  return `${email.slice(0, 1)}***${email.slice(at)}`;
-}
-
 /** "Иванов Иван Иванович" → "И. И. Иванов", as names are written beside a signature. */
 export function initialsName(fullName: string): string {
   const [surname, ...given] = fullName.trim().split(/\s+/);
@@ -140,4 +135,46 @@ export function initialsName(fullName: string): string {
 
 function pad(value: number): string {
   return value.toString().padStart(2, '0');
+}
+
+/** An audit event as the signing sheet lists it. */
+export interface AuditEventLine {
+  action: string;
+  actor: string;
+  details?: Record<string, unknown>;
+}
+
+type Details = Record<string, unknown>;
+
+/**
+ * What each audit action (AuditService.record) means, in Russian, for the signing sheet.
+ * Details give only what may be printed: a document kind, tries left, an address masked again.
+ */
+const AUDIT_ACTIONS: Record<string, (details: Details) => string> = {
+  'application.created': () => 'Заявка получена из CRM',
+  'client-data.submitted': () => 'Данные заполнены',
+  'draft.generated': () => 'Проект договора сформирован',
+  'document.viewed': (d) => (d.kind === 'signed' ? 'Подписанный договор просмотрен' : 'Проект просмотрен'),
+  'document.downloaded': (d) => (d.kind === 'signed' ? 'Подписанный договор скачан' : 'Проект скачан'),
+  'signing-code.sent': (d) =>
+    typeof d.sentTo === 'string' ? `Код отправлен на ${maskEmail(d.sentTo)}` : 'Код отправлен',
+  'signing-code.rejected': (d) =>
+    Number.isSafeInteger(d.attemptsLeft)
+      ? `Неверный код (осталось попыток: ${d.attemptsLeft as number})`
+      : 'Неверный код',
+  'contract.signed': () => 'Договор подписан',
+  'contract.declined': () => 'Отказ от подписания',
+  'contract.finalized': () => 'Подписанный договор сформирован',
+};
+
+/** "Проект просмотрен"; an action without a label prints as its code. Staff actions say so. */
+export function auditEventText({ action, actor, details }: AuditEventLine): string {
+  const label = Object.hasOwn(AUDIT_ACTIONS, action) ? AUDIT_ACTIONS[action]!(details ?? {}) : action;
+  return actor.startsWith('staff:') ? `${label} (сотрудник Исполнителя)` : label;
+}
+
+/** "23.11.2026 15:41:03": Moscow wall-clock time, for tables whose header names the zone. */
+export function moscowShortDateTime(instant: Date): string {
+  const { date, time } = moscowTime(instant);
+  return `${shortDate(date)} ${time}`;
 }

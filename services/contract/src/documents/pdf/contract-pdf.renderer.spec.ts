@@ -9,6 +9,7 @@ import {
   type CourseTerms,
   type RenderedPdf,
   type SignatureCertificate,
+  type SignedTrailEvent,
 } from './contract-pdf.renderer';
 
 /**
@@ -51,6 +52,34 @@ const certificate: SignatureCertificate = {
   draftSha256: 'a'.repeat(8) + '0123456789abcdef'.repeat(3) + 'b'.repeat(8),
   documentId: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
 };
+
+const at = (time: string) => new Date(`2026-11-23T${time}Z`);
+
+/** The trail up to the signature, as AuditService.trailUpTo() gives it. */
+const events: SignedTrailEvent[] = [
+  { seq: 1, at: at('09:12:00.000'), action: 'application.created', actor: 'crm:crm-client-7' },
+  { seq: 2, at: at('11:05:09.123'), action: 'client-data.submitted', actor: 'client' },
+  { seq: 3, at: at('11:05:20.000'), action: 'draft.generated', actor: 'system', details: { sha256: 'c'.repeat(64) } },
+  { seq: 4, at: at('11:06:00.000'), action: 'document.viewed', actor: 'client', details: { kind: 'draft' } },
+  {
+    seq: 5,
+    at: at('12:30:00.000'),
+    action: 'signing-code.sent',
+    actor: 'client',
+    details: { messageId: 'm-1', sentTo: 'ivanova.e@example.org' },
+  },
+  { seq: 6, at: at('12:35:00.000'), action: 'signing-code.rejected', actor: 'client', details: { attemptsLeft: 4 } },
+  { seq: 7, at: at('12:36:00.000'), action: 'document.downloaded', actor: 'staff:user-42', details: { kind: 'draft' } },
+  { seq: 8, at: at('12:40:00.000'), action: 'something.new', actor: 'system' },
+  {
+    seq: 9,
+    at: at('12:41:03.456'),
+    action: 'contract.signed',
+    actor: 'client',
+    details: { draftSha256: 'a'.repeat(64) },
+  },
+];
+const chainHead = 'd'.repeat(16) + 'e'.repeat(48);
 
 function poppler(tool: string, args: string[]): string {
   const run = spawnSync(tool, args, { encoding: 'utf8' });
@@ -158,6 +187,90 @@ describe('ContractPdfRenderer', () => {
     expect(certificatePage).toContain('otus-education-contract, версия 2026-11');
     expect(certificatePage).toContain('хранится в системе Исполнителя');
     expect(pages('signed.pdf', signed.pdf)).toBe(pages('draft.pdf', draft.pdf) + 1);
+  });
+
+  describe('with the audit trail', () => {
+    let withTrail: RenderedPdf;
+    let sheet: string;
+
+    beforeAll(async () => {
+      withTrail = await renderer.renderSigned(parties, terms, createdAt, {
+        ...certificate,
+        draftSha256: draft.sha256,
+        events,
+        chainHead,
+      });
+      const pdfText = text('trail.pdf', withTrail.pdf);
+      sheet = pdfText.slice(pdfText.indexOf('ЛИСТ ПОДПИСАНИЯ')).replace(/\s+/g, ' ');
+    });
+
+    it('lists the events up to the signature in Russian, in Moscow time, and the chain head', () => {
+      expect(sheet).toContain('Журнал действий по заявке до подписания');
+      // 11:05:09 UTC is 14:05:09 in Moscow.
+      expect(sheet).toMatch(/2 23\.11\.2026 14:05:09 Данные заполнены/);
+      expect(sheet).toMatch(/1 23\.11\.2026 12:12:00 Заявка получена из CRM/);
+      expect(sheet).toMatch(/4 23\.11\.2026 14:06:00 Проект просмотрен/);
+      expect(sheet).toContain('Код отправлен на i***@example.org');
+      expect(sheet).toContain('Неверный код (осталось попыток: 4)');
+      expect(sheet).toContain('Проект скачан (сотрудник Исполнителя)');
+      expect(sheet).toMatch(/8 23\.11\.2026 15:40:00 something\.new/);
+      expect(sheet).toMatch(/9 23\.11\.2026 15:41:03 Договор подписан/);
+      expect(sheet).toContain(`SHA-256 последней записи ${chainHead}`);
+    });
+
+    it('prints no personal data or ids from the events', () => {
+      expect(sheet).not.toContain('ivanova.e@example.org');
+      expect(sheet).not.toContain('user-42');
+      expect(sheet).not.toContain('crm-client-7');
+      expect(sheet).not.toContain('m-1');
+      expect(sheet).not.toContain('c'.repeat(64));
+    });
+
+    it('is deterministic, and leaves the contract pages as they were', async () => {
+      const again = await renderer.renderSigned(parties, terms, createdAt, {
+        ...certificate,
+        draftSha256: draft.sha256,
+        events: events.map((e) => ({ ...e, at: new Date(e.at) })).reverse(),
+        chainHead,
+      });
+      expect(again.pdf.equals(withTrail.pdf)).toBe(true);
+      // The same contract pages; only the page count in the footers grew.
+      const head = (pdfText: string) =>
+        pdfText.slice(0, pdfText.indexOf('ЛИСТ ПОДПИСАНИЯ')).replace(/Страница (\d+) из \d+/g, 'Страница $1');
+      expect(head(text('trail.pdf', withTrail.pdf))).toBe(head(signedText));
+    });
+
+    it('carries a long trail over to further pages, every row whole', async () => {
+      const many = Array.from({ length: 80 }, (_, i) => ({ ...events[3]!, seq: i + 1 }));
+      const rendered = await renderer.renderSigned(parties, terms, createdAt, {
+        ...certificate,
+        draftSha256: draft.sha256,
+        events: many,
+        chainHead,
+      });
+      const pdfText = text('long-trail.pdf', rendered.pdf);
+      const rows = pdfText.replace(/\s+/g, ' ').match(/\b\d+ 23\.11\.2026 14:06:00 Проект просмотрен/g) ?? [];
+      expect(rows).toHaveLength(80);
+      expect(pages('long-trail.pdf', rendered.pdf)).toBeGreaterThan(pages('signed.pdf', signed.pdf) + 1);
+      expect(pdfText).toContain(chainHead);
+    });
+
+    it('refuses a trail without a well-formed chain head, naming the field', async () => {
+      const bad = renderer.renderSigned(parties, terms, createdAt, {
+        ...certificate,
+        draftSha256: draft.sha256,
+        events,
+        chainHead: 'abc',
+      });
+      await expect(bad).rejects.toThrow(/chainHead/);
+      const badEvent = renderer.renderSigned(parties, terms, createdAt, {
+        ...certificate,
+        draftSha256: draft.sha256,
+        events: [{ ...events[0]!, at: new Date(NaN) }],
+        chainHead,
+      });
+      await expect(badEvent).rejects.toThrow(/events/);
+    });
   });
 
   it('returns the SHA-256 of the returned bytes and names the template', () => {

@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { contractFonts } from './contract-fonts';
+import { maskEmail } from '@otus/common';
+import { contractFonts, type FontName } from './contract-fonts';
 import {
+  auditEventText,
   contractNumber,
   initialsName,
   isCalendarDate,
   longDate,
-  maskEmail,
   moscowDateTime,
+  moscowShortDateTime,
   moscowTime,
   rubles,
   shortDate,
@@ -63,6 +65,22 @@ export interface SignatureCertificate {
   draftSha256: string;
   /** Id of the draft document in storage. */
   documentId: string;
+  /**
+   * The application's audit events up to and including the signature (AuditService.trailUpTo),
+   * listed on the sheet by what happened: no ip, user agent or actor id is printed.
+   */
+  events?: SignedTrailEvent[];
+  /** Hex SHA-256 `hash` of the last listed event: binds the sheet to the stored audit chain. */
+  chainHead?: string;
+}
+
+export interface SignedTrailEvent {
+  seq: number;
+  at: Date;
+  action: string;
+  actor: string;
+  /** Only a document kind, tries left and a `sentTo` address (masked again) are printed. */
+  details?: Record<string, unknown>;
 }
 
 export interface RenderedPdf {
@@ -442,6 +460,78 @@ class ContractPrint {
       'Хеш-сумма (SHA-256) настоящего подписанного документа не может быть указана в нём самом: она вычисляется ' +
         'после формирования файла и хранится в системе Исполнителя вместе с журналом подписания.',
     );
+    if (certificate.events?.length && certificate.chainHead) this.trail(certificate.events, certificate.chainHead);
+  }
+
+  /** The audit trail up to the signature, one row per event, closed by the last event's hash. */
+  private trail(events: SignedTrailEvent[], chainHead: string): void {
+    const { out } = this;
+    type Column = { x: number; width: number };
+    type Cell = Column & { text: string; font: FontName; size: number };
+    const [no, when, what]: Column[] = [
+      { x: out.left, width: 30 },
+      { x: out.left + 30, width: 120 },
+      { x: out.left + 150, width: out.width - 150 },
+    ];
+    const cells = (font: FontName, size: number, ...texts: [Column, string][]): Cell[] =>
+      texts.map(([column, text]) => ({ ...column, text, font, size }));
+    const header = cells('bold', 8.5, [no, '№'], [when, 'Дата и время (московское время)'], [what, 'Событие']);
+    const padding = 2.5;
+    const measure = (row: Cell[]) =>
+      Math.max(
+        ...row.map((c) => out.style(c.font, c.size).doc.heightOfString(c.text, { width: c.width - 6, lineGap: 1 })),
+      ) +
+      2 * padding;
+    let y = 0;
+    const draw = (row: Cell[]) => {
+      for (const c of row)
+        out.style(c.font, c.size).doc.text(c.text, c.x + 3, y + padding, { width: c.width - 6, lineGap: 1 });
+      y += measure(row);
+      out.rule(y);
+    };
+    const start = () => {
+      y = out.doc.y;
+      out.rule(y);
+      draw(header);
+    };
+
+    const headerHeight = measure(header);
+    out.doc.moveDown(1);
+    out.style('bold', 10.5);
+    // The title, the note and the first rows of the table stay together.
+    out.ensureSpace(out.doc.currentLineHeight(true) * 5 + headerHeight * 3);
+    out.paragraph('Журнал действий по заявке до подписания', { align: 'left' });
+    out.doc.moveDown(0.2);
+    out
+      .style('regular', 9)
+      .paragraph(
+        'Каждая запись журнала в системе Исполнителя содержит хеш-сумму предыдущей записи: по хеш-сумме последней ' +
+          'записи можно проверить, что записи журнала до подписания не были изменены или удалены.',
+      );
+    out.doc.moveDown(0.4);
+    start();
+    const rows = [...events]
+      .sort((a, b) => a.seq - b.seq)
+      .map((e) =>
+        cells('regular', 8.5, [no, String(e.seq)], [when, moscowShortDateTime(e.at)], [what, clean(auditEventText(e))]),
+      );
+    rows.push([
+      { text: 'SHA-256 последней записи', x: no.x, width: no.width + when.width, font: 'bold', size: 8.5 },
+      { text: chainHead.toLowerCase(), x: what.x, width: what.width, font: 'mono', size: 8 },
+    ]);
+    rows.forEach((row, i) => {
+      // The hash row never stands alone on a page: the last event goes over with it.
+      const keep = i === rows.length - 2 ? measure(rows[i + 1]!) : 0;
+      if (y + measure(row) + keep > out.bottom) {
+        // A row is never split; the column titles come again on the next page.
+        out.doc.addPage();
+        start();
+      }
+      draw(row);
+    });
+    out.doc.x = out.left;
+    out.doc.y = y + 8;
+    out.style('regular', 10);
   }
 
   /** Header and footer of every page; in the draft also the «Проект договора» marks. */
@@ -484,6 +574,8 @@ function clean(value: string): string {
 const nonEmpty = (value: unknown) => typeof value === 'string' && value.trim().length > 0;
 const kopecks = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 0;
 const validDate = (value: unknown) => value instanceof Date && !Number.isNaN(value.getTime());
+const validEvent = (e: SignedTrailEvent) =>
+  Number.isSafeInteger(e?.seq) && e.seq > 0 && validDate(e.at) && nonEmpty(e.action) && typeof e.actor === 'string';
 
 /**
  * The worker validated its variables already; this guards the printer against a caller that
@@ -517,6 +609,10 @@ function check(parties: ContractParties, terms: CourseTerms, createdAt: Date, va
     expect(typeof c.userAgent === 'string', 'userAgent');
     expect(validDate(c.signedAt), 'signedAt');
     expect(/^[0-9a-fA-F]{64}$/.test(c.draftSha256), 'draftSha256');
+    if (c.events !== undefined || c.chainHead !== undefined) {
+      expect(Array.isArray(c.events) && c.events.every(validEvent), 'events');
+      expect(typeof c.chainHead === 'string' && /^[0-9a-fA-F]{64}$/.test(c.chainHead), 'chainHead');
+    }
   }
   if (bad.length) throw new RangeError(`Cannot print the contract, invalid: ${bad.join(', ')}`);
 }

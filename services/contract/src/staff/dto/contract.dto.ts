@@ -52,7 +52,18 @@ export class ContractPage extends PageOf(ContractSummary) {}
 
 /** One line of an application's audit trail. */
 export class AuditEventResponse {
+  @ApiProperty({
+    example: '3f2a9c1b-5d7e-4a8b-9c0d-1e2f3a4b5c6d.000003',
+    description: '`<applicationId>.<seq>`; an ObjectId on events from before the chain',
+  })
+  _id!: string;
   @ApiProperty() applicationId!: string;
+  @ApiPropertyOptional({ example: 3, description: 'Position in the hash chain; absent on events from before it' })
+  seq?: number;
+  @ApiPropertyOptional({ description: "Hex SHA-256: the previous event's hash, 64 zeros for seq 1" })
+  prevHash?: string;
+  @ApiPropertyOptional({ description: "Hex SHA-256 of this event's fields and prevHash (RFC 8785 JSON)" })
+  hash?: string;
   @ApiProperty({ example: 'client', description: '`client`, `crm:<client id>`, `staff:<user id>` or `system`' })
   actor!: string;
   @ApiProperty({ example: 'signing-code.sent' }) action!: string;
@@ -61,4 +72,31 @@ export class AuditEventResponse {
   @ApiPropertyOptional() userAgent?: string;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Ids, hashes, outcome codes' })
   details?: Record<string, unknown>;
+}
+
+export const AUDIT_CHAIN_BREAKS = ['HASH_MISMATCH', 'PREV_HASH_MISMATCH', 'SEQ_GAP'] as const;
+
+/** The first event at which the chain does not hold. */
+export class AuditChainBreak {
+  @ApiProperty({ example: 4 }) seq!: number;
+  @ApiProperty({ example: '3f2a9c1b-5d7e-4a8b-9c0d-1e2f3a4b5c6d.000004' }) eventId!: string;
+  @ApiProperty({
+    enum: AUDIT_CHAIN_BREAKS,
+    description:
+      "HASH_MISMATCH: the event's fields no longer give its hash; PREV_HASH_MISMATCH: it does not link to the " +
+      'stored event before it; SEQ_GAP: the position before it is missing',
+  })
+  reason!: (typeof AUDIT_CHAIN_BREAKS)[number];
+}
+
+/** The outcome of recomputing an application's audit chain. */
+export class AuditVerificationResponse {
+  @ApiProperty({ description: 'Every chained event matches its hash and links to the one before' })
+  valid!: boolean;
+  @ApiProperty({ example: 9, description: 'Chained events checked' })
+  events!: number;
+  @ApiProperty({ example: 0, description: 'Events stored before the trail was chained (no seq): not covered' })
+  unchained!: number;
+  @ApiPropertyOptional({ type: AuditChainBreak, description: 'Only when valid is false' })
+  brokenAt?: AuditChainBreak;
 }
