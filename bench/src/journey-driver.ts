@@ -104,7 +104,7 @@ export async function journey(crm: ApiClient, courseCode: string): Promise<Journ
   const client = new ApiClient(`${env.GATEWAY_URL}/client/api/applications/${applicationId}`).withHeaders({ cookie });
 
   marks.formSubmitted = Date.now();
-  const submitted = await client.post('/form', validForm({ email }));
+  const submitted = await client.post('/form', validForm());
   if (submitted.status !== 204) throw new Error(`form: ${submitted.status}`);
   const state = await until(async () => {
     const { body } = await client.get('');

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { crmWithReceiver, linkToken, mailsTo, openCourse, processOf, validForm, waitFor } from '@otus/common/testing';
-import { AddressedClient } from './support/addressed-client';
+import { AddressedClient } from '../support/addressed-client';
 import {
   apply,
   bounded,
@@ -64,7 +64,7 @@ async function session(started: Started, index: number): Promise<Http> {
 
 async function client(started: Started, index: number): Promise<'SIGNED' | 'ENDED'> {
   const page = await session(started, index);
-  const form = await page.post('/form', validForm({ email: started.email }));
+  const form = await page.post('/form', validForm());
   if (form.status !== 204) throw new Error(`form: ${form.status} ${JSON.stringify(form.body)}`);
   const state = await waitFor(
     `client ${index}: a draft or an end`,

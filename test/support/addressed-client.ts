@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import type { ApiResponse } from '@otus/common/testing';
-import type { Http } from '../../support/journey-steps';
+import type { Http } from './journey-steps';
 
 /**
  * A client calling from its own loopback address (127.0.1.x), as a hundred real clients call

@@ -81,7 +81,7 @@ export async function untilState(client: Http, state: string, timeoutMs = MINUTE
 /** The client opens the link and submits the form with the address the rest of the mail goes to. */
 export async function submitForm(started: Started, client?: Http): Promise<Http> {
   const session = client ?? (await clientSession(started.applicationId));
-  const { status, body } = await session.post('/form', validForm({ email: started.email }));
+  const { status, body } = await session.post('/form', validForm());
   if (status !== 204) throw new Error(`form: ${status} ${JSON.stringify(body)}`);
   return session;
 }

@@ -40,3 +40,4 @@ export * from './crypto/sealed-box';
 export * from './engine/engine.client';
 export * from './engine/engine.module';
 export * from './database/timestamped.entity';
+export * from './text/masking';

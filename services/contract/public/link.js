@@ -23,23 +23,50 @@
     return;
   }
 
-  fetch('/api/user/client-links/exchange', {
-    method: 'POST',
-    credentials: 'same-origin',
-    cache: 'no-store',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ token: decodeURIComponent(token) }),
-  })
-    .then(function (response) {
-      if (response.ok) {
+  function post(path) {
+    return fetch('/api/user/client-links/' + path, {
+      method: 'POST',
+      credentials: 'same-origin',
+      cache: 'no-store',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ token: decodeURIComponent(token) }),
+    });
+  }
+
+  // 410: unknown or expired (one answer for both); 400: not even shaped like a token.
+  function failed(response) {
+    if (response.status === 410 || response.status === 400) return show('invalid');
+    if (response.status === 429) return show('busy');
+    show('failed');
+  }
+
+  function open() {
+    show('opening');
+    post('exchange')
+      .then(function (response) {
+        if (!response.ok) return failed(response);
         return response.json().then(function (body) {
           location.replace('/client/' + encodeURIComponent(body.applicationId));
         });
-      }
-      // 410: unknown or expired (one answer for both); 400: not even shaped like a token.
-      if (response.status === 410 || response.status === 400) return show('invalid');
-      if (response.status === 429) return show('busy');
-      show('failed');
+      })
+      .catch(function () {
+        show('failed');
+      });
+  }
+
+  // Whose link this is comes first: a first opening, or one that would replace the session of
+  // another application in this browser, waits for the person to recognise their name.
+  post('preview')
+    .then(function (response) {
+      if (!response.ok) return failed(response);
+      return response.json().then(function (preview) {
+        if (!preview.firstOpening && !preview.replacesSession) return open();
+        document.querySelector('[data-holder-name]').textContent = preview.holder.name || 'вас';
+        document.querySelector('[data-holder-email]').textContent = preview.holder.email || 'из заявки';
+        document.querySelector('[data-replaces]').hidden = !preview.replacesSession;
+        document.querySelector('[data-open]').addEventListener('click', open);
+        show('confirm');
+      });
     })
     .catch(function () {
       show('failed');

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { maskEmail } from '@otus/common';
 import {
   mailsTo,
   type ReceivedMail,
@@ -121,6 +122,11 @@ it(
     // The real link: exchanged for the session, then the form — and the token gone from the address.
     const link = await linkFromEmail(email);
     await page.goto(link);
+    // First opening: whose application this is, masked, before any session is opened.
+    await page.getByRole('heading', { name: 'Проверьте, что это ваш договор' }).waitFor();
+    expect(await page.locator('[data-holder-email]').innerText()).toBe(maskEmail(email));
+    await screenshot(page, '01b-link-confirm');
+    await page.getByRole('button', { name: 'Да, это мой договор — открыть' }).click();
     await page.waitForURL(`${gateway}/client/${applicationId}`).catch(async (e: Error) => {
       throw new Error(`${e.message}\nthe page says: ${await page.locator('body').innerText()}`);
     });
@@ -135,7 +141,10 @@ it(
     const summary = normalized(await page.locator('.course').innerText());
     expect(summary).toContain(`Курс «${COURSE_TITLE}»`);
     expect(summary).toContain('99 000,00 ₽');
-    await expect(page.getByLabel('Электронная почта').inputValue()).resolves.toBe(email);
+    // The address is the CRM's and cannot be changed here: the code goes there.
+    const address = page.getByLabel('Адрес для кода подписания и договора');
+    await expect(address.inputValue()).resolves.toBe(email);
+    await expect(address.getAttribute('readonly')).resolves.toBe('');
     await expect(page.getByLabel('Серия', { exact: true }).getAttribute('inputmode')).resolves.toBe('numeric');
     await expect(page.getByLabel('Телефон').getAttribute('autocomplete')).resolves.toBe('tel');
     await screenshot(page, '02-form');
@@ -160,7 +169,6 @@ it(
     await page.getByLabel('Фамилия, имя и отчество').fill('Anna 2');
     await page.getByLabel('Номер', { exact: true }).fill('12');
     await page.getByLabel('Телефон').fill('позвоните мне');
-    await page.getByLabel('Электронная почта').fill('не почта');
     const rejected = page.waitForResponse((r) => r.url().endsWith('/form') && r.request().method() === 'POST');
     await page.getByRole('button', { name: 'Отправить' }).click();
     expect((await rejected).status()).toBe(400);
@@ -175,7 +183,6 @@ it(
       'Укажите, кем выдан паспорт',
       'Укажите адрес регистрации полностью',
       'Укажите телефон, например +7 999 123-45-67',
-      'Укажите адрес электронной почты',
     ]) {
       expect(errorText).toContain(message);
     }
@@ -194,13 +201,13 @@ it(
 
     // The service's own date rules come back the same way.
     await page.locator('#form').evaluate(noBrowserChecks);
-    await fillValid(page, email, { birthDate: '2020-01-01' });
+    await fillValid(page, { birthDate: '2020-01-01' });
     await page.getByRole('button', { name: 'Отправить' }).click();
     await page.locator('#f-birthDate-error').waitFor();
     expect(await page.locator('#f-birthDate-error').innerText()).toContain('от 14 до 100 лет');
 
     // Right data: 303 to the page, which waits for the draft.
-    await fillValid(page, email);
+    await fillValid(page);
     const accepted = page.waitForResponse((r) => r.url().endsWith('/form') && r.request().method() === 'POST');
     await page.getByRole('button', { name: 'Отправить' }).click();
     expect((await accepted).status()).toBe(303);
@@ -288,8 +295,11 @@ it(
     const p = await context.newPage();
     try {
       await p.goto(await linkFromEmail(email));
+      // This browser holds the first test's session: the link says whose it is before replacing it.
+      await p.getByText('В этом браузере уже открыт договор по другой ссылке').waitFor();
+      await p.getByRole('button', { name: 'Да, это мой договор — открыть' }).click();
       await p.getByRole('heading', { name: 'Данные для договора' }).waitFor();
-      await fillValid(p, email);
+      await fillValid(p);
       await p.getByRole('button', { name: 'Отправить' }).click();
       await p.getByRole('heading', { name: 'Проверьте и подпишите договор' }).waitFor({ timeout: 2 * MINUTE });
 
@@ -335,7 +345,7 @@ async function newApplication(): Promise<{ applicationId: string; email: string 
   return { applicationId: created.body.applicationId, email };
 }
 
-async function fillValid(p: Page, email: string, overrides: Record<string, string> = {}): Promise<void> {
+async function fillValid(p: Page, overrides: Record<string, string> = {}): Promise<void> {
   const values: Record<string, string> = {
     'Фамилия, имя и отчество': FULL_NAME,
     'Дата рождения': '1992-03-14',
@@ -345,7 +355,6 @@ async function fillValid(p: Page, email: string, overrides: Record<string, strin
     'Дата выдачи': '2012-04-02',
     'Адрес регистрации': 'г. Москва, ул. Тверская, д. 7, кв. 12',
     Телефон: '+7 999 123-45-67',
-    'Электронная почта': email,
     Промокод: '',
   };
   if (overrides.birthDate) values['Дата рождения'] = overrides.birthDate;

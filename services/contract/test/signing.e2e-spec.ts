@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,16 +35,22 @@ async function atSigning(): Promise<{ id: string; client: ApiClient; email: stri
   const dto = application(course.code);
   const { body } = await amo.post('/applications', dto);
   const client = await clientSession(body.applicationId);
-  const email = `signer-${body.applicationId.slice(0, 8)}@example.test`;
-  expect((await client.post('/form', validForm({ email }))).status).toBe(204);
+  // Every mail about the contract, the code first of all, goes to the address the CRM gave.
+  const email = dto.clientEmail;
+  expect((await client.post('/form', validForm())).status).toBe(204);
   await waitFor('the draft', async () => (await client.get('')).body.state === 'SIGNING', { timeoutMs: 60_000 });
   return { id: body.applicationId, client, email, crmApplicationId: dto.crmApplicationId };
 }
 
+const codeMails = async (email: string) =>
+  (await mailsTo(email)).filter((m) => m.subject.startsWith('Код для подписания'));
+
 async function codeFor(email: string, nth = 1): Promise<string> {
-  const mails = await waitForMails(email, nth);
-  const codes = mails.map((m) => /\b(\d{6})\b/.exec(m.text)?.[1]).filter(Boolean) as string[];
-  return codes[nth - 1];
+  const mails = await waitFor(`code e-mail ${nth}`, async () => {
+    const found = await codeMails(email);
+    return found.length >= nth && found;
+  });
+  return /\b(\d{6})\b/.exec(mails[nth - 1].text)![1];
 }
 
 const wrong = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
@@ -64,7 +71,8 @@ it('signs with the e-mailed code: the contract is concluded, the signed PDF carr
     timeoutMs: 60_000,
   });
   const draft = await client.download('/documents/draft');
-  const signed = await client.download('/documents/signed?download=1');
+  const download = await client.download('/documents/signed?download=1');
+  const signed = { ...download, sha256: createHash('sha256').update(download.bytes).digest('hex') };
   expect(signed.headers.get('content-disposition')).toMatch(/^attachment/);
   const dir = mkdtempSync(join(tmpdir(), 'signed-'));
   writeFileSync(join(dir, 'signed.pdf'), signed.bytes);
@@ -74,6 +82,45 @@ it('signs with the e-mailed code: the contract is concluded, the signed PDF carr
   expect(text).toContain('Разработчик Node.js');
   expect(text).toContain('ЛИСТ ПОДПИСАНИЯ');
   expect(text.replace(/\s+/g, '')).toContain(draftSha);
+  // The signing sheet lists the audit chain up to the signature, and its head.
+  expect(text).toContain('Журнал действий по заявке до подписания');
+
+  // The school's seal (PAdES): valid over the whole file as stored, broken by one changed byte.
+  const pdfsig = (file: string) => {
+    try {
+      return execFileSync('pdfsig', [file], { encoding: 'utf8' });
+    } catch (e) {
+      return String((e as { stdout?: string }).stdout ?? e);
+    }
+  };
+  const sealed = pdfsig(join(dir, 'signed.pdf'));
+  expect(sealed).toContain('Signature Validation: Signature is Valid.');
+  expect(sealed).toContain('Total document signed');
+  expect(sealed).toContain('Signature Type: ETSI.CAdES.detached');
+  const tampered = Buffer.from(signed.bytes);
+  const at = tampered.indexOf('stream') + 20; // inside the first content stream, within the signed range
+  tampered[at] ^= 0x01;
+  writeFileSync(join(dir, 'tampered.pdf'), tampered);
+  expect(pdfsig(join(dir, 'tampered.pdf'))).not.toContain('Signature is Valid.');
+
+  // At rest the PDFs are sealed like the personal data: no passport number in any stored document.
+  const mongo = await createConnection(env.CONTRACT_MONGO_URL).asPromise();
+  try {
+    const stored = await mongo.collection('documents').find({ applicationId: id }).toArray();
+    expect(stored.map((d) => d.kind).sort()).toEqual(['draft', 'signed']);
+    for (const document of stored) {
+      expect(document.pdf).toBeUndefined();
+      expect(document.sealedPdf).toMatch(/^v1\./);
+      const raw = JSON.stringify(document) + Buffer.from(document.sealedPdf, 'utf8').toString('latin1');
+      expect(raw).not.toContain(validForm().passportNumber);
+    }
+    // …while the client's own copy has it: the check above is not vacuous.
+    expect(text).toContain(validForm().passportNumber);
+    const digest = await mongo.collection('document_digests').findOne({ _id: signed.sha256 as never });
+    expect(digest?.documentId).toBe(`${id}.signed`);
+  } finally {
+    await mongo.close();
+  }
 
   // The signed contract reaches the client by e-mail too, and the CRM sees the outcome.
   const [withPdf] = await waitFor(
@@ -139,8 +186,7 @@ it('sends one code when it is asked for ten times at once', async () => {
   const code = await codeFor(email);
   // A second code would have arrived by now; the one that came is the one that signs.
   await new Promise((r) => setTimeout(r, 1_500));
-  const codeMails = (await mailsTo(email)).filter((m) => m.subject.startsWith('Код для подписания'));
-  expect(codeMails).toHaveLength(1);
+  expect(await codeMails(email)).toHaveLength(1);
   expect((await client.post('/signature', { signingCode: code })).status).toBe(204);
 });
 

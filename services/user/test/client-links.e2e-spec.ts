@@ -14,11 +14,18 @@ const box = new SealedBox(env.CLIENT_LINK_SEAL_KEYS);
 const PROCESS = 'client-link-test';
 const BPMN = oneTaskProcess({ key: PROCESS, topic: 'user.issue-client-link' });
 
+const HOLDER = { clientName: 'Петрова Анна Сергеевна', clientEmail: 'anna.petrova@example.test' };
+
 let db: DataSource;
 
 async function issueLink(): Promise<{ applicationId: string; token: string; processInstanceId: string }> {
   const applicationId = randomUUID();
-  const { id } = await engine.start(PROCESS, applicationId, { applicationId, linkTtl: 'PT1H', signTtl: 'PT2H' });
+  const { id } = await engine.start(PROCESS, applicationId, {
+    applicationId,
+    linkTtl: 'PT1H',
+    signTtl: 'PT2H',
+    ...HOLDER,
+  });
   await waitFor('the process to end', async () => (await engine.historicInstance(id)).state === 'COMPLETED');
   const { clientLinkRef, linkExpiresAt } = await engine.variables(id);
   expect(Date.parse(String(linkExpiresAt)) - Date.now()).toBeGreaterThan(55 * 60_000);
@@ -82,7 +89,12 @@ it('answers 410 for unknown and expired tokens, alike', async () => {
 
 it('issues a new token when the task is delivered again, and the old one stops working', async () => {
   const { applicationId, token } = await issueLink();
-  const again = await engine.start(PROCESS, applicationId, { applicationId, linkTtl: 'PT1H', signTtl: 'PT1H' });
+  const again = await engine.start(PROCESS, applicationId, {
+    applicationId,
+    linkTtl: 'PT1H',
+    signTtl: 'PT1H',
+    ...HOLDER,
+  });
   await waitFor('the second issue', async () => (await engine.historicInstance(again.id)).state === 'COMPLETED');
   const second = box.open(String((await engine.variables(again.id)).clientLinkRef), 'client-link').toString();
   expect(second).not.toBe(token);
@@ -95,7 +107,12 @@ it('issues a new token when the task is delivered again, and the old one stops w
 
 it('rejects bad process variables, naming them', async () => {
   const applicationId = randomUUID();
-  const { id } = await engine.start(PROCESS, applicationId, { applicationId, linkTtl: 'soon', signTtl: 'PT1H' });
+  const { id } = await engine.start(PROCESS, applicationId, {
+    applicationId,
+    linkTtl: 'soon',
+    signTtl: 'PT1H',
+    ...HOLDER,
+  });
   const [incident] = await waitFor('an incident', async () => {
     const incidents = await engine.incidents(id);
     return incidents.length > 0 && incidents;
@@ -103,4 +120,43 @@ it('rejects bad process variables, naming them', async () => {
   // This test model catches no BPMN errors, so INVALID_VARIABLES becomes an incident that names the variable.
   expect(incident.incidentMessage).toMatch(/INVALID_VARIABLES.*linkTtl/);
   await engine.request('DELETE', `/process-instance/${id}`);
+});
+
+describe('the preview before a link opens a session', () => {
+  const sessionOf = (headers: Headers) => headers.get('set-cookie')!.split(';')[0];
+
+  it('names the holder masked, and says whether the link was ever opened', async () => {
+    const { token } = await issueLink();
+    const first = await users.post('/client-links/preview', { token });
+    expect(first.status).toBe(200);
+    expect(first.body).toEqual({
+      holder: { name: 'П****** А. С.', email: 'a***@example.test' },
+      firstOpening: true,
+      replacesSession: false,
+    });
+    // A preview opens nothing: no cookie, and the link still counts as never opened.
+    expect(first.headers.get('set-cookie')).toBeNull();
+    expect((await users.post('/client-links/preview', { token })).body.firstOpening).toBe(true);
+    await users.post('/client-links/exchange', { token });
+    expect((await users.post('/client-links/preview', { token })).body.firstOpening).toBe(false);
+    // Neither the full name nor the address is stored beside the link.
+    expect(JSON.stringify(await db.query('SELECT * FROM client_links'))).not.toMatch(/Петрова|anna\.petrova/);
+  });
+
+  it('warns before a link replaces the session of another application, not of the same one', async () => {
+    const mine = await issueLink();
+    const other = await issueLink();
+    const session = sessionOf((await users.post('/client-links/exchange', { token: mine.token })).headers);
+    const withSession = new ApiClient(`${env.GATEWAY_URL}/api/user`, undefined, { cookie: session });
+    expect((await withSession.post('/client-links/preview', { token: other.token })).body.replacesSession).toBe(true);
+    expect((await withSession.post('/client-links/preview', { token: mine.token })).body.replacesSession).toBe(false);
+    // A forged or foreign cookie replaces nothing that it could prove.
+    const forged = new ApiClient(`${env.GATEWAY_URL}/api/user`, undefined, { cookie: 'otus_client=eyJ.forged.x' });
+    expect((await forged.post('/client-links/preview', { token: other.token })).body.replacesSession).toBe(false);
+  });
+
+  it('answers unknown tokens as the exchange does', async () => {
+    const { status, body } = await users.post('/client-links/preview', { token: 'B'.repeat(43) });
+    expect([status, body.code]).toEqual([410, 'LINK_INVALID']);
+  });
 });

@@ -1,4 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- tests read response bodies loosely and assert them by value */
+import { request as httpRequest } from 'node:http';
+
 export interface ApiResponse<T = any> {
   status: number;
   body: T;
@@ -11,15 +13,22 @@ export class ApiClient {
     readonly baseUrl: string,
     private readonly token?: string,
     private readonly headers: Record<string, string> = {},
+    /** Calls from this loopback address (127.x.y.z): the gateway's per-address limits then count this client alone. */
+    readonly localAddress?: string,
   ) {}
 
   withToken(token: string | undefined): ApiClient {
-    return new ApiClient(this.baseUrl, token, this.headers);
+    return new ApiClient(this.baseUrl, token, this.headers, this.localAddress);
   }
 
   /** Headers sent with every request, e.g. an API key or a session cookie. */
   withHeaders(headers: Record<string, string>): ApiClient {
-    return new ApiClient(this.baseUrl, this.token, { ...this.headers, ...headers });
+    return new ApiClient(this.baseUrl, this.token, { ...this.headers, ...headers }, this.localAddress);
+  }
+
+  /** The same client calling from another loopback address, as another person would from their own. */
+  from(localAddress: string): ApiClient {
+    return new ApiClient(this.baseUrl, this.token, this.headers, localAddress);
   }
 
   async request<T = any>(
@@ -28,7 +37,7 @@ export class ApiClient {
     body?: unknown,
     headers: Record<string, string> = {},
   ): Promise<ApiResponse<T>> {
-    const response = await fetch(`${this.baseUrl}${path}`, {
+    const response = await this.send(`${this.baseUrl}${path}`, {
       method,
       headers: {
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -37,7 +46,6 @@ export class ApiClient {
         ...headers,
       },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-      signal: AbortSignal.timeout(15_000),
     });
     const text = await response.text();
     let parsed: unknown = text;
@@ -51,16 +59,48 @@ export class ApiClient {
 
   /** A binary answer (a PDF, a CSV) with the client's credentials. */
   async download(path: string): Promise<{ status: number; headers: Headers; bytes: Buffer }> {
-    const response = await fetch(`${this.baseUrl}${path}`, {
+    const response = await this.send(`${this.baseUrl}${path}`, {
+      method: 'GET',
       headers: { ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), ...this.headers },
-      signal: AbortSignal.timeout(15_000),
     });
     return { status: response.status, headers: response.headers, bytes: Buffer.from(await response.arrayBuffer()) };
   }
 
   /** The same credentials against another base URL (another application's address, say). */
   at(baseUrl: string): ApiClient {
-    return new ApiClient(baseUrl, this.token, this.headers);
+    return new ApiClient(baseUrl, this.token, this.headers, this.localAddress);
+  }
+
+  /** fetch, or plain node:http from `localAddress` (fetch cannot choose its source address); no redirects followed then. */
+  private async send(
+    url: string,
+    init: { method: string; headers: Record<string, string>; body?: string | Buffer },
+  ): Promise<Response> {
+    if (!this.localAddress) return fetch(url, { ...init, signal: AbortSignal.timeout(15_000) });
+    const localAddress = this.localAddress;
+    return new Promise<Response>((resolve, reject) => {
+      const req = httpRequest(
+        url,
+        { method: init.method, headers: init.headers, localAddress, timeout: 15_000 },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const headers = new Headers();
+            for (const [name, value] of Object.entries(res.headers))
+              for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value])
+                headers.append(name, v);
+            const status = res.statusCode ?? 0;
+            const bodyless = status === 204 || status === 304;
+            resolve(new Response(bodyless ? null : Buffer.concat(chunks), { status, headers }));
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error(`${init.method} ${url}: timed out`)));
+      req.on('error', reject);
+      req.end(init.body);
+    });
   }
 
   get<T = any>(path: string) {

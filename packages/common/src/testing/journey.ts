@@ -60,7 +60,6 @@ export const validForm = (overrides: Record<string, unknown> = {}) => ({
   passportIssueDate: '2015-06-01',
   address: 'г. Москва, ул. Тверская, д. 1, кв. 1',
   phone: '+7 999 123-45-67',
-  email: 'ivan.petrov@example.test',
   ...overrides,
 });
 
@@ -99,5 +98,16 @@ export async function clientSession(
   if (exchange.status !== 200) throw new Error(`exchange: ${exchange.status} ${JSON.stringify(exchange.body)}`);
   const cookie = exchange.headers.get('set-cookie')!.split(';')[0];
   const base = via === 'gateway' ? env().GATEWAY_URL : `http://${env().STACK_HOST}:${env().CONTRACT_PORT}`;
-  return new ApiClient(`${base}/client/api/applications/${applicationId}`).withHeaders({ cookie });
+  return new ApiClient(`${base}/client/api/applications/${applicationId}`)
+    .withHeaders({ cookie })
+    .from(loopbackAddress());
+}
+
+/**
+ * A loopback address of a simulated client's own (127.2–126.x.y): the gateway limits signing
+ * codes per address, and real clients do not share one.
+ */
+export function loopbackAddress(): string {
+  const byte = (from: number, to: number) => from + Math.floor(Math.random() * (to - from + 1));
+  return `127.${byte(2, 126)}.${byte(0, 255)}.${byte(2, 254)}`;
 }

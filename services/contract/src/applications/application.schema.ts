@@ -85,6 +85,14 @@ export class Application {
   @Prop({ type: String, default: null })
   declineReason!: string | null;
 
+  /** Set when the caps on codes and tries ran out; staff unlock it (SigningService.unlock). */
+  @Prop({ type: Date, default: null })
+  signingLockedAt!: Date | null;
+
+  /** Which allowance of codes the client is on: 0 at first, one more after each unlock. */
+  @Prop({ type: Number, default: 0 })
+  signingRound!: number;
+
   /** The process's end (`CONCLUDED`, `REJECTED`, …) once known. */
   @Prop({ type: String, default: null })
   outcome!: string | null;

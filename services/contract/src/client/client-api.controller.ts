@@ -12,7 +12,7 @@ import type { Request, Response } from 'express';
 import type { Actor } from '../audit/audit.service';
 import { AuditService } from '../audit/audit.service';
 import type { DocumentKind } from '../documents/document.schema';
-import { DocumentsService, pdfBytes } from '../documents/documents.service';
+import { DocumentsService } from '../documents/documents.service';
 import { SigningService } from '../signing/signing.service';
 import { ClientService } from './client.service';
 import { ClientFormDto, DeclineDto, SignDto } from './dto/client-form.dto';
@@ -38,7 +38,7 @@ export class ClientApiController {
   @ApiOkResponse({ type: ClientViewResponse, description: 'The page state, course, price and signing-code state' })
   async view(@CurrentClient() client: ClientIdentity, @Param('applicationId') id: string) {
     const application = await this.clients.application(own(client, id));
-    return { ...(await this.clients.view(application)), signingCode: await this.signing.state(application._id) };
+    return { ...(await this.clients.view(application)), signingCode: await this.signing.state(application) };
   }
 
   @Post('form')
@@ -126,7 +126,7 @@ export class ClientApiController {
     });
     const name = kind === 'draft' ? 'proekt-dogovora.pdf' : 'dogovor.pdf';
     res.setHeader('Content-Disposition', `${download ? 'attachment' : 'inline'}; filename="${name}"`);
-    return new StreamableFile(pdfBytes(document), { type: 'application/pdf' });
+    return new StreamableFile(this.documents.open(document), { type: 'application/pdf' });
   }
 }
 

@@ -11,7 +11,8 @@ import { PersonalDataVault } from '../applications/personal-data';
 import { StepClaims } from '../applications/step-claims';
 
 /** What the client's page shows; one state at a time. */
-export type ClientState = 'FORM' | 'PREPARING_DRAFT' | 'SIGNING' | 'FINALIZING' | 'CONCLUDED' | 'DECLINED' | 'ENDED';
+export type ClientState =
+  'FORM' | 'PREPARING_DRAFT' | 'SIGNING' | 'SIGNING_LOCKED' | 'FINALIZING' | 'CONCLUDED' | 'DECLINED' | 'ENDED';
 
 export interface CourseSnapshot {
   code: string;
@@ -95,7 +96,7 @@ export class ClientService {
       throw new DomainError('FORM_CLOSED', 'The form can no longer be submitted for this application', { status: 409 });
     }
     checkDates(form);
-    const { fullName, phone, email, promoCode, ...personal } = form;
+    const { fullName, phone, promoCode, ...personal } = form;
     const closed = () => new DomainError('FORM_CLOSED', 'The form was already submitted', { status: 409 });
     await this.claims.once(`${application._id}.data-submitted`, closed, async () => {
       const moved = await this.applications.updateOne(
@@ -105,7 +106,6 @@ export class ClientService {
             status: ApplicationStatus.DataSubmitted,
             fullName,
             clientPhone: phone,
-            clientEmail: email,
             promoCode: promoCode ?? application.promoCode,
             personal: this.vault.seal(application._id, personal),
             dataSubmittedAt: new Date(),
@@ -116,10 +116,9 @@ export class ClientService {
     });
     countFunnelStep('data_submitted');
     await this.audit.record(application._id, 'client-data.submitted', actor);
-    // The address the client confirmed in the form is where the rest of the mail goes.
+    // The mail keeps going to the CRM's address: the form cannot move the signing channel.
     await this.messenger.send(application._id, 'ClientDataSubmitted', {
       promoCode: promoCode ?? application.promoCode,
-      clientEmail: email,
     });
   }
 }
@@ -134,7 +133,7 @@ export function stateOf(a: ApplicationDocument): ClientState {
     case ApplicationStatus.DataSubmitted:
       return 'PREPARING_DRAFT';
     case ApplicationStatus.DraftReady:
-      return 'SIGNING';
+      return a.signingLockedAt ? 'SIGNING_LOCKED' : 'SIGNING';
     default:
       return 'FINALIZING';
   }

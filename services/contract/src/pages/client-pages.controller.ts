@@ -14,7 +14,7 @@ import { PageRenderer } from './page-renderer';
 import { PagesExceptionFilter } from './pages-exception.filter';
 
 /** The state changed under the client (signed in another tab, deadline passed): show the page as it is now. */
-const STALE = new Set(['FORM_CLOSED', 'APPLICATION_NOT_SIGNABLE', 'APPLICATION_CHANGED']);
+const STALE = new Set(['FORM_CLOSED', 'APPLICATION_NOT_SIGNABLE', 'APPLICATION_CHANGED', 'SIGNING_LOCKED']);
 /** What a code entry or a code request can answer; the signing page shows it beside the code. */
 const CODE_ERRORS = new Set([
   'CODE_INVALID',
@@ -23,6 +23,7 @@ const CODE_ERRORS = new Set([
   'CODE_NOT_REQUESTED',
   'CODE_RESEND_TOO_SOON',
   'CODE_NOT_SENT',
+  'CODE_LIMIT_REACHED',
 ]);
 
 /**

@@ -77,7 +77,9 @@ describe('the client page by state', () => {
     expect(out).toMatch(
       /<input class="field__control" id="f-passportSeries" name="passportSeries" type="text" value="" required="" autocomplete="off" inputmode="numeric" pattern="[^"]+"/,
     );
-    expect(out).toContain('id="f-email" name="email" type="email" value="anna@example.test"');
+    // The address is the CRM's, shown read-only and never a form field.
+    expect(out).toContain('id="f-email-fixed" type="email" value="anna@example.test" readonly');
+    expect(out).not.toContain('name="email"');
     expect(out).toContain('aria-describedby="f-fullName-hint"');
     expect(out).not.toContain('aria-invalid');
     expect(out).not.toContain('error-summary');
@@ -141,6 +143,8 @@ describe('the client page by state', () => {
       attemptsLeft: 4,
       locked: false,
       canResendAt: '2026-11-23T16:30:40Z',
+      codesLeft: 2,
+      signingLocked: false,
     };
     const { html: out } = await html(view('SIGNING'), code, { signing: { codeError: 'Неверный код.', code: '1' } });
     expect(out).toContain('Код отправлен на a***@example.test в 19:29:40 (МСК)');
@@ -152,12 +156,27 @@ describe('the client page by state', () => {
   });
 
   it('SIGNING with an expired or locked code asks for a new one', async () => {
-    const base = { sentAt: '2026-11-23T16:00:00Z', attemptsLeft: 5, canResendAt: '2026-11-23T16:01:00Z' };
+    const base = {
+      sentAt: '2026-11-23T16:00:00Z',
+      attemptsLeft: 5,
+      canResendAt: '2026-11-23T16:01:00Z',
+      codesLeft: 2,
+      signingLocked: false,
+    };
     const expired = await html(view('SIGNING'), { ...base, expiresAt: '2026-11-23T16:10:00Z', locked: false });
     expect(expired.html).toContain('Срок действия кода истёк');
     expect(expired.html).not.toContain('name="signingCode"');
     const locked = await html(view('SIGNING'), { ...base, expiresAt: '2026-11-23T16:40:00Z', locked: true });
     expect(locked.html).toContain('Код заблокирован');
+  });
+
+  it('SIGNING_LOCKED: a clear page that names no code form and says the school will unlock it', async () => {
+    const { page, html: out } = await html(view('SIGNING_LOCKED'));
+    expect(page).toBe('ended');
+    expect(out).toContain('Подписание приостановлено');
+    expect(out).toContain('снова откроет подписание');
+    expect(out).toContain('a***@example.test');
+    expect(out).not.toContain('name="signingCode"');
   });
 
   it('SIGNING, decline step: a page of its own with a reason', async () => {

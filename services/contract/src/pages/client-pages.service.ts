@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { maskEmail } from '@otus/common';
 import type { ApplicationDocument } from '../applications/application.schema';
 import { ClientService, type ClientView } from '../client/client.service';
 import { ClientFormDto } from '../client/dto/client-form.dto';
 import { type CodeState, SigningService } from '../signing/signing.service';
 import { dtoMessages, FORM_GROUPS, type FieldSpec } from './form-fields';
-import { formatClock, formatDate, formatDateTime, formatRubles, maskEmail, pluralRu } from './page-format';
+import { formatClock, formatDate, formatDateTime, formatRubles, pluralRu } from './page-format';
 import { outcomePage, promoNote } from './page-messages';
 import type { PageData, PageName } from './page-renderer';
 
@@ -58,7 +59,22 @@ export class ClientPagesService {
           page: 'signing',
           data: {
             ...base,
-            ...signingPage(view, application, await this.signing.state(view.applicationId), extras.signing, now),
+            ...signingPage(view, application, await this.signing.state(application), extras.signing, now),
+          },
+        };
+      case 'SIGNING_LOCKED':
+        return {
+          page: 'ended',
+          data: {
+            ...base,
+            title: 'Подписание приостановлено',
+            lead:
+              'Было запрошено слишком много кодов или введено слишком много неверных. Чтобы никто не смог ' +
+              'подобрать код, мы приостановили подписание этого договора и сообщили школе OTUS.',
+            next:
+              'Сотрудник школы свяжется с вами и снова откроет подписание — тогда вы сможете получить новый код. ' +
+              `Если вы не запрашивали коды, сообщите об этом школе. Код приходит на ${maskEmail(application.clientEmail)}.`,
+            tone: 'warning',
           },
         };
       case 'FINALIZING':
@@ -124,7 +140,6 @@ function documents(applicationId: string, kind: 'draft' | 'signed') {
 
 function formPage(view: ClientView, application: ApplicationDocument, input?: PageExtras['form']) {
   const prefill: Record<string, string> = {
-    email: application.clientEmail,
     phone: application.clientPhone,
     promoCode: application.promoCode ?? '',
   };
@@ -151,6 +166,8 @@ function formPage(view: ClientView, application: ApplicationDocument, input?: Pa
     errors: summary,
     deadline: formatDateTime(view.linkExpiresAt),
     promoPending: Boolean(application.promoCode),
+    // Shown, not asked: the code that signs goes to the address the school has (docs/security.md).
+    email: application.clientEmail,
   };
 }
 

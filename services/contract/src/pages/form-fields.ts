@@ -145,18 +145,6 @@ export const FORM_GROUPS: FieldGroup[] = [
         pattern: '\\s*\\+?[0-9 \\(\\)\\-]{10,20}\\s*',
         maxlength: 24,
       },
-      {
-        name: 'email',
-        label: 'Электронная почта',
-        hint: 'Сюда придут код для подписания и подписанный договор',
-        control: 'input',
-        type: 'email',
-        required: true,
-        autocomplete: 'email',
-        inputmode: 'email',
-        maxlength: 254,
-        spellcheck: false,
-      },
     ],
   },
   {

@@ -45,13 +45,6 @@ export function formatClock(value: string | Date): string {
   return clock.format(new Date(value));
 }
 
-/** «ivan.petrov@example.org» → «i***@example.org»: enough to recognise one's own address on screen. */
-export function maskEmail(email: string): string {
-  const at = email.lastIndexOf('@');
-  if (at < 1) return '***';
-  return `${email.slice(0, 1)}***${email.slice(at)}`;
-}
-
 const plural = new Intl.PluralRules('ru-RU');
 
 /** 1 попытка, 3 попытки, 5 попыток. */

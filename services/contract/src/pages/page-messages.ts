@@ -31,6 +31,8 @@ export function clientMessage(error: DomainError, now = new Date()): string {
     }
     case 'CODE_NOT_SENT':
       return 'Не удалось отправить код. Попробуйте ещё раз через минуту.';
+    case 'CODE_LIMIT_REACHED':
+      return 'Новых кодов больше не будет: введите последний код из письма.';
     case 'FORM_CLOSED':
       return 'Данные по этой заявке уже отправлены.';
     case 'APPLICATION_NOT_SIGNABLE':

@@ -21,7 +21,8 @@ export const PAGE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-export type PageName = 'link' | 'form' | 'progress' | 'signing' | 'decline' | 'concluded' | 'ended' | 'message';
+export type PageName =
+  'link' | 'form' | 'progress' | 'signing' | 'decline' | 'concluded' | 'ended' | 'message' | 'verify';
 
 export interface PageData {
   /** The tab title, before « — OTUS». */
@@ -29,7 +30,7 @@ export interface PageData {
   /** Seconds after which the page reloads itself (progress pages). */
   refreshSeconds?: number;
   /** Which of our scripts the page loads. */
-  script?: 'app.js' | 'link.js';
+  script?: 'app.js' | 'link.js' | 'verify.js';
   [key: string]: unknown;
 }
 

@@ -7,6 +7,7 @@ import { ProcessModule } from '../process/process.module';
 import { SigningCode, SigningCodeSchema } from './signing-code.schema';
 import { SigningCodeMailer } from './signing-code.mailer';
 import { SigningService } from './signing.service';
+import { SigningUnlockController } from './signing-unlock.controller';
 
 @Module({
   imports: [
@@ -16,6 +17,7 @@ import { SigningService } from './signing.service';
     ProcessModule,
     AuditModule,
   ],
+  controllers: [SigningUnlockController],
   providers: [SigningService, SigningCodeMailer],
   exports: [SigningService],
 })

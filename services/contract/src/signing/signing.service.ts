@@ -2,7 +2,7 @@ import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto'
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
-import { countFunnelStep, DomainError } from '@otus/common';
+import { countFunnelStep, DomainError, maskEmail } from '@otus/common';
 import type { Model } from 'mongoose';
 import { Application, ApplicationStatus, type ApplicationDocument } from '../applications/application.schema';
 import { StepClaims } from '../applications/step-claims';
@@ -12,6 +12,7 @@ import { DocumentsService } from '../documents/documents.service';
 import { ProcessMessenger } from '../process/process-messenger';
 import { SigningCode } from './signing-code.schema';
 import { SigningCodeMailer } from './signing-code.mailer';
+import { countSigningLock } from './signing.metrics';
 
 export interface CodeState {
   sentAt: string;
@@ -19,11 +20,20 @@ export interface CodeState {
   attemptsLeft: number;
   locked: boolean;
   canResendAt: string;
+  /** New codes the client may still ask for before signing locks. */
+  codesLeft: number;
+  /** Signing is locked for this application until staff unlock it. */
+  signingLocked: boolean;
 }
 
+/** Why signing locked: every code of the allowance used up by wrong tries, or one more code asked for. */
+export type SigningLockReason = 'TRIES_EXHAUSTED' | 'CODES_EXHAUSTED';
+
 /**
- * Simple electronic signature: a six-digit code e-mailed to the client, kept as an HMAC, valid
- * for ten minutes, locked after five wrong tries; a new code may be asked for once a minute.
+ * Simple electronic signature: a six-digit code e-mailed to the address the CRM gave (never
+ * one the client typed), kept as an HMAC, valid for ten minutes, five tries each; a new code
+ * may be asked for once a minute, three codes per application. Past that, signing locks: the
+ * CRM is told (signed webhook `signing.locked`) and staff may unlock it for another three.
  */
 @Injectable()
 export class SigningService {
@@ -31,6 +41,7 @@ export class SigningService {
   private readonly ttlMs: number;
   private readonly maxAttempts: number;
   private readonly resendAfterMs: number;
+  private readonly maxCodes: number;
 
   constructor(
     @InjectModel(SigningCode.name) private readonly codes: Model<SigningCode>,
@@ -46,23 +57,26 @@ export class SigningService {
     this.ttlMs = config.get('CONTRACT_SIGNING_CODE_TTL', { infer: true });
     this.maxAttempts = config.get('CONTRACT_SIGNING_CODE_MAX_ATTEMPTS', { infer: true });
     this.resendAfterMs = config.get('CONTRACT_SIGNING_CODE_RESEND_AFTER', { infer: true });
+    this.maxCodes = config.get('CONTRACT_SIGNING_CODE_MAX_CODES', { infer: true });
   }
 
-  async state(applicationId: string): Promise<CodeState | null> {
-    const code = await this.codes.findOne({ applicationId, usedAt: null }).lean();
+  async state(application: ApplicationDocument): Promise<CodeState | null> {
+    const code = await this.codes.findOne({ applicationId: application._id, usedAt: null }).lean();
     if (!code) return null;
-    const tried = await this.triesTaken(applicationId, code.messageId);
+    const tried = await this.triesTaken(application._id, code.messageId);
     return {
       sentAt: code.sentAt.toISOString(),
       expiresAt: code.expiresAt.toISOString(),
       attemptsLeft: this.maxAttempts - tried,
       locked: tried >= this.maxAttempts,
       canResendAt: new Date(code.sentAt.getTime() + this.resendAfterMs).toISOString(),
+      codesLeft: this.maxCodes - (await this.codesSent(application)),
+      signingLocked: Boolean(application.signingLockedAt),
     };
   }
 
   async sendCode(application: ApplicationDocument, courseTitle: string, actor: Actor): Promise<CodeState> {
-    requireStatus(application, ApplicationStatus.DraftReady);
+    requireSignable(application);
     const previous = await this.codes.findOne({ applicationId: application._id }).lean();
     const tooSoon = (sentAt: Date) =>
       new DomainError('CODE_RESEND_TOO_SOON', 'A code was sent less than a minute ago; please wait', {
@@ -82,6 +96,18 @@ export class SigningService {
       replaces,
       () => tooSoon(sentAt),
       async () => {
+        const slot = await this.claimCodeSlot(application);
+        if (slot === null) {
+          // The allowance is spent. While the last code can still sign, the client is told to use it;
+          // once it cannot, signing locks.
+          if (previous && (await this.canStillSign(application._id, previous))) {
+            throw new DomainError('CODE_LIMIT_REACHED', 'No more codes can be sent; enter the last code you received', {
+              status: 429,
+            });
+          }
+          await this.lock(application, 'CODES_EXHAUSTED', actor);
+          throw signingLocked();
+        }
         await this.codes.findOneAndUpdate(
           { applicationId: application._id },
           {
@@ -106,19 +132,23 @@ export class SigningService {
             expiresAt,
           });
         } catch (e) {
-          // Not delivered: the client may ask again at once.
+          // Not delivered: the client may ask again at once, and the code does not count.
           await this.codes.deleteOne({ applicationId: application._id, messageId });
+          await this.claims.release(slot);
           throw e;
         }
       },
     );
-    await this.audit.record(application._id, 'signing-code.sent', actor, { messageId });
-    return (await this.state(application._id))!;
+    await this.audit.record(application._id, 'signing-code.sent', actor, {
+      messageId,
+      sentTo: maskEmail(application.clientEmail),
+    });
+    return (await this.state(application))!;
   }
 
   /** A correct code signs the contract and tells the process; wrong ones count towards the lock. */
   async sign(application: ApplicationDocument, signingCode: string, actor: Actor & { ip: string; userAgent: string }) {
-    requireStatus(application, ApplicationStatus.DraftReady);
+    requireSignable(application);
     const current = await this.codes.findOne({ applicationId: application._id }).lean();
     if (!current || current.usedAt) {
       throw new DomainError('CODE_NOT_REQUESTED', 'Ask for a code first', { status: 409 });
@@ -127,11 +157,11 @@ export class SigningService {
       throw new DomainError('CODE_EXPIRED', 'The code has expired; ask for a new one', { status: 410 });
     }
     const tryNumber = await this.claimTry(application._id, current.messageId);
-    if (tryNumber === null) throw locked();
+    if (tryNumber === null) throw await this.outOfTries(application, actor);
     if (!this.matches(current.codeHash, application._id, signingCode)) {
       const attemptsLeft = this.maxAttempts - tryNumber;
       await this.audit.record(application._id, 'signing-code.rejected', actor, { attemptsLeft });
-      if (attemptsLeft <= 0) throw locked();
+      if (attemptsLeft <= 0) throw await this.outOfTries(application, actor);
       throw new DomainError('CODE_INVALID', `Wrong code; ${attemptsLeft} tries left`, {
         status: 422,
         details: { attemptsLeft },
@@ -167,6 +197,7 @@ export class SigningService {
   }
 
   async decline(application: ApplicationDocument, reason: string, actor: Actor): Promise<void> {
+    // A locked signature does not stop a refusal: declining needs no code.
     requireStatus(application, ApplicationStatus.DraftReady);
     await this.claims.once(`${application._id}.signature-decision`, changed, async () => {
       const moved = await this.applications.updateOne(
@@ -178,6 +209,65 @@ export class SigningService {
     await this.audit.record(application._id, 'contract.declined', actor);
     // The reason is the client's free text: it stays here, out of the process's history.
     await this.messenger.send(application._id, 'ContractDeclined');
+  }
+
+  /**
+   * Gives the client another allowance of codes (staff, audited). Refused unless signing is
+   * locked and the contract still awaits a signature.
+   */
+  async unlock(application: ApplicationDocument, actor: Actor): Promise<void> {
+    requireStatus(application, ApplicationStatus.DraftReady);
+    const notLocked = () =>
+      new DomainError('SIGNING_NOT_LOCKED', 'Signing is not locked for this application', { status: 409 });
+    if (!application.signingLockedAt) throw notLocked();
+    const round = application.signingRound ?? 0;
+    await this.claims.once(`${application._id}.signing-unlocked.${round}`, notLocked, async () => {
+      await this.applications.updateOne(
+        { _id: application._id },
+        { $set: { signingLockedAt: null, signingRound: round + 1 } },
+      );
+    });
+    await this.audit.record(application._id, 'signing.unlocked', actor, { round: round + 1 });
+  }
+
+  /** The try that found no tries left: the last code of the allowance locks signing, an earlier one asks for a new code. */
+  private async outOfTries(application: ApplicationDocument, actor: Actor): Promise<DomainError> {
+    if ((await this.codesSent(application)) < this.maxCodes) return locked();
+    await this.lock(application, 'TRIES_EXHAUSTED', actor);
+    return signingLocked();
+  }
+
+  /** Once per allowance: marks the application, records it and tells the process (webhook `signing.locked`). */
+  private async lock(application: ApplicationDocument, reason: SigningLockReason, actor: Actor): Promise<void> {
+    const round = application.signingRound ?? 0;
+    if (!(await this.claims.claim(`${application._id}.signing-locked.${round}`))) return;
+    await this.applications.updateOne({ _id: application._id }, { $set: { signingLockedAt: new Date() } });
+    countSigningLock(reason);
+    await this.audit.record(application._id, 'signing.locked', actor, { reason, round });
+    await this.messenger.send(application._id, 'SigningLocked', { signingLockReason: reason });
+  }
+
+  private async canStillSign(applicationId: string, code: SigningCode): Promise<boolean> {
+    if (code.usedAt || code.expiresAt.getTime() <= Date.now()) return false;
+    return (await this.triesTaken(applicationId, code.messageId)) < this.maxAttempts;
+  }
+
+  /** The codes of the current allowance, numbered 1…maxCodes and claimed like tries. */
+  private codeSlots(application: ApplicationDocument): string[] {
+    const round = application.signingRound ?? 0;
+    return Array.from({ length: this.maxCodes }, (_, i) => `${application._id}.code-sent.${round}.${i + 1}`);
+  }
+
+  private async codesSent(application: ApplicationDocument): Promise<number> {
+    const slots = this.codeSlots(application);
+    let sent = 0;
+    while (sent < slots.length && (await this.claims.isClaimed(slots[sent]))) sent++;
+    return sent;
+  }
+
+  private async claimCodeSlot(application: ApplicationDocument): Promise<string | null> {
+    for (const slot of this.codeSlots(application)) if (await this.claims.claim(slot)) return slot;
+    return null;
   }
 
   /**
@@ -223,6 +313,20 @@ function changed(): DomainError {
 
 function locked(): DomainError {
   return new DomainError('CODE_LOCKED', 'Too many wrong codes; ask for a new one', { status: 423 });
+}
+
+function signingLocked(): DomainError {
+  return new DomainError(
+    'SIGNING_LOCKED',
+    'Signing is locked after too many codes; the school has been told and will contact you',
+    { status: 423 },
+  );
+}
+
+/** Awaiting a signature and not locked. */
+function requireSignable(application: ApplicationDocument): void {
+  requireStatus(application, ApplicationStatus.DraftReady);
+  if (application.signingLockedAt) throw signingLocked();
 }
 
 function requireStatus(application: ApplicationDocument, status: ApplicationStatus): void {

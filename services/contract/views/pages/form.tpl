@@ -21,6 +21,14 @@
     {{#each fields}}{{> field}}{{/each}}
   </fieldset>
   {{/each}}
+  <fieldset class="fieldset">
+    <legend class="fieldset__legend">Электронная почта</legend>
+    <div class="field">
+      <label class="field__label" for="f-email-fixed">Адрес для кода подписания и договора</label>
+      <p class="field__hint" id="f-email-fixed-hint">Адрес указала школа. Если он неверный, не отправляйте форму — напишите в школу OTUS, и вам пришлют новую ссылку на верный адрес.</p>
+      <input class="field__control" id="f-email-fixed" type="email" value="{{email}}" readonly aria-describedby="f-email-fixed-hint">
+    </div>
+  </fieldset>
   <p class="form__note">Нажимая «Отправить», вы соглашаетесь на обработку персональных данных для заключения договора. Паспортные данные хранятся в зашифрованном виде.</p>
   <button class="button" type="submit" data-busy-label="Отправляем…">Отправить</button>
 </form>

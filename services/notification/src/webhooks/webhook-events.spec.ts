@@ -21,6 +21,7 @@ const variables = {
   finalPriceKopecks: 8_910_000,
   signedDocumentId: 'doc-1',
   failureCode: 'INVALID_VARIABLES',
+  signingLockReason: 'TRIES_EXHAUSTED',
   unrelated: 'ignored',
 };
 const meta = { eventId: 'a'.repeat(64), applicationId: 'app-1', occurredAt: new Date('2026-11-23T12:00:00Z') };

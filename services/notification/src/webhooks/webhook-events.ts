@@ -8,6 +8,7 @@ export const WEBHOOK_EVENTS = [
   'application.no-seats',
   'contract.declined',
   'contract.signing-expired',
+  'signing.locked',
   'contract.signed',
   'application.failed',
 ] as const;
@@ -25,6 +26,7 @@ export const EVENT_OUTCOMES: Record<WebhookEvent, { outcome: string; final: bool
   'application.no-seats': { outcome: 'NO_SEATS', final: true },
   'contract.declined': { outcome: 'DECLINED', final: true },
   'contract.signing-expired': { outcome: 'SIGNING_EXPIRED', final: true },
+  'signing.locked': { outcome: 'SIGNING_LOCKED', final: false },
   'contract.signed': { outcome: 'CONCLUDED', final: true },
   'application.failed': { outcome: 'FAILED', final: true },
 };
@@ -53,6 +55,11 @@ export const webhookTaskInput = z.discriminatedUnion('webhookEvent', [
   z.object({ webhookEvent: z.literal('application.no-seats'), ...application }),
   z.object({ webhookEvent: z.literal('contract.declined'), ...application }),
   z.object({ webhookEvent: z.literal('contract.signing-expired'), ...application }),
+  z.object({
+    webhookEvent: z.literal('signing.locked'),
+    ...application,
+    signingLockReason: z.enum(['TRIES_EXHAUSTED', 'CODES_EXHAUSTED']),
+  }),
   z.object({
     webhookEvent: z.literal('contract.signed'),
     ...application,
@@ -130,6 +137,12 @@ export function webhookPayload(
           signedDocumentId: input.signedDocumentId,
           signedSha256: input.signedSha256 ?? null,
         },
+      };
+    case 'signing.locked':
+      return {
+        ...base,
+        outcomeReason: input.signingLockReason,
+        data: { courseCode: input.courseCode, signingLockReason: input.signingLockReason },
       };
     case 'application.failed':
       return {

@@ -20,4 +20,11 @@ export class ClientLink {
 
   @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true })
   lastUsedAt!: Date | null;
+
+  /** Whose link it is, masked (`П***** И.`, `i***@example.org`): the link page shows it before opening. */
+  @Column({ name: 'holder_name', type: 'varchar', length: 200, nullable: true })
+  holderName!: string | null;
+
+  @Column({ name: 'holder_email', type: 'varchar', length: 254, nullable: true })
+  holderEmail!: string | null;
 }

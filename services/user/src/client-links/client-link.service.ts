@@ -1,12 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
-import { countFunnelStep, DomainError } from '@otus/common';
+import { countFunnelStep, DomainError, maskEmail, maskName } from '@otus/common';
 import { Repository } from 'typeorm';
 import type { UserEnv } from '../config';
 import { KeyService } from '../keys/key.service';
 import { newSecret, secretHash } from '../tokens';
 import { ClientLink } from './client-link.entity';
+
+/** Whom a link belongs to, masked, and whether opening it would replace a session of another application. */
+export interface LinkPreview {
+  holder: { name: string | null; email: string | null };
+  firstOpening: boolean;
+  replacesSession: boolean;
+}
 
 export interface IssuedLink {
   token: string;
@@ -32,22 +39,52 @@ export class ClientLinkService {
    * replaces the earlier one, which never left this service: the e-mail step comes after.
    * The link lives through the form and signing deadlines and then opens the cabinet.
    */
-  async issue(applicationId: string, linkTtlMs: number, signTtlMs: number): Promise<IssuedLink> {
+  async issue(
+    applicationId: string,
+    linkTtlMs: number,
+    signTtlMs: number,
+    holder: { name: string; email: string },
+  ): Promise<IssuedLink> {
     const token = newSecret(32);
     const expiresAt = new Date(Date.now() + linkTtlMs + signTtlMs + this.cabinetAccessMs);
-    await this.links.upsert({ applicationId, tokenHash: secretHash(token), expiresAt, lastUsedAt: null }, [
-      'applicationId',
-    ]);
+    await this.links.upsert(
+      {
+        applicationId,
+        tokenHash: secretHash(token),
+        expiresAt,
+        lastUsedAt: null,
+        holderName: maskName(holder.name),
+        holderEmail: maskEmail(holder.email),
+      },
+      ['applicationId'],
+    );
     return { token, formDeadline: new Date(Date.now() + linkTtlMs) };
+  }
+
+  /**
+   * What the link page shows before it opens a session: whose application this is (masked),
+   * whether the link was ever opened, and whether the browser's current session belongs to
+   * another application (which opening would replace). Changes nothing.
+   */
+  async preview(token: string, currentSession: string | undefined): Promise<LinkPreview> {
+    const link = await this.valid(token);
+    let current: string | null = null;
+    if (currentSession) {
+      current = await this.keys.verify(currentSession, 'client').then(
+        ({ sub }) => sub,
+        () => null, // expired or forged: nothing would be replaced
+      );
+    }
+    return {
+      holder: { name: link.holderName, email: link.holderEmail },
+      firstOpening: !link.lastUsedAt,
+      replacesSession: current !== null && current !== link.applicationId,
+    };
   }
 
   /** Trades the link's token for a session scoped to its one application. */
   async exchange(token: string): Promise<{ session: string; applicationId: string; expiresAt: Date; ttlMs: number }> {
-    const link = await this.links.findOneBy({ tokenHash: secretHash(token) });
-    if (!link || link.expiresAt.getTime() <= Date.now()) {
-      // One answer for unknown and expired tokens: nothing to learn by guessing.
-      throw new DomainError('LINK_INVALID', 'This link is not valid or has expired', { status: 410 });
-    }
+    const link = await this.valid(token);
     // The first exchange of a link is the funnel's "opened"; later visits are the same client again.
     if (!link.lastUsedAt) countFunnelStep('link_opened');
     await this.links.update(link.id, { lastUsedAt: new Date() });
@@ -58,5 +95,14 @@ export class ClientLinkService {
       expiresAt: new Date(Date.now() + this.sessionTtlMs),
       ttlMs: this.sessionTtlMs,
     };
+  }
+
+  private async valid(token: string): Promise<ClientLink> {
+    const link = await this.links.findOneBy({ tokenHash: secretHash(token) });
+    if (!link || link.expiresAt.getTime() <= Date.now()) {
+      // One answer for unknown and expired tokens: nothing to learn by guessing.
+      throw new DomainError('LINK_INVALID', 'This link is not valid or has expired', { status: 410 });
+    }
+    return link;
   }
 }

@@ -9,6 +9,8 @@ const input = z.object({
   applicationId: z.string().min(1).max(64),
   linkTtl: isoDuration,
   signTtl: isoDuration,
+  clientName: z.string().min(1).max(200),
+  clientEmail: z.string().min(3).max(254),
 });
 type Input = z.infer<typeof input>;
 
@@ -33,8 +35,9 @@ export class IssueClientLinkHandler implements TopicHandler<Input, { clientLinkR
     this.box = new SealedBox(config.get('CLIENT_LINK_SEAL_KEYS', { infer: true }));
   }
 
-  async handle({ applicationId, linkTtl, signTtl }: Input) {
-    const { token, formDeadline } = await this.links.issue(applicationId, linkTtl, signTtl);
+  async handle({ applicationId, linkTtl, signTtl, clientName, clientEmail }: Input) {
+    const holder = { name: clientName, email: clientEmail };
+    const { token, formDeadline } = await this.links.issue(applicationId, linkTtl, signTtl, holder);
     return { clientLinkRef: this.box.seal(token, CLIENT_LINK_SEAL_CONTEXT), linkExpiresAt: formDeadline.toISOString() };
   }
 }

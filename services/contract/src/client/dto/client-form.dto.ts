@@ -1,12 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsOptional, Length, Matches, MaxLength } from 'class-validator';
+import { IsOptional, Length, Matches } from 'class-validator';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().replace(/\s+/g, ' ') : value);
 const emptyToUndefined = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim() : value;
 
-/** The client's form. Messages are Russian: the page shows them beside each field. */
+/**
+ * The client's form. Messages are Russian: the page shows them beside each field. There is no
+ * e-mail: the code that signs goes to the address the CRM gave, never to one the form names.
+ */
 export class ClientFormDto {
   @ApiProperty({ example: 'Петров Иван Сергеевич' })
   @Transform(trim)
@@ -46,12 +49,6 @@ export class ClientFormDto {
   @Transform(trim)
   @Matches(/^\+?[0-9 ()-]{10,20}$/, { message: 'Укажите телефон, например +7 999 123-45-67' })
   phone!: string;
-
-  @ApiProperty({ example: 'ivan@example.org' })
-  @Transform(trim)
-  @IsEmail({}, { message: 'Укажите адрес электронной почты' })
-  @MaxLength(254, { message: 'Слишком длинный адрес' })
-  email!: string;
 
   @ApiPropertyOptional({ example: 'SPRING10' })
   @IsOptional()

@@ -17,6 +17,8 @@ export class SigningCodeStateResponse {
   @ApiProperty() attemptsLeft!: number;
   @ApiProperty() locked!: boolean;
   @ApiProperty({ description: 'When another code may be asked for' }) canResendAt!: string;
+  @ApiProperty({ description: 'New codes that may still be asked for before signing locks' }) codesLeft!: number;
+  @ApiProperty({ description: 'Signing is locked until the school unlocks it' }) signingLocked!: boolean;
 }
 
 class DocumentsState {
@@ -27,7 +29,7 @@ class DocumentsState {
 export class ClientViewResponse {
   @ApiProperty({ format: 'uuid' }) applicationId!: string;
   @ApiProperty({
-    enum: ['FORM', 'PREPARING_DRAFT', 'SIGNING', 'FINALIZING', 'CONCLUDED', 'DECLINED', 'ENDED'],
+    enum: ['FORM', 'PREPARING_DRAFT', 'SIGNING', 'SIGNING_LOCKED', 'FINALIZING', 'CONCLUDED', 'DECLINED', 'ENDED'],
     description: 'What the page shows now',
   })
   state!: string;
