@@ -97,6 +97,12 @@ describe('the signer is whom the CRM named', () => {
     expect((await client.post('/signature', { signingCode: code })).status).toBe(204);
     expect(await mailsTo(attacker)).toEqual([]);
 
+    // Opening the page is audited once, however often the client comes back.
+    const opened = await mongo
+      .collection('audit_events')
+      .countDocuments({ applicationId: body.applicationId, action: 'link.opened' });
+    expect(opened).toBe(1);
+
     // The audit names where the code went, masked.
     const sentEvent = await mongo
       .collection('audit_events')

@@ -36,8 +36,9 @@ export class ClientApiController {
 
   @Get()
   @ApiOkResponse({ type: ClientViewResponse, description: 'The page state, course, price and signing-code state' })
-  async view(@CurrentClient() client: ClientIdentity, @Param('applicationId') id: string) {
+  async view(@CurrentClient() client: ClientIdentity, @Param('applicationId') id: string, @Req() req: Request) {
     const application = await this.clients.application(own(client, id));
+    await this.clients.opened(application, actor(req));
     return { ...(await this.clients.view(application)), signingCode: await this.signing.state(application) };
   }
 

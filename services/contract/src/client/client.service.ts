@@ -61,6 +61,13 @@ export class ClientService {
     return this.applicationsService.withOutcome(await this.applicationsService.get(applicationId));
   }
 
+  /** The first time the client's page or view is opened with the link's session goes into the audit trail. */
+  async opened(application: ApplicationDocument, actor: Actor): Promise<void> {
+    if (await this.claims.claim(`${application._id}.link-opened`)) {
+      await this.audit.record(application._id, 'link.opened', actor);
+    }
+  }
+
   async view(application: ApplicationDocument): Promise<ClientView> {
     const vars = application.processInstanceId
       ? await this.engine.variables(application.processInstanceId, SNAPSHOT)

@@ -46,8 +46,15 @@ export class ClientPagesController {
   ) {}
 
   @Get()
-  async page(@CurrentClient() client: ClientIdentity, @Param('applicationId') id: string, @Res() res: Response) {
-    await this.show(res, await this.clients.application(own(client, id)));
+  async page(
+    @CurrentClient() client: ClientIdentity,
+    @Param('applicationId') id: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    const application = await this.clients.application(own(client, id));
+    await this.clients.opened(application, actor(req));
+    await this.show(res, application);
   }
 
   @Post('form')

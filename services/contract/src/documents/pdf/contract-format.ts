@@ -152,6 +152,7 @@ type Details = Record<string, unknown>;
  */
 const AUDIT_ACTIONS: Record<string, (details: Details) => string> = {
   'application.created': () => 'Заявка получена из CRM',
+  'link.opened': () => 'Ссылка из письма открыта',
   'client-data.submitted': () => 'Данные заполнены',
   'draft.generated': () => 'Проект договора сформирован',
   'document.viewed': (d) => (d.kind === 'signed' ? 'Подписанный договор просмотрен' : 'Проект просмотрен'),
@@ -162,6 +163,8 @@ const AUDIT_ACTIONS: Record<string, (details: Details) => string> = {
     Number.isSafeInteger(d.attemptsLeft)
       ? `Неверный код (осталось попыток: ${d.attemptsLeft as number})`
       : 'Неверный код',
+  'signing.locked': () => 'Подписание приостановлено: исчерпаны коды и попытки',
+  'signing.unlocked': () => 'Подписание снова открыто',
   'contract.signed': () => 'Договор подписан',
   'contract.declined': () => 'Отказ от подписания',
   'contract.finalized': () => 'Подписанный договор сформирован',
