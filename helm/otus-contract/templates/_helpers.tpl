@@ -59,17 +59,27 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- printf "http://%s:%v" (include "otus.name" .) $port -}}
 {{- end -}}
 
+{{/* Where the contract service finds the school's seal (PKCS#12), mounted from the Secret. */}}
+{{- define "otus.sealDir" -}}/var/run/secrets/otus-seal{{- end -}}
+{{- define "otus.sealFile" -}}seal.p12{{- end -}}
+{{/* Key of the PKCS#12 file (binary) in the Secret. */}}
+{{- define "otus.sealSecretKey" -}}contract-seal.p12{{- end -}}
+
 {{/*
 Environment of each service: plain values from the ConfigMap, secrets from the Secret, by the
 names of its zod schema (services/<name>/src/config.ts, packages/common/src/config/env.ts).
+Called with (dict "root" $ "name" <service>).
 */}}
 {{- define "otus.serviceConfigKeys" -}}
+{{- $name := .name -}}
 {{- $keys := list "NODE_ENV" "HTTP_HOST" "LOG_LEVEL" "CAMUNDA_REST_URL" "AUTH_JWKS_URL" -}}
-{{- if eq . "user" -}}{{- $keys = concat $keys (list "USER_PORT" "USER_COOKIE_SECURE") -}}
-{{- else if eq . "contract" -}}{{- $keys = concat $keys (list "CONTRACT_PORT" "NOTIFICATION_INTERNAL_URL" "CRM_WEBHOOK_ALLOWED_HOSTS") -}}
-{{- else if eq . "course" -}}{{- $keys = concat $keys (list "COURSE_PORT") -}}
-{{- else if eq . "promo" -}}{{- $keys = concat $keys (list "PROMO_PORT") -}}
-{{- else if eq . "notification" -}}{{- $keys = concat $keys (list "NOTIFICATION_PORT" "NOTIFICATION_MAIL_FROM" "CLIENT_BASE_URL" "CONTRACT_INTERNAL_URL" "CRM_WEBHOOK_ALLOWED_HOSTS") -}}
+{{- if eq $name "user" -}}{{- $keys = concat $keys (list "USER_PORT" "USER_COOKIE_SECURE") -}}
+{{- else if eq $name "contract" -}}{{- $keys = concat $keys (list "CONTRACT_PORT" "NOTIFICATION_INTERNAL_URL" "CRM_WEBHOOK_ALLOWED_HOSTS" "CONTRACT_SEAL_P12_FILE") -}}
+{{- /* Only when set: an empty CONTRACT_SEAL_TSA_URL is not a URL and fails the config. */ -}}
+{{- if .root.Values.contract.sealTsaUrl -}}{{- $keys = append $keys "CONTRACT_SEAL_TSA_URL" -}}{{- end -}}
+{{- else if eq $name "course" -}}{{- $keys = concat $keys (list "COURSE_PORT") -}}
+{{- else if eq $name "promo" -}}{{- $keys = concat $keys (list "PROMO_PORT") -}}
+{{- else if eq $name "notification" -}}{{- $keys = concat $keys (list "NOTIFICATION_PORT" "NOTIFICATION_MAIL_FROM" "CLIENT_BASE_URL" "CONTRACT_INTERNAL_URL" "CRM_WEBHOOK_ALLOWED_HOSTS") -}}
 {{- end -}}
 {{- toJson $keys -}}
 {{- end -}}
@@ -77,7 +87,7 @@ names of its zod schema (services/<name>/src/config.ts, packages/common/src/conf
 {{- define "otus.serviceSecretKeys" -}}
 {{- $keys := list "INTERNAL_API_TOKEN" -}}
 {{- if eq . "user" -}}{{- $keys = concat $keys (list "USER_DB_URL" "USER_ADMIN_EMAIL" "USER_ADMIN_PASSWORD" "USER_KEY_SEAL_KEYS" "CLIENT_LINK_SEAL_KEYS") -}}
-{{- else if eq . "contract" -}}{{- $keys = concat $keys (list "CONTRACT_MONGO_URL" "CONTRACT_PERSONAL_DATA_KEYS" "CONTRACT_SIGNING_CODE_SECRET") -}}
+{{- else if eq . "contract" -}}{{- $keys = concat $keys (list "CONTRACT_MONGO_URL" "CONTRACT_PERSONAL_DATA_KEYS" "CONTRACT_SIGNING_CODE_SECRET" "CONTRACT_SEAL_P12_PASSPHRASE") -}}
 {{- else if eq . "course" -}}{{- $keys = concat $keys (list "COURSE_DB_URL") -}}
 {{- else if eq . "promo" -}}{{- $keys = concat $keys (list "PROMO_DB_URL") -}}
 {{- else if eq . "notification" -}}{{- $keys = concat $keys (list "NOTIFICATION_DB_URL" "NOTIFICATION_SMTP_URL" "CLIENT_LINK_SEAL_KEYS" "NOTIFICATION_SECRET_SEAL_KEYS") -}}

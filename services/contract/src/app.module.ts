@@ -6,6 +6,7 @@ import { ClientModule } from './client/client.module';
 import { contractEnv } from './config';
 import { PagesModule } from './pages/pages.module';
 import { StaffModule } from './staff/staff.module';
+import { VerificationModule } from './verification/verification.module';
 import { ContractWorkerModule } from './worker/contract-worker.module';
 
 @Module({
@@ -20,6 +21,7 @@ import { ContractWorkerModule } from './worker/contract-worker.module';
     ClientModule,
     PagesModule,
     StaffModule,
+    VerificationModule,
     ContractWorkerModule,
   ],
 })

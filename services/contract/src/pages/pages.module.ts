@@ -15,6 +15,7 @@ import { PdfFrameMiddleware } from './pdf-frame.middleware';
   imports: [ClientModule, SigningModule],
   controllers: [PageAssetsController, LinkPageController, ClientPagesController],
   providers: [PageAssets, PageRenderer, ClientPagesService, PagesExceptionFilter],
+  exports: [PageAssets, PageRenderer],
 })
 export class PagesModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
