@@ -67,6 +67,7 @@ function variables(webhookEvent: string, crmClientId: string, overrides: Record<
     finalPriceKopecks: 8_910_000,
     signedDocumentId: randomUUID(),
     failureCode: 'INVALID_VARIABLES',
+    signingLockReason: 'TRIES_EXHAUSTED',
     clientName: 'Иван Петров',
     clientEmail: 'ivan@example.test',
     ...overrides,
