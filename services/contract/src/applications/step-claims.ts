@@ -35,6 +35,27 @@ export class StepClaims {
     }
   }
 
+  /**
+   * Steps `<prefix>.1` … `<prefix>.<count>` (a code's tries, the codes of an allowance): the
+   * lowest free one is claimed and its number returned, or null when all are taken. Parallel
+   * requests cannot take more than `count`.
+   */
+  async claimNext(prefix: string, count: number): Promise<number | null> {
+    for (let n = 1; n <= count; n++) if (await this.claim(`${prefix}.${n}`)) return n;
+    return null;
+  }
+
+  /**
+   * How many of `<prefix>.1` … `<prefix>.<count>` are taken. They are taken lowest first and
+   * given back (if ever) only by the request that took the highest, so the count stops at the
+   * first free one: one lookup while none is taken.
+   */
+  async countTaken(prefix: string, count: number): Promise<number> {
+    let taken = 0;
+    while (taken < count && (await this.isClaimed(`${prefix}.${taken + 1}`))) taken++;
+    return taken;
+  }
+
   async isClaimed(id: string): Promise<boolean> {
     return (await this.claims.exists({ _id: id })) !== null;
   }

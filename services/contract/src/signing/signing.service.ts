@@ -96,7 +96,7 @@ export class SigningService {
       replaces,
       () => tooSoon(sentAt),
       async () => {
-        const slot = await this.claimCodeSlot(application);
+        const slot = await this.claims.claimNext(this.codesPrefix(application), this.maxCodes);
         if (slot === null) {
           // The allowance is spent. While the last code can still sign, the client is told to use it;
           // once it cannot, signing locks.
@@ -134,7 +134,7 @@ export class SigningService {
         } catch (e) {
           // Not delivered: the client may ask again at once, and the code does not count.
           await this.codes.deleteOne({ applicationId: application._id, messageId });
-          await this.claims.release(slot);
+          await this.claims.release(`${this.codesPrefix(application)}.${slot}`);
           throw e;
         }
       },
@@ -156,7 +156,10 @@ export class SigningService {
     if (current.expiresAt.getTime() <= Date.now()) {
       throw new DomainError('CODE_EXPIRED', 'The code has expired; ask for a new one', { status: 410 });
     }
-    const tryNumber = await this.claimTry(application._id, current.messageId);
+    const tryNumber = await this.claims.claimNext(
+      this.triesPrefix(application._id, current.messageId),
+      this.maxAttempts,
+    );
     if (tryNumber === null) throw await this.outOfTries(application, actor);
     if (!this.matches(current.codeHash, application._id, signingCode)) {
       const attemptsLeft = this.maxAttempts - tryNumber;
@@ -252,22 +255,13 @@ export class SigningService {
     return (await this.triesTaken(applicationId, code.messageId)) < this.maxAttempts;
   }
 
-  /** The codes of the current allowance, numbered 1…maxCodes and claimed like tries. */
-  private codeSlots(application: ApplicationDocument): string[] {
-    const round = application.signingRound ?? 0;
-    return Array.from({ length: this.maxCodes }, (_, i) => `${application._id}.code-sent.${round}.${i + 1}`);
+  /** The codes of the current allowance (`signingRound`, one more after each unlock), numbered 1…maxCodes. */
+  private codesPrefix(application: ApplicationDocument): string {
+    return `${application._id}.code-sent.${application.signingRound ?? 0}`;
   }
 
-  private async codesSent(application: ApplicationDocument): Promise<number> {
-    const slots = this.codeSlots(application);
-    let sent = 0;
-    while (sent < slots.length && (await this.claims.isClaimed(slots[sent]))) sent++;
-    return sent;
-  }
-
-  private async claimCodeSlot(application: ApplicationDocument): Promise<string | null> {
-    for (const slot of this.codeSlots(application)) if (await this.claims.claim(slot)) return slot;
-    return null;
+  private codesSent(application: ApplicationDocument): Promise<number> {
+    return this.claims.countTaken(this.codesPrefix(application), this.maxCodes);
   }
 
   /**
@@ -275,26 +269,12 @@ export class SigningService {
    * parallel guesses cannot get more tries than that; the claims are the count, and a code
    * whose tries are all taken is locked.
    */
-  private tries(applicationId: string, messageId: string): string[] {
-    return Array.from({ length: this.maxAttempts }, (_, i) => `${applicationId}.code-try.${messageId}.${i + 1}`);
+  private triesPrefix(applicationId: string, messageId: string): string {
+    return `${applicationId}.code-try.${messageId}`;
   }
 
-  /**
-   * Tries are taken lowest number first and never given back, so the taken ones are 1…n: the
-   * count stops at the first free one (one lookup for a code nobody has tried yet).
-   */
-  private async triesTaken(applicationId: string, messageId: string): Promise<number> {
-    const tries = this.tries(applicationId, messageId);
-    let taken = 0;
-    while (taken < tries.length && (await this.claims.isClaimed(tries[taken]))) taken++;
-    return taken;
-  }
-
-  /** The number of the try this request took, or null when every try is taken. */
-  private async claimTry(applicationId: string, messageId: string): Promise<number | null> {
-    const tries = this.tries(applicationId, messageId);
-    for (let i = 0; i < tries.length; i++) if (await this.claims.claim(tries[i])) return i + 1;
-    return null;
+  private triesTaken(applicationId: string, messageId: string): Promise<number> {
+    return this.claims.countTaken(this.triesPrefix(applicationId, messageId), this.maxAttempts);
   }
 
   private hash(applicationId: string, code: string): string {
