@@ -30,6 +30,16 @@ export class PersonalDataVault {
   open(applicationId: string, { sealed }: SealedPersonalData): PersonalData {
     return JSON.parse(this.box.open(sealed, context(applicationId)).toString('utf8')) as PersonalData;
   }
+
+  /** A contract PDF prints the same data, so it is sealed with the same keys, bound to its document id. */
+  sealDocument(documentId: string, pdf: Buffer): SealedPersonalData {
+    return { sealed: this.box.seal(pdf, documentContext(documentId)), keyId: this.box.keyId };
+  }
+
+  openDocument(documentId: string, sealed: string): Buffer {
+    return this.box.open(sealed, documentContext(documentId));
+  }
 }
 
 const context = (applicationId: string) => `personal-data:${applicationId}`;
+const documentContext = (documentId: string) => `contract-document:${documentId}`;

@@ -1,24 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
-import { DomainError, isDuplicateKey, SealedBox } from '@otus/common';
+import { DomainError, isDuplicateKey } from '@otus/common';
 import type { Model } from 'mongoose';
-import type { ContractEnv } from '../config';
+import { PersonalDataVault } from '../applications/personal-data';
 import type { RenderedPdf } from './pdf/contract-pdf.renderer';
 import { ContractDocument, DocumentDigest, type DocumentKind } from './document.schema';
 
 @Injectable()
 export class DocumentsService {
-  /** The personal-data keys: a contract PDF prints the same passport data the application seals. */
-  private readonly box: SealedBox;
-
   constructor(
     @InjectModel(ContractDocument.name) private readonly documents: Model<ContractDocument>,
     @InjectModel(DocumentDigest.name) private readonly digests: Model<DocumentDigest>,
-    config: ConfigService<ContractEnv, true>,
-  ) {
-    this.box = new SealedBox(config.get('CONTRACT_PERSONAL_DATA_KEYS', { infer: true }));
-  }
+    private readonly vault: PersonalDataVault,
+  ) {}
 
   /** Stores the application's draft or signed PDF once, sealed; a repeat returns the stored one. */
   async store(
@@ -28,6 +22,7 @@ export class DocumentsService {
     createdAt: Date,
   ): Promise<ContractDocument> {
     const id = documentId(applicationId, kind);
+    const { sealed, keyId } = this.vault.sealDocument(id, rendered.pdf);
     let stored: ContractDocument;
     try {
       stored = (
@@ -35,8 +30,8 @@ export class DocumentsService {
           _id: id,
           applicationId,
           kind,
-          sealedPdf: this.box.seal(rendered.pdf, sealContext(id)),
-          keyId: this.box.keyId,
+          sealedPdf: sealed,
+          keyId,
           sha256: rendered.sha256,
           size: rendered.pdf.length,
           templateId: rendered.templateId,
@@ -81,7 +76,7 @@ export class DocumentsService {
 
   /** The plaintext PDF. The seal is bound to the document's id: a sealed PDF copied onto another document does not open. */
   open(document: ContractDocument): Buffer {
-    return this.box.open(document.sealedPdf, sealContext(document._id));
+    return this.vault.openDocument(document._id, document.sealedPdf);
   }
 }
 
@@ -94,5 +89,3 @@ export class DocumentsService {
 export function documentId(applicationId: string, kind: DocumentKind): string {
   return `${applicationId}.${kind}`;
 }
-
-const sealContext = (documentId: string) => `contract-document:${documentId}`;
