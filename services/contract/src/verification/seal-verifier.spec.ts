@@ -1,11 +1,11 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ConfigService } from '@nestjs/config';
 import { plainAddPlaceholder } from '@signpdf/placeholder-plain';
 import PDFDocument from 'pdfkit';
+import { TestPki } from '../../test/support/test-pki';
 import { PdfSealer } from '../documents/seal/pdf-sealer';
 import { sealEnv } from '../documents/seal/seal.config';
 import { SealVerifier } from './seal-verifier';
@@ -17,90 +17,23 @@ import { sealCertificate } from './seal-certificate';
  * without a time-stamp from the development TSA (stack/tsa).
  */
 
-const ROOT = resolve(__dirname, '../../../..');
 const PASSPHRASE = 'test-seal-passphrase';
 const SIGNED_AT = new Date('2026-11-23T12:41:03.000Z');
 
 let dir: string;
+let pki: TestPki;
 let ourP12: string;
 let otherP12: string;
 let unsigned: Buffer;
 let sealed: Buffer;
 let verifier: SealVerifier;
 
-function openssl(...args: string[]): void {
-  execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+/** A CA of its own (`name`-ca) and, issued by it, the seal certificate `name` in `name`.p12. */
+function issue(name: string, subject: string): string {
+  pki.issue(`${name}-ca`, `/CN=${name} test CA`, 'ca');
+  pki.issue(name, subject, 'seal', `${name}-ca`);
+  return pki.p12(name, `${name}-ca`, PASSPHRASE);
 }
-
-/** A CA and, issued by it, `name`.crt; with `p12`, the key and chain in `name`.p12 (openssl 3 defaults). */
-function issue(name: string, subject: string, extensions: string, p12 = true): string {
-  openssl(
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    `${name}-ca.key`,
-    '-out',
-    `${name}-ca.crt`,
-    '-days',
-    '30',
-    '-subj',
-    `/CN=${name} test CA`,
-  );
-  openssl(
-    'req',
-    '-new',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    `${name}.key`,
-    '-out',
-    `${name}.csr`,
-    '-utf8',
-    '-subj',
-    subject,
-  );
-  writeFileSync(join(dir, `${name}.ext`), extensions);
-  openssl(
-    'x509',
-    '-req',
-    '-in',
-    `${name}.csr`,
-    '-CA',
-    `${name}-ca.crt`,
-    '-CAkey',
-    `${name}-ca.key`,
-    '-CAcreateserial',
-    '-days',
-    '30',
-    '-sha256',
-    '-extfile',
-    `${name}.ext`,
-    '-out',
-    `${name}.crt`,
-  );
-  if (!p12) return join(dir, `${name}.crt`);
-  openssl(
-    'pkcs12',
-    '-export',
-    '-inkey',
-    `${name}.key`,
-    '-in',
-    `${name}.crt`,
-    '-certfile',
-    `${name}-ca.crt`,
-    '-out',
-    `${name}.p12`,
-    '-passout',
-    `pass:${PASSPHRASE}`,
-  );
-  return join(dir, `${name}.p12`);
-}
-
-const SEAL_EXTENSIONS = 'basicConstraints=critical,CA:false\nkeyUsage=critical,digitalSignature,nonRepudiation\n';
 
 function config(env: Record<string, string>): ConfigService {
   const service = new ConfigService({ ...sealEnv.parse(env), NODE_ENV: 'test' });
@@ -135,8 +68,9 @@ function pdf(text: string): Promise<Buffer> {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'contract-seal-check-'));
-  ourP12 = issue('otus', '/CN=OTUS Contract Seal/O=ООО «Отус онлайн-образование»', SEAL_EXTENSIONS);
-  otherP12 = issue('other', '/CN=Someone Else/O=Other Ltd', SEAL_EXTENSIONS);
+  pki = new TestPki(dir);
+  ourP12 = issue('otus', '/CN=OTUS Contract Seal/O=ООО «Отус онлайн-образование»');
+  otherP12 = issue('other', '/CN=Someone Else/O=Other Ltd');
   unsigned = await pdf('Contract No. 3F2A9C1B');
   sealed = await sealer(ourP12).seal(unsigned, { signingTime: SIGNED_AT });
   verifier = new SealVerifier(
@@ -228,31 +162,17 @@ describe('SealVerifier', () => {
   });
 
   describe('with a time-stamp', () => {
-    let tsa: ChildProcess | undefined;
+    let tsa: Awaited<ReturnType<TestPki['startTsa']>> | undefined;
 
     afterAll(() => {
-      tsa?.kill('SIGTERM');
+      tsa?.stop();
     });
 
     it('takes the time from a valid time-stamp token over the signature', async () => {
-      issue(
-        'tsa',
-        '/O=Test School/CN=Test TSA',
-        'basicConstraints=critical,CA:false\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=critical,timeStamping\n',
-        false,
-      );
-      writeFileSync(join(dir, 'chain.crt'), readFileSync(join(dir, 'tsa-ca.crt')));
-      const server = spawn(process.execPath, [join(ROOT, 'stack/tsa/tsa-server.mjs'), '--dir', dir, '--port', '0'], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      tsa = server;
-      const url = await new Promise<string>((done, fail) => {
-        server.once('exit', (code) => fail(new Error(`tsa-server exited with ${code}`)));
-        server.stdout!.on('data', (chunk: Buffer) => {
-          const match = /TSA listening on (\S+)/.exec(chunk.toString());
-          if (match) done(match[1]!);
-        });
-      });
+      pki.issue('tsa-ca', '/CN=tsa test CA', 'ca');
+      pki.issue('tsa', '/O=Test School/CN=Test TSA', 'tsa', 'tsa-ca');
+      tsa = await pki.startTsa('tsa-ca');
+      const { url } = tsa;
 
       const before = Date.now();
       const stamped = await sealer(ourP12, { CONTRACT_SEAL_TSA_URL: url }).seal(unsigned, { signingTime: SIGNED_AT });

@@ -3,10 +3,9 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parties, terms } from '../../../test/support/contract-samples';
 import {
   ContractPdfRenderer,
-  type ContractParties,
-  type CourseTerms,
   type RenderedPdf,
   type SignatureCertificate,
   type SignedTrailEvent,
@@ -16,29 +15,6 @@ import {
  * Renders real PDFs and reads them back with poppler-utils (pdftotext, pdffonts, pdfinfo).
  * Set CONTRACT_PDF_PREVIEW_DIR to keep the files and PNGs of the first and last page.
  */
-
-const parties: ContractParties = {
-  applicationId: '3f2a9c1b-5d7e-4a8b-9c0d-1e2f3a4b5c6d',
-  fullName: 'Иванова Екатерина Сергеевна',
-  birthDate: '1992-03-07',
-  passportSeries: '4510',
-  passportNumber: '123456',
-  passportIssuedBy: 'Отделом УФМС России по г. Москве по району Тверской',
-  passportIssueDate: '2012-04-15',
-  address: '125009, г. Москва, ул. Тверская, д. 7, кв. 15',
-  phone: '+7 916 123-45-67',
-  email: 'ivanova.e@example.org',
-};
-
-const terms: CourseTerms = {
-  courseCode: 'NODEJS-2026-12',
-  courseTitle: 'Node.js Developer. Профессиональный курс',
-  courseStartDate: '2026-12-10',
-  priceKopecks: 9_900_000,
-  discountKopecks: 990_000,
-  finalPriceKopecks: 8_910_000,
-  promoCode: 'ОСЕНЬ10',
-};
 
 const createdAt = new Date('2026-11-23T11:05:09.123Z');
 

@@ -1,11 +1,13 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigService } from '@nestjs/config';
 import { extractSignature } from '@signpdf/utils';
 import * as pkijs from 'pkijs';
-import { ContractPdfRenderer, type ContractParties, type CourseTerms } from '../pdf/contract-pdf.renderer';
+import { parties, terms } from '../../../test/support/contract-samples';
+import { run, TestPki } from '../../../test/support/test-pki';
+import { ContractPdfRenderer } from '../pdf/contract-pdf.renderer';
 import { PdfSealer } from './pdf-sealer';
 import { DEV_SEAL_ORGANIZATION, sealEnv } from './seal.config';
 import { ID_AA_SIGNATURE_TIME_STAMP_TOKEN } from './tsa-client';
@@ -16,98 +18,7 @@ import { ID_AA_SIGNATURE_TIME_STAMP_TOKEN } from './tsa-client';
  * Set CONTRACT_SEAL_PREVIEW_DIR to keep the certificates and PDFs there.
  */
 
-const ROOT = resolve(__dirname, '../../../../..');
-
-const parties: ContractParties = {
-  applicationId: '3f2a9c1b-5d7e-4a8b-9c0d-1e2f3a4b5c6d',
-  fullName: 'Иванова Екатерина Сергеевна',
-  birthDate: '1992-03-07',
-  passportSeries: '4510',
-  passportNumber: '123456',
-  passportIssuedBy: 'Отделом УФМС России по г. Москве по району Тверской',
-  passportIssueDate: '2012-04-15',
-  address: '125009, г. Москва, ул. Тверская, д. 7, кв. 15',
-  phone: '+7 916 123-45-67',
-  email: 'ivanova.e@example.org',
-};
-const terms: CourseTerms = {
-  courseCode: 'NODEJS-2026-12',
-  courseTitle: 'Node.js Developer. Профессиональный курс',
-  courseStartDate: '2026-12-10',
-  priceKopecks: 9_900_000,
-  discountKopecks: 990_000,
-  finalPriceKopecks: 8_910_000,
-  promoCode: 'ОСЕНЬ10',
-};
 const signedAt = new Date('2026-11-23T12:41:03.456Z');
-
-function run(command: string, args: string[], cwd?: string): string {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8' });
-  if (result.error && (result.error as NodeJS.ErrnoException).code === 'ENOENT') {
-    throw new Error(`${command} is not installed: these tests need openssl and poppler-utils (pdfsig)`);
-  }
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stdout}${result.stderr}`);
-  return result.stdout + result.stderr;
-}
-
-const EXTENSIONS = {
-  ca: 'basicConstraints=critical,CA:true\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\n',
-  seal: 'basicConstraints=critical,CA:false\nkeyUsage=critical,digitalSignature,nonRepudiation\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n',
-  tsa: 'basicConstraints=critical,CA:false\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=critical,timeStamping\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n',
-};
-
-/** An RSA key and a certificate `name`.crt, issued by ca (or self-signed when `ca` is undefined). */
-function issue(dir: string, name: string, subject: string, kind: keyof typeof EXTENSIONS, ca?: string): void {
-  writeFileSync(join(dir, `${name}.ext`), EXTENSIONS[kind]);
-  run(
-    'openssl',
-    ['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject],
-    dir,
-  );
-  const signing = ca
-    ? ['-CA', `${ca}.crt`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-CAserial', `${ca}.srl`]
-    : ['-signkey', `${name}.key`];
-  run(
-    'openssl',
-    [
-      'x509',
-      '-req',
-      '-in',
-      `${name}.csr`,
-      ...signing,
-      '-days',
-      '30',
-      '-sha256',
-      '-extfile',
-      `${name}.ext`,
-      '-out',
-      `${name}.crt`,
-    ],
-    dir,
-  );
-}
-
-function p12(dir: string, name: string, ca: string, passphrase: string): string {
-  run(
-    'openssl',
-    [
-      'pkcs12',
-      '-export',
-      '-inkey',
-      `${name}.key`,
-      '-in',
-      `${name}.crt`,
-      '-certfile',
-      `${ca}.crt`,
-      '-out',
-      `${name}.p12`,
-      '-passout',
-      `pass:${passphrase}`,
-    ],
-    dir,
-  );
-  return join(dir, `${name}.p12`);
-}
 
 function sealer(
   env: Record<string, string | undefined>,
@@ -122,6 +33,7 @@ function sealer(
 
 describe('PdfSealer', () => {
   let dir: string;
+  let pki: TestPki;
   let contract: Buffer;
   let schoolP12: string;
   let devP12: string;
@@ -144,12 +56,13 @@ describe('PdfSealer', () => {
     const preview = process.env.CONTRACT_SEAL_PREVIEW_DIR;
     dir = preview ? resolve(preview) : mkdtempSync(join(tmpdir(), 'pdf-sealer-'));
     mkdirSync(dir, { recursive: true });
-    issue(dir, 'ca', '/O=Test School/CN=Test School Root CA', 'ca');
-    issue(dir, 'school', '/O=Test School/CN=Test School seal', 'seal', 'ca');
-    schoolP12 = p12(dir, 'school', 'ca', 'school-pass');
-    issue(dir, 'devca', `/O=${DEV_SEAL_ORGANIZATION}/CN=OTUS Contract development CA`, 'ca');
-    issue(dir, 'dev', `/O=${DEV_SEAL_ORGANIZATION}/CN=OTUS Contract seal (development)`, 'seal', 'devca');
-    devP12 = p12(dir, 'dev', 'devca', '');
+    pki = new TestPki(dir);
+    pki.issue('ca', '/O=Test School/CN=Test School Root CA', 'ca');
+    pki.issue('school', '/O=Test School/CN=Test School seal', 'seal', 'ca');
+    schoolP12 = pki.p12('school', 'ca', 'school-pass');
+    pki.issue('devca', `/O=${DEV_SEAL_ORGANIZATION}/CN=OTUS Contract development CA`, 'ca');
+    pki.issue('dev', `/O=${DEV_SEAL_ORGANIZATION}/CN=OTUS Contract seal (development)`, 'seal', 'devca');
+    devP12 = pki.p12('dev', 'devca', '');
     const renderer = new ContractPdfRenderer();
     renderer.onModuleInit();
     contract = (
@@ -225,26 +138,17 @@ describe('PdfSealer', () => {
   });
 
   describe('with a timestamp authority', () => {
-    let tsa: ChildProcess;
+    let tsa: Awaited<ReturnType<TestPki['startTsa']>>;
     let tsaUrl: string;
 
     beforeAll(async () => {
-      issue(dir, 'tsa', '/O=Test School/CN=Test School TSA', 'tsa', 'ca');
-      run('cp', ['ca.crt', 'chain.crt'], dir);
-      tsa = spawn(process.execPath, [join(ROOT, 'stack/tsa/tsa-server.mjs'), '--dir', dir, '--port', '0'], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      tsaUrl = await new Promise<string>((done, fail) => {
-        tsa.once('exit', (code) => fail(new Error(`tsa-server exited with ${code}`)));
-        tsa.stdout!.on('data', (chunk: Buffer) => {
-          const match = /TSA listening on (\S+)/.exec(chunk.toString());
-          if (match) done(match[1]);
-        });
-      });
+      pki.issue('tsa', '/O=Test School/CN=Test School TSA', 'tsa', 'ca');
+      tsa = await pki.startTsa('ca');
+      tsaUrl = tsa.url;
     });
 
     afterAll(() => {
-      tsa?.kill('SIGTERM');
+      tsa?.stop();
     });
 
     it('puts an RFC 3161 token over the signature value into the signature, which openssl verifies', async () => {
