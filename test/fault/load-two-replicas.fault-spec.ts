@@ -1,6 +1,14 @@
 import { DataSource } from 'typeorm';
-import { crmWithReceiver, linkToken, mailsTo, openCourse, processOf, validForm, waitFor } from '@otus/common/testing';
-import { AddressedClient } from '../support/addressed-client';
+import {
+  ApiClient,
+  crmWithReceiver,
+  linkToken,
+  mailsTo,
+  openCourse,
+  processOf,
+  validForm,
+  waitFor,
+} from '@otus/common/testing';
 import {
   apply,
   bounded,
@@ -49,7 +57,9 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /** What a client's browser does with the link: exchange it for a session, then use the application's API. */
 async function session(started: Started, index: number): Promise<Http> {
-  const browser = AddressedClient.forClient(env.GATEWAY_URL, index);
+  // Each client from a loopback address of its own (127.0.1.x…), as a hundred real clients call from a hundred
+  // addresses: the gateway's per-address limits (link exchange, signing codes) then apply to each client.
+  const browser = new ApiClient(env.GATEWAY_URL).from(`127.0.${1 + Math.floor(index / 250)}.${2 + (index % 250)}`);
   const exchange = await waitFor(`the link session of client ${index}`, async () => {
     const res = await browser.post('/api/user/client-links/exchange', {
       token: await linkToken(started.applicationId),
@@ -59,7 +69,7 @@ async function session(started: Started, index: number): Promise<Http> {
     return res;
   });
   const cookie = exchange.headers.get('set-cookie')!.split(';')[0];
-  return browser.at(`${env.GATEWAY_URL}/client/api/applications/${started.applicationId}`, { cookie });
+  return browser.at(`${env.GATEWAY_URL}/client/api/applications/${started.applicationId}`).withHeaders({ cookie });
 }
 
 async function client(started: Started, index: number): Promise<'SIGNED' | 'ENDED'> {
