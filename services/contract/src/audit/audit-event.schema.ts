@@ -15,7 +15,8 @@ export class AuditEvent {
   @Prop({ type: String })
   _id!: string;
 
-  @Prop({ required: true, index: true })
+  /** Indexed by the compound index below, whose prefix it is. */
+  @Prop({ required: true })
   applicationId!: string;
 
   /** 1, 2, 3… per application. */

@@ -111,10 +111,22 @@ export class AuditService {
     };
   }
 
+  /**
+   * The chain's last event, found by `_id` lookups alone: positions run from 1 without gaps
+   * under derived ids, so doubling and then halving finds the end in about 2·log2(n) lookups.
+   * This runs on every append, and on the local Mongo-protocol server any other filter scans
+   * the whole collection (docs/mongo-server.md).
+   */
   private async last(applicationId: string): Promise<Pick<AuditEvent, 'seq' | 'hash'> | null> {
-    return this.events
-      .findOne({ applicationId, seq: { $exists: true } }, { seq: 1, hash: 1 })
-      .sort({ seq: -1 })
-      .lean();
+    const taken = async (seq: number) => (await this.events.exists({ _id: eventId(applicationId, seq) })) !== null;
+    if (!(await taken(1))) return null;
+    let [lo, hi] = [1, 2];
+    while (await taken(hi)) [lo, hi] = [hi, hi * 2];
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (await taken(mid)) lo = mid;
+      else hi = mid;
+    }
+    return this.events.findById(eventId(applicationId, lo), { seq: 1, hash: 1 }).lean();
   }
 }
