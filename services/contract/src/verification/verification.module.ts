@@ -1,10 +1,10 @@
 import { type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { ApplicationsModule } from '../applications/applications.module';
 import { DocumentsModule } from '../documents/documents.module';
+import { PdfSealer } from '../documents/seal/pdf-sealer';
+import { SealModule } from '../documents/seal/seal.module';
 import { PagesModule } from '../pages/pages.module';
 import { PdfBodyMiddleware } from './pdf-body.middleware';
-import { sealCertificate } from './seal-certificate';
 import { SealVerifier } from './seal-verifier';
 import { VerificationController } from './verification.controller';
 import { VerificationService } from './verification.service';
@@ -12,17 +12,18 @@ import { VerifyPageController } from './verify-page.controller';
 
 /**
  * The public check of contracts: the JSON API (`/public/verifications`) and the page (`/verify`).
- * Needs PagesModule to export PageRenderer and PagesExceptionFilter, and the CONTRACT_SEAL_* config.
+ * Needs PagesModule to export PageRenderer and PagesExceptionFilter, and SealModule's certificate.
  */
 @Module({
-  imports: [DocumentsModule, ApplicationsModule, PagesModule],
+  imports: [DocumentsModule, ApplicationsModule, PagesModule, SealModule],
   controllers: [VerificationController, VerifyPageController],
   providers: [
     VerificationService,
+    // The certificate PdfSealer already read from CONTRACT_SEAL_P12_FILE (one SealModule, one read).
     {
       provide: SealVerifier,
-      inject: [ConfigService],
-      useFactory: (config: ConfigService) => new SealVerifier(sealCertificate(config)),
+      inject: [PdfSealer],
+      useFactory: (sealer: PdfSealer) => new SealVerifier(sealer.certificate),
     },
   ],
 })

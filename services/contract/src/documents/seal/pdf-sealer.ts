@@ -28,6 +28,7 @@ export interface SealOptions {
 export class PdfSealer implements OnModuleInit {
   private readonly logger = new Logger(PdfSealer.name);
   private signer?: CadesSigner;
+  private sealCertificate?: Buffer;
   private readonly signPdf = new SignPdf();
 
   constructor(private readonly config: ConfigService<Env, true>) {}
@@ -35,6 +36,12 @@ export class PdfSealer implements OnModuleInit {
   /** Reads the PKCS#12 once; a missing, unreadable or (in production) development certificate stops the service. */
   onModuleInit(): void {
     this.load();
+  }
+
+  /** The seal's own certificate (DER): what the public check compares a PDF's signer with. */
+  get certificate(): Buffer {
+    this.load();
+    return this.sealCertificate!;
   }
 
   async seal(pdf: Buffer, options: SealOptions = {}): Promise<Buffer> {
@@ -97,6 +104,7 @@ export class PdfSealer implements OnModuleInit {
         `${notAfter.toISOString()}${tsa ? `, timestamps from ${tsa.url}` : ', without timestamps'}`,
     );
     this.signer = signer;
+    this.sealCertificate = credentials.chain[0];
     return signer;
   }
 }
