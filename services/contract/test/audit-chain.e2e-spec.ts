@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ApiClient, application, crm, openCourse, stackEnv, staffToken } from '@otus/common/testing';
+import { maskEmail } from '@otus/common';
+import { ApiClient, application, crm, openCourse, stackEnv, staffToken, waitFor } from '@otus/common/testing';
 import mongoose from 'mongoose';
 import { AuditEvent, AuditEventSchema } from '../src/audit/audit-event.schema';
 import { AuditService } from '../src/audit/audit.service';
@@ -37,14 +38,21 @@ afterAll(async () => {
   await Promise.all((connections ?? []).map((c) => c.close()));
 });
 
-/** An application the service knows (its trail starts with `application.created`). */
-async function newApplication(): Promise<string> {
-  const { status, body } = await amo.post('/applications', application(course.code));
-  expect(status).toBe(201);
-  return body.applicationId as string;
-}
-
 const id = (applicationId: string, seq: number) => `${applicationId}.${String(seq).padStart(6, '0')}`;
+
+/**
+ * An application the service knows, once the link e-mail is in its trail: `application.created`
+ * from the CRM, then `link.sent` from the notification service, with the address masked.
+ */
+async function newApplication(): Promise<string> {
+  const dto = application(course.code);
+  const { status, body } = await amo.post('/applications', dto);
+  expect(status).toBe(201);
+  const applicationId = body.applicationId as string;
+  const sent = await waitFor('link.sent in the trail', () => events.findOne({ _id: id(applicationId, 2) as never }));
+  expect(sent).toMatchObject({ action: 'link.sent', actor: 'system', details: { sentTo: maskEmail(dto.clientEmail) } });
+  return applicationId;
+}
 
 /** Ten appends at once, spread over both replicas. */
 async function appendTen(applicationId: string): Promise<void> {
@@ -67,27 +75,28 @@ it('chains parallel appends into one unbroken sequence that the staff check acce
   await appendTen(applicationId);
 
   const stored = await events.find({ applicationId }).sort({ seq: 1 }).toArray();
-  expect(stored.map((e) => e.seq)).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
+  expect(stored.map((e) => e.seq)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
   expect(stored.map((e) => e._id)).toEqual(stored.map((e) => id(applicationId, e.seq as number)));
   expect(stored[0]).toMatchObject({ action: 'application.created', prevHash: GENESIS });
+  expect(stored[1]).toMatchObject({ action: 'link.sent' });
   stored.slice(1).forEach((e, i) => expect(e.prevHash).toBe(stored[i]!.hash));
-  expect(new Set(stored.map((e) => e.hash)).size).toBe(11);
+  expect(new Set(stored.map((e) => e.hash)).size).toBe(12);
   // Each of the ten appends is there exactly once.
   expect(
     stored
-      .slice(1)
+      .slice(2)
       .map((e) => (e.details as { n: number }).n)
       .sort((a, b) => a - b),
   ).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
 
   const check = await verification(applicationId);
   expect(check.status).toBe(200);
-  expect(check.body).toEqual({ valid: true, events: 11, unchained: 0 });
+  expect(check.body).toEqual({ valid: true, events: 12, unchained: 0 });
 
   const trail = await staff.get(`/contracts/${applicationId}/audit`);
   expect(trail.status).toBe(200);
   expect(trail.body.map((e: { seq: number }) => e.seq)).toEqual(stored.map((e) => e.seq));
-  expect(trail.body.at(-1)).toMatchObject({ seq: 11, hash: stored[10]!.hash, prevHash: stored[9]!.hash });
+  expect(trail.body.at(-1)).toMatchObject({ seq: 12, hash: stored[11]!.hash, prevHash: stored[10]!.hash });
 });
 
 it('names the event whose stored action or details were changed', async () => {
@@ -96,7 +105,7 @@ it('names the event whose stored action or details were changed', async () => {
   await events.updateOne({ _id: id(applicationId, 4) as never }, { $set: { action: 'contract.signed' } });
   expect((await verification(applicationId)).body).toEqual({
     valid: false,
-    events: 11,
+    events: 12,
     unchained: 0,
     brokenAt: { seq: 4, eventId: id(applicationId, 4), reason: 'HASH_MISMATCH' },
   });

@@ -74,7 +74,13 @@ it('downloads documents and shows the audit trail', async () => {
     (e: { action: string }) => e.action,
   );
   expect(trail).toEqual(
-    expect.arrayContaining(['application.created', 'client-data.submitted', 'draft.generated', 'document.downloaded']),
+    expect.arrayContaining([
+      'application.created',
+      'link.sent',
+      'client-data.submitted',
+      'draft.generated',
+      'document.downloaded',
+    ]),
   );
 });
 

@@ -9,23 +9,23 @@ import { REJECT_REASONS } from '../src/email/email-variables';
 import { SendEmailHandler } from '../src/worker/send-email.handler';
 import { createNotificationApp } from './support/app';
 import { sealLinkToken, stack, useNotificationEnv } from './support/env';
-import { type DocumentServer, pdfBytes, startDocumentServer } from './support/http-servers';
+import { type ContractServer, pdfBytes, startContractServer } from './support/http-servers';
 import { attachment, mailsTo, rawSource, uniqueAddress, waitForMails } from '@otus/common/testing';
 
 /**
  * notification.email and the internal signing-code route, in-process, against the real
  * MailDev and PostgreSQL of the local stack; the contract service's document route is a
- * local server. Every test writes to its own address and reads only that address's mail.
+ * local stand-in. Every test writes to its own address and reads only that address's mail.
  */
 let app: INestApplication;
 let db: DataSource;
 let handler: SendEmailHandler;
-let documents: DocumentServer;
+let contract: ContractServer;
 let service: ApiClient;
 
 beforeAll(async () => {
-  documents = await startDocumentServer(stack.INTERNAL_API_TOKEN);
-  useNotificationEnv({ CONTRACT_INTERNAL_URL: documents.url });
+  contract = await startContractServer(stack.INTERNAL_API_TOKEN);
+  useNotificationEnv({ CONTRACT_INTERNAL_URL: contract.url });
   app = await createNotificationApp();
   await app.listen(0, '127.0.0.1');
   service = new ApiClient(await app.getUrl());
@@ -34,7 +34,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app.close();
-  await documents.close();
+  await contract.close();
 });
 
 const task = (): TaskContext => ({
@@ -153,6 +153,47 @@ describe('the templates, as they arrive', () => {
     expect(plain(mail.html)).toContain('Ссылка действует до 30 ноября 2026 г. в 12:00 (GMT+3)');
   });
 
+  it('link and link-reminder join the contract audit chain, once per task, also when the task is re-delivered', async () => {
+    const link = variables('link', { clientLinkRef: sealLinkToken(`tok_${randomUUID()}`) });
+    const { context } = await send(link);
+    await send(link, context); // re-delivered after the e-mail went out: reported again, under the same key
+    const reminder = variables('link-reminder', { clientLinkRef: sealLinkToken(`tok_${randomUUID()}`) });
+    const { context: reminderTask } = await send(reminder);
+    expect(
+      contract.events.filter(
+        (e) => e.applicationId === link.applicationId || e.applicationId === reminder.applicationId,
+      ),
+    ).toEqual([
+      {
+        applicationId: link.applicationId,
+        body: { action: 'link.sent', eventKey: keyOf(context), sentTo: link.clientEmail },
+      },
+      {
+        applicationId: link.applicationId,
+        body: { action: 'link.sent', eventKey: keyOf(context), sentTo: link.clientEmail },
+      },
+      {
+        applicationId: reminder.applicationId,
+        body: { action: 'link.reminded', eventKey: keyOf(reminderTask), sentTo: reminder.clientEmail },
+      },
+    ]);
+    expect(await waitForMails(link.clientEmail)).toHaveLength(1);
+  });
+
+  it('a contract service that cannot record the link event fails the task, and the retry sends no second e-mail', async () => {
+    const vars = variables('link', { clientLinkRef: sealLinkToken(`tok_${randomUUID()}`) });
+    contract.failEvents = true;
+    const context = task();
+    try {
+      await expect(send(vars, context)).rejects.toThrow(/audit event link.sent .* HTTP 503/);
+    } finally {
+      contract.failEvents = false;
+    }
+    await send(vars, context);
+    expect(contract.events.filter((e) => e.applicationId === vars.applicationId)).toHaveLength(1);
+    expect(await waitForMails(vars.clientEmail)).toHaveLength(1);
+  });
+
   it.each([
     ['COURSE_NOT_FOUND', 'не найден в нашем каталоге'],
     ['ENROLMENT_CLOSED', 'Набор на курс «Node.js Developer» закрыт'],
@@ -193,7 +234,7 @@ describe('the templates, as they arrive', () => {
   it('signed: the signed PDF from the contract service attached, byte for byte', async () => {
     const documentId = randomUUID();
     const pdf = pdfBytes(`Contract ${documentId}`);
-    documents.documents.set(documentId, pdf);
+    contract.documents.set(documentId, pdf);
     const vars = variables('signed', { signedDocumentId: documentId });
     await send(vars);
     const [mail] = await waitForMails(vars.clientEmail);
@@ -203,7 +244,7 @@ describe('the templates, as they arrive', () => {
       expect.objectContaining({ filename: 'Договор.pdf', contentType: 'application/pdf', size: pdf.length }),
     ]);
     expect((await attachment(mail)).equals(pdf)).toBe(true);
-    expect(documents.tokens.at(-1)).toBe(stack.INTERNAL_API_TOKEN);
+    expect(contract.tokens.at(-1)).toBe(stack.INTERNAL_API_TOKEN);
   });
 
   it('signed: a document the contract service does not have is a logged failure, retried later, and no mail', async () => {

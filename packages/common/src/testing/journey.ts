@@ -76,9 +76,11 @@ export async function processOf(applicationId: string): Promise<string> {
 /** The link token as the e-mail carries it: opened from the process variable the way the notification service does. */
 export async function linkToken(applicationId: string): Promise<string> {
   const processInstanceId = await processOf(applicationId);
+  // Two worker steps (course check, link issue); a loaded CI machine once took over 20 s.
   const ref = await waitFor(
     'the client link',
     async () => (await engine().variables(processInstanceId)).clientLinkRef as string,
+    { timeoutMs: 60_000 },
   );
   return new SealedBox(env().CLIENT_LINK_SEAL_KEYS).open(ref, 'client-link').toString();
 }

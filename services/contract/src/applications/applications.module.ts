@@ -5,6 +5,7 @@ import { AuditModule } from '../audit/audit.module';
 import { Application, ApplicationSchema } from './application.schema';
 import { ApplicationsController } from './applications.controller';
 import { ApplicationsService } from './applications.service';
+import { InternalProcessEventsController } from './internal-process-events.controller';
 import { StepClaim, StepClaimSchema } from './step-claim.schema';
 import { StepClaims } from './step-claims';
 import { PersonalDataVault } from './personal-data';
@@ -18,7 +19,7 @@ import { PersonalDataVault } from './personal-data';
     EngineModule,
     AuditModule,
   ],
-  controllers: [ApplicationsController],
+  controllers: [ApplicationsController, InternalProcessEventsController],
   providers: [ApplicationsService, PersonalDataVault, StepClaims],
   exports: [ApplicationsService, PersonalDataVault, StepClaims, MongooseModule, EngineModule],
 })

@@ -5,12 +5,12 @@ import { EmailTemplates } from './email-templates';
 import { EmailService } from './email.service';
 import { InternalEmailsController } from './internal-emails.controller';
 import { MailerService } from './mailer.service';
-import { SignedDocumentsClient } from './signed-documents.client';
+import { ContractClient } from './contract.client';
 
 @Module({
   imports: [DeliveriesModule],
   controllers: [InternalEmailsController],
-  providers: [EmailService, EmailTemplates, MailerService, SignedDocumentsClient, ClientLinks],
+  providers: [EmailService, EmailTemplates, MailerService, ContractClient, ClientLinks],
   exports: [EmailService, ClientLinks],
 })
 export class EmailModule {}

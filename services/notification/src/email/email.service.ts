@@ -13,13 +13,19 @@ import { EmailTemplates } from './email-templates';
 import type { EmailSecrets, EmailTaskInput, EmailTemplate, EmailVariables } from './email-variables';
 import { emailView } from './email-view';
 import { MailerService, type OutgoingMail } from './mailer.service';
-import { SignedDocumentsClient } from './signed-documents.client';
+import { ContractClient } from './contract.client';
 
 /** What a stored e-mail message holds: enough to build it again, nothing secret. */
 interface EmailContent {
   to: string;
   variables: EmailVariables;
 }
+
+/** E-mails that carry the client's link: each joins the application's audit chain. */
+const LINK_EVENTS: Partial<Record<EmailTemplate, 'link.sent' | 'link.reminded'>> = {
+  link: 'link.sent',
+  'link-reminder': 'link.reminded',
+};
 
 /** The client-facing name of the signed contract attachment. */
 export const SIGNED_CONTRACT_FILENAME = 'Договор.pdf';
@@ -32,7 +38,7 @@ export class EmailService {
     private readonly log: DeliveryLogService,
     private readonly templates: EmailTemplates,
     private readonly mailer: MailerService,
-    private readonly documents: SignedDocumentsClient,
+    private readonly contract: ContractClient,
     private readonly links: ClientLinks,
     config: ConfigService<NotificationEnv, true>,
   ) {
@@ -66,6 +72,15 @@ export class EmailService {
       },
     );
     if (!alreadySent && emailTemplate === 'link') countFunnelStep('link_sent');
+    // Also after a re-delivered task whose e-mail went out: the chain may not have it yet.
+    const linkEvent = LINK_EVENTS[emailTemplate];
+    if (linkEvent) {
+      await this.contract.recordProcessEvent(input.applicationId, {
+        action: linkEvent,
+        eventKey: taskKey(task),
+        sentTo: clientEmail,
+      });
+    }
     return { alreadySent };
   }
 
@@ -182,7 +197,7 @@ export class EmailService {
         ? [
             {
               filename: SIGNED_CONTRACT_FILENAME,
-              content: await this.documents.pdf(variables.signedDocumentId!),
+              content: await this.contract.pdf(variables.signedDocumentId!),
               contentType: 'application/pdf',
             },
           ]

@@ -1,29 +1,51 @@
 import { createServer } from 'node:http';
 import { close, listen } from '@otus/common/testing';
 
-export interface DocumentServer {
+export interface ContractServer {
   url: string;
   documents: Map<string, Buffer>;
+  /** The process events posted, in order; `failEvents` answers them with 503 instead. */
+  events: { applicationId: string; body: Record<string, unknown> }[];
+  failEvents: boolean;
   /** The x-internal-token of every request, in order. */
   tokens: (string | undefined)[];
   close(): Promise<void>;
 }
 
-/** Stands in for the contract service's GET /internal/documents/{id} (application/pdf). */
-export async function startDocumentServer(expectedToken: string): Promise<DocumentServer> {
+/**
+ * Stands in for the contract service's internal routes: GET /internal/documents/{id}
+ * (application/pdf) and POST /internal/applications/{id}/process-events.
+ */
+export async function startContractServer(expectedToken: string): Promise<ContractServer> {
   const documents = new Map<string, Buffer>();
+  const events: ContractServer['events'] = [];
   const tokens: (string | undefined)[] = [];
   const server = createServer((req, res) => {
     const token = req.headers['x-internal-token'] as string | undefined;
     tokens.push(token);
-    const match = /^\/internal\/documents\/([^/]+)$/.exec(req.url ?? '');
     if (token !== expectedToken) return void res.writeHead(401).end();
+    const event = /^\/internal\/applications\/([^/]+)\/process-events$/.exec(req.url ?? '');
+    if (req.method === 'POST' && event) {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        if (contract.failEvents) return void res.writeHead(503).end();
+        events.push({
+          applicationId: decodeURIComponent(event[1]),
+          body: JSON.parse(Buffer.concat(chunks).toString()),
+        });
+        res.writeHead(204).end();
+      });
+      return;
+    }
+    const match = /^\/internal\/documents\/([^/]+)$/.exec(req.url ?? '');
     const body = match && documents.get(decodeURIComponent(match[1]));
     if (!body) return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"code":"NOT_FOUND"}');
     res.writeHead(200, { 'content-type': 'application/pdf', 'content-length': body.length }).end(body);
   });
   const url = await listen(server);
-  return { url, documents, tokens, close: () => close(server) };
+  const contract: ContractServer = { url, documents, events, failEvents: false, tokens, close: () => close(server) };
+  return contract;
 }
 
 /** A small but real PDF: one page with a line of text, and some random bytes so each is unique. */

@@ -1,4 +1,5 @@
 import {
+  auditEventText,
   contractNumber,
   initialsName,
   longDate,
@@ -64,5 +65,14 @@ describe('contract formats', () => {
   it('writes names beside a signature as initials and surname', () => {
     expect(initialsName('Иванова Екатерина Сергеевна')).toBe(`Е.${NBSP}С.${NBSP}Иванова`);
     expect(initialsName('Smith')).toBe('Smith');
+  });
+
+  it.each([
+    ['link.sent', { sentTo: 'i***@example.org' }, 'Ссылка на договор отправлена на i***@example.org'],
+    ['link.reminded', { sentTo: 'ivan@example.org' }, 'Напоминание со ссылкой отправлено на i***@example.org'],
+    ['link.sent', {}, 'Ссылка на договор отправлена'],
+    ['signing-code.sent', { sentTo: 'ivan@example.org' }, 'Код отправлен на i***@example.org'],
+  ])('labels %s for the signing sheet, the address masked again', (action, details, text) => {
+    expect(auditEventText({ action, actor: 'system', details })).toBe(text);
   });
 });

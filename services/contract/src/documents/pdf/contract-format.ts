@@ -152,13 +152,14 @@ type Details = Record<string, unknown>;
  */
 const AUDIT_ACTIONS: Record<string, (details: Details) => string> = {
   'application.created': () => 'Заявка получена из CRM',
+  'link.sent': (d) => sentTo('Ссылка на договор отправлена', d),
+  'link.reminded': (d) => sentTo('Напоминание со ссылкой отправлено', d),
   'link.opened': () => 'Ссылка из письма открыта',
   'client-data.submitted': () => 'Данные заполнены',
   'draft.generated': () => 'Проект договора сформирован',
   'document.viewed': (d) => (d.kind === 'signed' ? 'Подписанный договор просмотрен' : 'Проект просмотрен'),
   'document.downloaded': (d) => (d.kind === 'signed' ? 'Подписанный договор скачан' : 'Проект скачан'),
-  'signing-code.sent': (d) =>
-    typeof d.sentTo === 'string' ? `Код отправлен на ${maskEmail(d.sentTo)}` : 'Код отправлен',
+  'signing-code.sent': (d) => sentTo('Код отправлен', d),
   'signing-code.rejected': (d) =>
     Number.isSafeInteger(d.attemptsLeft)
       ? `Неверный код (осталось попыток: ${d.attemptsLeft as number})`
@@ -169,6 +170,10 @@ const AUDIT_ACTIONS: Record<string, (details: Details) => string> = {
   'contract.declined': () => 'Отказ от подписания',
   'contract.finalized': () => 'Подписанный договор сформирован',
 };
+
+function sentTo(what: string, details: Details): string {
+  return typeof details.sentTo === 'string' ? `${what} на ${maskEmail(details.sentTo)}` : what;
+}
 
 /** "Проект просмотрен"; an action without a label prints as its code. Staff actions say so. */
 export function auditEventText({ action, actor, details }: AuditEventLine): string {

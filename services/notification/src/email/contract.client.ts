@@ -4,9 +4,9 @@ import type { NotificationEnv } from '../config';
 
 const MAX_PDF_BYTES = 20 * 1024 * 1024;
 
-/** The signed contract, fetched from the contract service's internal route when the e-mail is sent. */
+/** The contract service's internal routes: the signed contract to attach, and the audit chain's process events. */
 @Injectable()
-export class SignedDocumentsClient {
+export class ContractClient {
   private readonly baseUrl: string;
   private readonly token: string;
   private readonly timeoutMs: number;
@@ -38,6 +38,28 @@ export class SignedDocumentsClient {
       throw new Error(`signed document ${documentId}: ${body.length} bytes is not a plausible PDF`);
     }
     return body;
+  }
+
+  /** Adds a step this service carried out (the link e-mail went out) to the application's audit chain, once per key. */
+  async recordProcessEvent(
+    applicationId: string,
+    event: { action: 'link.sent' | 'link.reminded'; eventKey: string; sentTo: string },
+  ): Promise<void> {
+    const url = `${this.baseUrl}/internal/applications/${encodeURIComponent(applicationId)}/process-events`;
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'x-internal-token': this.token, 'content-type': 'application/json' },
+      body: JSON.stringify(event),
+      signal: AbortSignal.timeout(this.timeoutMs),
+    }).catch((e: unknown) => {
+      throw new Error(`audit event ${event.action} of ${applicationId}: contract service unreachable (${describe(e)})`);
+    });
+    await response.body?.cancel();
+    if (!response.ok) {
+      throw new Error(
+        `audit event ${event.action} of ${applicationId}: contract service answered HTTP ${response.status}`,
+      );
+    }
   }
 }
 
