@@ -14,6 +14,7 @@ export * from './http/validation';
 export * from './http/webhook-url-policy';
 export * from './http/configure-app';
 export * from './http/bootstrap';
+export * from './http/http-adapter';
 export * from './engine/engine-variables';
 export * from './worker/task-handler';
 export * from './worker/task-runner';

@@ -3,6 +3,7 @@ import type { Type } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { configureApp } from './configure-app';
+import { httpAdapter } from './http-adapter';
 
 /**
  * Idle keep-alive connections stay open longer than the gateway (nginx upstream
@@ -13,7 +14,7 @@ const KEEP_ALIVE_TIMEOUT_MS = 75_000;
 
 /** The whole of every service's main.ts: create, configure, listen on `<SERVICE>_PORT`. */
 export async function bootstrapService(appModule: Type<unknown>, portVariable: string): Promise<void> {
-  const app = await NestFactory.create(appModule, { bufferLogs: true });
+  const app = await NestFactory.create(appModule, httpAdapter(), { bufferLogs: true });
   configureApp(app);
   const config = app.get(ConfigService);
   const server = app.getHttpServer() as Server;

@@ -7,6 +7,7 @@ import { ConfigModule } from '@nestjs/config';
 import { DomainError } from '../errors/domain-error';
 import { loggerModule } from '../logging/logger.module';
 import { configureApp } from './configure-app';
+import { httpAdapter } from './http-adapter';
 import { Consumes } from './content-type';
 import { ServiceInfoModule } from './service-info.module';
 
@@ -57,7 +58,7 @@ describe('configureApp: one error body for every failure', () => {
 
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({ imports: [TestModule] }).compile();
-    app = configureApp(moduleRef.createNestApplication({ logger: false }));
+    app = configureApp(moduleRef.createNestApplication(httpAdapter(), { logger: false }));
     await app.listen(0, '127.0.0.1');
     base = await app.getUrl();
   });
@@ -77,6 +78,15 @@ describe('configureApp: one error body for every failure', () => {
     expect(type).toMatch(/^application\/json/);
     expect(body).toEqual({ code: 'NOT_FOUND', message: expect.any(String), traceId: expect.any(String) });
     expect(body.traceId).not.toBe('');
+  });
+
+  it('routes case-sensitively, so /THINGS is not /things (the gateway blocks paths by their case)', async () => {
+    const id = '0'.padEnd(8, '0') + '-0000-4000-8000-000000000000';
+    expect((await send('GET', `/things/${id}`)).status).toBe(404);
+    expect((await send('GET', `/things/${id}`)).body.code).toBe('THING_NOT_FOUND');
+    for (const path of [`/THINGS/${id}`, `/Things/${id}`]) {
+      expect(await send('GET', path)).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
+    }
   });
 
   it('uses the gateway’s request id as the traceId', async () => {

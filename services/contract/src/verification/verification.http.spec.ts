@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { type INestApplication, type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
-import { configureApp, loggerModule } from '@otus/common';
+import { configureApp, httpAdapter, loggerModule } from '@otus/common';
 import { PageAssets } from '../pages/page-assets';
 import { PageRenderer } from '../pages/page-renderer';
 import { PagesExceptionFilter } from '../pages/pages-exception.filter';
@@ -42,7 +42,7 @@ let base: string;
 beforeAll(async () => {
   process.env.LOG_LEVEL = 'silent';
   const moduleRef = await Test.createTestingModule({ imports: [HttpTestModule] }).compile();
-  app = moduleRef.createNestApplication({ bufferLogs: true, logger: false });
+  app = moduleRef.createNestApplication(httpAdapter(), { bufferLogs: true, logger: false });
   configureApp(app);
   await app.listen(0, '127.0.0.1');
   base = await app.getUrl();
