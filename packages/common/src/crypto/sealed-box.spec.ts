@@ -30,6 +30,25 @@ describe('SealedBox', () => {
     expect(() => box.open('garbage', 'c')).toThrow(/malformed/);
   });
 
+  it('refuses a value whose tag was truncated (GCM accepts 4-byte tags unless the length is pinned)', () => {
+    const box = new SealedBox(`k1:${key()}`);
+    const parts = box.seal('secret', 'c').split('.');
+    expect(Buffer.from(parts[4], 'base64url')).toHaveLength(16);
+    for (const length of [4, 8, 12, 15]) {
+      const truncated = [
+        ...parts.slice(0, 4),
+        Buffer.from(parts[4], 'base64url').subarray(0, length).toString('base64url'),
+      ];
+      expect(() => box.open(truncated.join('.'), 'c')).toThrow(/does not verify/);
+    }
+    const longer = [
+      ...parts.slice(0, 4),
+      Buffer.concat([Buffer.from(parts[4], 'base64url'), Buffer.alloc(1)]).toString('base64url'),
+    ];
+    expect(() => box.open(longer.join('.'), 'c')).toThrow(/does not verify/);
+    expect(box.open(parts.join('.'), 'c').toString()).toBe('secret');
+  });
+
   it('rejects keys of the wrong size at start-up', () => {
     expect(() => new SealedBox('k1:c2hvcnQ=')).toThrow(/32 bytes/);
   });

@@ -2,6 +2,13 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { DomainError } from '../errors/domain-error';
 
 /**
+ * GCM tags are always 16 bytes here. Node's decipher accepts tags of 4 to 16 bytes unless the
+ * length is pinned, so a value with its tag cut to 4 bytes would verify after ~2^32 guesses.
+ */
+const TAG_LENGTH = 16;
+const ALGORITHM = 'aes-256-gcm';
+
+/**
  * AES-256-GCM for short secrets that must pass through places that should not read them
  * (a link token in a process variable, a passport number at rest). The sealed form names
  * its key, so keys rotate: seal with the newest, open with whichever sealed it.
@@ -26,7 +33,9 @@ export class SealedBox {
   /** `v1.<kid>.<iv>.<ciphertext>.<tag>`, base64url; `context` binds it to its purpose (AAD). */
   seal(plaintext: string | Buffer, context: string): string {
     const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.keys.get(this.current)!, iv).setAAD(Buffer.from(context));
+    const cipher = createCipheriv(ALGORITHM, this.keys.get(this.current)!, iv, { authTagLength: TAG_LENGTH }).setAAD(
+      Buffer.from(context),
+    );
     const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
     return ['v1', this.current, iv, body, cipher.getAuthTag()]
       .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
@@ -42,8 +51,12 @@ export class SealedBox {
       });
     }
     try {
-      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url')).setAAD(Buffer.from(context));
-      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+      const authTag = Buffer.from(tag, 'base64url');
+      if (authTag.length !== TAG_LENGTH) throw new Error('wrong tag length');
+      const decipher = createDecipheriv(ALGORITHM, key, Buffer.from(iv, 'base64url'), {
+        authTagLength: TAG_LENGTH,
+      }).setAAD(Buffer.from(context));
+      decipher.setAuthTag(authTag);
       return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]);
     } catch {
       throw new DomainError('SEALED_VALUE_INVALID', 'The sealed value does not verify', { status: 400 });

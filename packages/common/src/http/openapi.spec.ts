@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { stableJson } from './openapi';
 
@@ -9,6 +10,19 @@ describe('OpenAPI documents', () => {
     expect(stableJson({ b: 1, a: { d: [{ z: 1, y: 2 }], c: null } })).toBe(
       '{\n  "a": {\n    "c": null,\n    "d": [\n      {\n        "y": 2,\n        "z": 1\n      }\n    ]\n  },\n  "b": 1\n}\n',
     );
+  });
+
+  // Service-to-service routes (@Internal, /internal/…) are never routed by the gateway and never published.
+  it('in docs/openapi publish no /internal route', () => {
+    const dir = resolve(ROOT, 'docs/openapi');
+    const files = readdirSync(dir).filter((file) => file.endsWith('.json'));
+    expect(files.length).toBeGreaterThanOrEqual(5);
+    const internal = files.flatMap((file) =>
+      Object.keys((JSON.parse(readFileSync(resolve(dir, file), 'utf8')) as { paths: object }).paths)
+        .filter((path) => /\/internal(\/|$)/i.test(path))
+        .map((path) => `${file} ${path}`),
+    );
+    expect(internal).toEqual([]);
   });
 
   // The script generates from the built code: build (a no-op when nothing changed), then compare.

@@ -8,6 +8,7 @@ import { AuditService } from '../audit/audit.service';
 import type { DocumentKind } from '../documents/document.schema';
 import { DocumentsService } from '../documents/documents.service';
 import { ContractsService } from './contracts.service';
+import { neutraliseFormula } from './csv-formula';
 import {
   AuditEventResponse,
   AuditVerificationResponse,
@@ -47,14 +48,24 @@ export class ContractsController {
     return this.contracts.list(query);
   }
 
-  /** UTF-8 with a BOM, so spreadsheet programs show Cyrillic names right. */
+  /** UTF-8 with a BOM, so spreadsheet programs show Cyrillic names right; no cell starts a formula. */
   @Get('export.csv')
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'CSV with a header row', schema: { type: 'string' } })
   export(@Query() query: ListContractsQuery, @Res({ passthrough: true }) res: Response): StreamableFile {
     res.setHeader('Content-Disposition', 'attachment; filename="contracts.csv"');
     const rows = Readable.from(this.contracts.all(query));
-    const csv = rows.pipe(stringify({ header: true, columns: CSV_COLUMNS, bom: true }));
+    // Every text cell is quoted and cannot start a formula (OWASP CSV injection): quoting keeps
+    // a ";" or "," inside a name from starting a new cell in a locale that splits on it.
+    const csv = rows.pipe(
+      stringify({
+        header: true,
+        columns: CSV_COLUMNS,
+        bom: true,
+        quoted_string: true,
+        cast: { string: (value) => neutraliseFormula(value) },
+      }),
+    );
     return new StreamableFile(csv, { type: 'text/csv; charset=utf-8' });
   }
 

@@ -1,6 +1,7 @@
 import { Campaign, CampaignDiscountType } from '../campaigns/campaign.entity';
 import { PromoCode } from '../codes/promo-code.entity';
-import { assessPromo, emailHash } from './promo-rules';
+import { createHash } from 'node:crypto';
+import { assessPromo, emailHash, emailHashes, normaliseEmail } from './promo-rules';
 
 const now = new Date('2027-03-10T12:00:00Z');
 const request = { courseCode: 'NODE', priceKopecks: 100_000, now };
@@ -85,5 +86,32 @@ describe('emailHash', () => {
     expect(emailHash(' Ivan@Example.TEST ')).toBe(emailHash('ivan@example.test'));
     expect(emailHash('ivan@example.test')).toMatch(/^[0-9a-f]{64}$/);
     expect(emailHash('ivan@example.test')).not.toBe(emailHash('petr@example.test'));
+  });
+
+  it('is the hash of the normalised address: a +tag is no new client', () => {
+    expect(emailHash('Ivan+1@Example.org')).toBe(emailHash('ivan@example.org'));
+  });
+});
+
+describe('normaliseEmail', () => {
+  it.each([
+    [' Ivan+1@Example.org ', 'ivan@example.org'],
+    ['ivan+a+b@example.org', 'ivan@example.org'],
+    ['i.van@example.org', 'i.van@example.org'],
+    ['I.Van+promo@GMail.com', 'ivan@gmail.com'],
+    ['i.v.a.n@googlemail.com', 'ivan@gmail.com'],
+    ['ivan@example.org.', 'ivan@example.org'],
+    ['+tag@example.org', '+tag@example.org'],
+    ['иван+1@пример.рф', 'иван@пример.рф'],
+  ])('%j → %j', (given, normalised) => {
+    expect(normaliseEmail(given)).toBe(normalised);
+  });
+});
+
+describe('emailHashes', () => {
+  it('also names the hash stored before normalisation (the lower-cased address as given)', () => {
+    const legacy = createHash('sha256').update('ivan+1@example.org').digest('hex');
+    expect(emailHashes(' Ivan+1@Example.org')).toEqual([emailHash('ivan@example.org'), legacy]);
+    expect(emailHashes('ivan@example.org')).toEqual([emailHash('ivan@example.org')]);
   });
 });

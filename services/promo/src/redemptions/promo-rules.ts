@@ -47,9 +47,41 @@ export function assessPromo(
   return { applicable: true, ...price };
 }
 
-/** How uses per client are counted without storing the address: sha256 of the trimmed, lower-cased e-mail. */
+/**
+ * The mailbox an address delivers to, as far as the per-e-mail limit is concerned, so that
+ * `Ivan+1@Example.org` is not a new client beside `ivan@example.org`:
+ * - trimmed and lower-cased (the whole address: mail providers do not tell local parts by case);
+ * - a `+tag` is cut from the local part, on every domain (sub-addressing, RFC 5233);
+ * - on gmail.com / googlemail.com, dots in the local part are dropped and the domain is gmail.com
+ *   (Gmail delivers `i.van@` and `ivan@` to one mailbox). Other domains keep their dots.
+ */
+export function normaliseEmail(email: string): string {
+  const address = email.trim().toLowerCase();
+  const at = address.lastIndexOf('@');
+  if (at < 1) return address;
+  let local = address.slice(0, at);
+  let domain = address.slice(at + 1).replace(/\.$/, '');
+  const plus = local.indexOf('+');
+  if (plus > 0) local = local.slice(0, plus);
+  if (domain === 'googlemail.com') domain = 'gmail.com';
+  if (domain === 'gmail.com') local = local.replaceAll('.', '');
+  return `${local}@${domain}`;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** How uses per client are counted without storing the address: sha256 of the normalised e-mail. */
 export function emailHash(email: string): string {
-  return createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
+  return sha256(normaliseEmail(email));
+}
+
+/**
+ * The hashes a stored use of this address may carry: its normalised hash, and the hash rows
+ * written before normalisation hold (sha256 of the trimmed, lower-cased address). The two are
+ * the same for an address without a tag (and, on Gmail, without dots).
+ */
+export function emailHashes(email: string): string[] {
+  return [...new Set([emailHash(email), sha256(email.trim().toLowerCase())])];
 }
 
 function reached(used: number, limit: number | null): boolean {

@@ -8,7 +8,7 @@ import { parseCode } from '../codes/code-format';
 import { PromoCode } from '../codes/promo-code.entity';
 import { fullPrice } from '../money/money';
 import type { CheckPromoCodeDto, PromoCheckResponse } from './dto/promo-check.dto';
-import { assessPromo, emailHash, type PromoStatus, type Uses, type Verdict } from './promo-rules';
+import { assessPromo, emailHash, emailHashes, type PromoStatus, type Uses, type Verdict } from './promo-rules';
 import { LIVE_STATUSES, Redemption, RedemptionStatus } from './redemption.entity';
 
 export interface UseCounts {
@@ -128,7 +128,9 @@ export class RedemptionService {
     const raced = found && (await em.findOneBy(Redemption, { applicationId }));
     if (raced) return raced;
     const hash = emailHash(request.clientEmail);
-    const uses = found ? await this.countUses(em, found.code, hash) : { code: 0, campaign: 0, email: 0 };
+    const uses = found
+      ? await this.countUses(em, found.code, emailHashes(request.clientEmail))
+      : { code: 0, campaign: 0, email: 0 };
     const verdict = assessPromo(found, uses, { ...request, now });
     if (!verdict.applicable || !found) return verdict;
     await em.insert(Redemption, {
@@ -159,15 +161,16 @@ export class RedemptionService {
     return found?.campaign ? { code: found, campaign: found.campaign } : null;
   }
 
-  private async countUses(em: EntityManager, code: PromoCode, hash?: string): Promise<Uses> {
+  /** `hashes`: every hash a use of the client's mailbox may be stored under (see emailHashes). */
+  private async countUses(em: EntityManager, code: PromoCode, hashes?: string[]): Promise<Uses> {
     const [row]: { code: number; campaign: number; email: number }[] = await em.query(
       `SELECT count(*) FILTER (WHERE code_id = $2)::int AS code,
               count(*)::int AS campaign,
-              count(*) FILTER (WHERE email_hash = $3)::int AS email
+              count(*) FILTER (WHERE email_hash = ANY($3::char(64)[]))::int AS email
          FROM redemptions WHERE campaign_id = $1 AND status IN ('reserved', 'redeemed')`,
-      [code.campaignId, code.id, hash ?? null],
+      [code.campaignId, code.id, hashes ?? []],
     );
-    return hash ? row : { code: row.code, campaign: row.campaign };
+    return hashes ? row : { code: row.code, campaign: row.campaign };
   }
 }
 
