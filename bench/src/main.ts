@@ -221,6 +221,18 @@ async function main() {
       value: `${gateway.authCheckAlone.p50} / ${gateway.authCheckAlone.p95}`,
       target: '',
     };
+    rows['garbage token through the gateway / check alone p50 ms'] = {
+      value: `${gateway.garbageToken.viaGateway.p50} / ${gateway.garbageToken.authCheckAlone.p50}`,
+      target: '',
+    };
+    rows['random-kid JWT through the gateway / check alone p50 ms'] = {
+      value: `${gateway.randomKidToken.viaGateway.p50} / ${gateway.randomKidToken.authCheckAlone.p50}`,
+      target: '',
+    };
+    rows['staff GET via gateway req/s, 20 in flight: valid / garbage token'] = {
+      value: `${gateway.requestsPerSecond.validToken} / ${gateway.requestsPerSecond.garbageToken}`,
+      target: '',
+    };
   }
   if (pdf)
     rows['draft PDF p50 / p95 ms, size KB'] = { value: `${pdf.p50} / ${pdf.p95}, ${pdf.sizeKb}`, target: 'p95 < 50' };

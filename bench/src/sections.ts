@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import {
   ApiClient,
+  craftedToken,
   createTestApp,
   EngineApi,
   openCourse,
@@ -133,23 +134,50 @@ export async function seatContention(holds: number, seats: number) {
 /**
  * The same staff read through NGINX (auth_request to the user service) and straight to the
  * service; beside them the user service's auth check alone, which is what auth_request adds.
+ * Then what an attacker's tokens cost: garbage (`Bearer x`) and well-formed JWTs under random
+ * kids, one at a time through the gateway and to the check alone, and requests per second
+ * with 20 in flight for a valid and a garbage token.
  */
 export async function gatewayOverhead(requests: number) {
   const env = stackEnv();
   const token = await staffToken();
-  const time = async (client: ApiClient, path: string) => {
+  const time = async (client: ApiClient, path: string, expected: (status: number) => boolean, tokens?: string[]) => {
     const samples: number[] = [];
     for (let i = 0; i < requests; i++) {
       const t0 = process.hrtime.bigint();
-      const { status } = await client.get(path);
-      if (status < 200 || status > 299) throw new Error(`${path}: status ${status}`);
+      const { status } = await (tokens ? client.withToken(tokens[i % tokens.length]) : client).get(path);
+      if (!expected(status)) throw new Error(`${path}: status ${status}`);
       samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
     }
     return samples;
   };
-  const viaGateway = await time(new ApiClient(`${env.GATEWAY_URL}/api/course`, token), '/courses?pageSize=1');
-  const direct = await time(new ApiClient(`http://${env.STACK_HOST}:${env.COURSE_PORT}`, token), '/courses?pageSize=1');
-  const authCheck = await time(new ApiClient(`http://${env.STACK_HOST}:${env.USER_PORT}`, token), '/auth/check/staff');
+  const ok = (s: number) => s >= 200 && s <= 299;
+  const refused = (s: number) => s === 401;
+  const gatewayCourse = new ApiClient(`${env.GATEWAY_URL}/api/course`, token);
+  const userCheck = new ApiClient(`http://${env.STACK_HOST}:${env.USER_PORT}`, token);
+  const viaGateway = await time(gatewayCourse, '/courses?pageSize=1', ok);
+  const direct = await time(
+    new ApiClient(`http://${env.STACK_HOST}:${env.COURSE_PORT}`, token),
+    '/courses?pageSize=1',
+    ok,
+  );
+  const authCheck = await time(userCheck, '/auth/check/staff', ok);
+  // Well-formed ES256 JWTs under kids nobody published: what a token-guessing attacker sends.
+  const randomKids: string[] = [];
+  for (let i = 0; i < 20; i++) randomKids.push(await craftedToken({ forged: true, kid: `k-${randomUUID()}` }));
+  const garbageViaGateway = await time(gatewayCourse, '/courses?pageSize=1', refused, ['x']);
+  const randomKidViaGateway = await time(gatewayCourse, '/courses?pageSize=1', refused, randomKids);
+  const garbageAuthCheck = await time(userCheck, '/auth/check/staff', refused, ['x']);
+  const randomKidAuthCheck = await time(userCheck, '/auth/check/staff', refused, randomKids);
+  const perSecond = async (client: ApiClient, expected: (status: number) => boolean) => {
+    const count = requests * 4;
+    const t0 = Date.now();
+    await pool(Array.from({ length: count }), 20, async () => {
+      const { status } = await client.get('/courses?pageSize=1');
+      if (!expected(status)) throw new Error(`status ${status}`);
+    });
+    return round((count / (Date.now() - t0)) * 1000);
+  };
   return {
     requests,
     gateway: summary(viaGateway),
@@ -157,6 +185,12 @@ export async function gatewayOverhead(requests: number) {
     authCheckAlone: summary(authCheck),
     overheadP50: round(percentile(viaGateway, 50) - percentile(direct, 50), 2),
     overheadP95: round(percentile(viaGateway, 95) - percentile(direct, 95), 2),
+    garbageToken: { viaGateway: summary(garbageViaGateway), authCheckAlone: summary(garbageAuthCheck) },
+    randomKidToken: { viaGateway: summary(randomKidViaGateway), authCheckAlone: summary(randomKidAuthCheck) },
+    requestsPerSecond: {
+      validToken: await perSecond(gatewayCourse, ok),
+      garbageToken: await perSecond(gatewayCourse.withToken('x'), refused),
+    },
   };
 }
 

@@ -1,13 +1,15 @@
 import { POSTGRES_DEFAULTS } from '@otus/common';
 import { DataSource } from 'typeorm';
 import { ApiClient } from './api-clients/api-client.entity';
+import { LoginEvent } from './auth/login-event.entity';
+import { LoginThrottle } from './auth/login-throttle.entity';
 import { RefreshToken } from './auth/refresh-token.entity';
 import { ClientLink } from './client-links/client-link.entity';
 import { SigningKey } from './keys/signing-key.entity';
 import { migrations } from './migrations';
 import { User } from './users/user.entity';
 
-export const entities = [User, RefreshToken, SigningKey, ApiClient, ClientLink];
+export const entities = [User, RefreshToken, SigningKey, ApiClient, ClientLink, LoginThrottle, LoginEvent];
 
 /**
  * For the TypeORM CLI and the migration test; the app wires the same entities through its modules.

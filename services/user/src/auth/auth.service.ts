@@ -8,11 +8,19 @@ import type { UserEnv } from '../config';
 import { KeyService } from '../keys/key.service';
 import { newSecret, secretHash } from '../tokens';
 import type { User } from '../users/user.entity';
-import { UserService } from '../users/user.service';
+import { assertNewPassword, UserService } from '../users/user.service';
 import type { TokenResponse } from './dto/auth.dto';
+import { type LoginAttempt, LoginThrottleService } from './login-throttle.service';
 import { RefreshToken } from './refresh-token.entity';
 
 const WRONG_CREDENTIALS = 'Wrong e-mail or password';
+
+const passwordChangeRequired = () =>
+  new DomainError(
+    'PASSWORD_CHANGE_REQUIRED',
+    'This password must be changed before signing in: POST /api/user/auth/password with the current and a new one',
+    { status: 403 },
+  );
 
 @Injectable()
 export class AuthService {
@@ -22,6 +30,7 @@ export class AuthService {
   constructor(
     private readonly users: UserService,
     private readonly keys: KeyService,
+    private readonly throttle: LoginThrottleService,
     @InjectDataSource() private readonly db: DataSource,
     config: ConfigService<UserEnv, true>,
   ) {
@@ -29,10 +38,45 @@ export class AuthService {
     this.refreshTtlMs = config.get('USER_REFRESH_TOKEN_TTL', { infer: true });
   }
 
-  async login(email: string, password: string): Promise<TokenResponse> {
-    const user = await this.users.authenticate(email, password);
-    if (!user) throw new DomainError('INVALID_CREDENTIALS', WRONG_CREDENTIALS, { status: 401 });
+  /**
+   * Signs in. The attempt is claimed against the address's lock first (LOGIN_LOCKED, 429, even
+   * with the right password); an account that must change its password gets no token.
+   */
+  async login(email: string, password: string, clientAddress?: string): Promise<TokenResponse> {
+    const user = await this.checkPassword(email, password, clientAddress);
     return this.issue(user, randomUUID());
+  }
+
+  /** Changes a password with the current one, without a token: the way out of PASSWORD_CHANGE_REQUIRED. */
+  async changePassword(
+    email: string,
+    currentPassword: string,
+    newPassword: string,
+    clientAddress?: string,
+  ): Promise<void> {
+    const user = await this.checkPassword(email, currentPassword, clientAddress, { passwordChange: true });
+    assertNewPassword(currentPassword, newPassword);
+    await this.users.setPassword(user.id, newPassword);
+    await this.throttle.audit({ email: user.email, userId: user.id, clientAddress }, 'password.changed');
+  }
+
+  private async checkPassword(
+    email: string,
+    password: string,
+    clientAddress: string | undefined,
+    { passwordChange = false } = {},
+  ): Promise<User> {
+    const who: LoginAttempt = { email: email.trim().toLowerCase(), clientAddress };
+    const claimed = await this.throttle.claim(who);
+    const { user, account } = await this.users.authenticate(email, password);
+    who.userId = account?.id ?? null;
+    if (!user) {
+      await this.throttle.failed(who, claimed);
+      throw new DomainError('INVALID_CREDENTIALS', WRONG_CREDENTIALS, { status: 401 });
+    }
+    await this.throttle.succeeded(who);
+    if (user.mustChangePassword && !passwordChange) throw passwordChangeRequired();
+    return user;
   }
 
   /** Rotates the refresh token. A token presented twice revokes its whole family: someone else has a copy. */
@@ -69,6 +113,8 @@ export class AuthService {
   }
 
   private async issue(user: User, familyId: string): Promise<TokenResponse> {
+    // The one place tokens are made: none for an account that must change its password first.
+    if (user.mustChangePassword) throw passwordChangeRequired();
     const refreshToken = newSecret();
     await this.db.manager.insert(RefreshToken, {
       userId: user.id,

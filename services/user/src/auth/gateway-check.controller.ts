@@ -36,12 +36,15 @@ export class GatewayCheckController {
     res.setHeader('X-Auth-Subject', sub).setHeader('X-Auth-Roles', asRoles(roles).join(','));
   }
 
-  @Get('admin')
+  /** Cockpit: the role `engine-admin` only; the app's `admin` does not administer the engine. */
+  @Get('engine-admin')
   @HttpCode(204)
-  async admin(@Headers() headers: Record<string, string | undefined>, @Res({ passthrough: true }) res: Response) {
+  async engineAdmin(@Headers() headers: Record<string, string | undefined>, @Res({ passthrough: true }) res: Response) {
     const { sub, roles } = await this.keys.verify(staffToken(headers), 'staff');
-    if (!asRoles(roles).includes('admin')) throw new DomainError('FORBIDDEN', 'Administrators only', { status: 403 });
-    res.setHeader('X-Auth-Subject', sub).setHeader('X-Auth-Roles', 'admin');
+    if (!asRoles(roles).includes('engine-admin')) {
+      throw new DomainError('FORBIDDEN', 'Engine administrators only (role engine-admin)', { status: 403 });
+    }
+    res.setHeader('X-Auth-Subject', sub).setHeader('X-Auth-Roles', 'engine-admin');
   }
 
   @Get('crm')

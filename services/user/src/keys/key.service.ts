@@ -3,7 +3,7 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { clientAudience, DomainError, SealedBox } from '@otus/common';
-import { errors, importJWK, type JWK, type JWTPayload, jwtVerify, type KeyLike, SignJWT } from 'jose';
+import { decodeProtectedHeader, importJWK, type JWK, type JWTPayload, jwtVerify, type KeyLike, SignJWT } from 'jose';
 import { DataSource, MoreThan, Repository } from 'typeorm';
 import type { UserEnv } from '../config';
 import { SigningKey, SigningKeyStatus } from './signing-key.entity';
@@ -13,6 +13,16 @@ export type Audience = 'staff' | 'client';
 const SEAL_CONTEXT = 'signing-key';
 // Serialises key creation across replicas starting at the same moment.
 const KEY_LOCK = 0x07_05_cafe;
+/** A compact JWS: three base64url parts. Ours are about 600 characters; anything far longer is not ours. */
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const MAX_TOKEN_LENGTH = 4096;
+/** Keys loaded this long ago are reloaded in the background on the next verification (another replica rotated). */
+const VERIFY_KEYS_MAX_AGE_MS = 60_000;
+
+interface VerificationKey {
+  key: KeyLike | Uint8Array;
+  retiredAt: number | null;
+}
 
 /**
  * Signs every token the system issues (staff access, CRM per-request, client link sessions)
@@ -26,7 +36,12 @@ export class KeyService implements OnModuleInit {
   private readonly issuer: string;
   private readonly staffAudience: string;
   private readonly longestTokenMs: number;
+  private readonly reloadMinIntervalMs: number;
   private signing?: { kid: string; key: KeyLike | Uint8Array; loadedAt: number };
+  /** The published keys by kid, in memory: verifying a token costs no query. */
+  private verifying = new Map<string, VerificationKey>();
+  private verifyingLoadedAt = 0;
+  private reloading?: Promise<void>;
 
   constructor(
     @InjectRepository(SigningKey) private readonly keys: Repository<SigningKey>,
@@ -41,6 +56,7 @@ export class KeyService implements OnModuleInit {
       config.get('USER_CLIENT_SESSION_TTL', { infer: true }),
       config.get('USER_CRM_TOKEN_TTL', { infer: true }),
     );
+    this.reloadMinIntervalMs = config.get('USER_KEY_RELOAD_MIN_INTERVAL', { infer: true });
   }
 
   async onModuleInit(): Promise<void> {
@@ -51,6 +67,7 @@ export class KeyService implements OnModuleInit {
         this.logger.log('created the first signing key');
       }
     });
+    await this.reloadVerificationKeys();
   }
 
   async sign(claims: JWTPayload, subject: string, audience: Audience, ttlMs: number): Promise<string> {
@@ -66,23 +83,36 @@ export class KeyService implements OnModuleInit {
       .sign(key);
   }
 
-  /** Verifies a token this service issued, against the published keys (used by the gateway check). */
+  /**
+   * Verifies a token this service issued (used by the gateway check), against the keys in
+   * memory. A header that is not a JWT is refused before anything is looked up; an unknown
+   * `kid` reloads the keys at most once per USER_KEY_RELOAD_MIN_INTERVAL, so random kids
+   * cannot make every request a query.
+   */
   async verify(token: string, audience: Audience): Promise<JWTPayload & { sub: string }> {
-    const published = await this.jwks();
+    const invalid = () => new DomainError('UNAUTHENTICATED', 'The token is not valid', { status: 401 });
+    if (token.length > MAX_TOKEN_LENGTH || !JWT_SHAPE.test(token)) throw invalid();
+    let kid: unknown;
     try {
-      const { payload } = await jwtVerify(
-        token,
-        async ({ kid }) => {
-          const jwk = published.keys.find((k) => k.kid === kid);
-          if (!jwk) throw new errors.JWKSNoMatchingKey();
-          return importJWK(jwk, 'ES256');
-        },
-        { issuer: this.issuer, audience: this.audience(audience), algorithms: ['ES256'] },
-      );
-      if (!payload.sub) throw new errors.JWTClaimValidationFailed('missing sub', payload, 'sub');
+      const header = decodeProtectedHeader(token);
+      if (header.alg !== 'ES256') throw invalid();
+      kid = header.kid;
+    } catch {
+      throw invalid();
+    }
+    if (typeof kid !== 'string' || kid.length === 0 || kid.length > 64) throw invalid();
+    const key = await this.verificationKey(kid);
+    if (!key) throw invalid();
+    try {
+      const { payload } = await jwtVerify(token, key, {
+        issuer: this.issuer,
+        audience: this.audience(audience),
+        algorithms: ['ES256'],
+      });
+      if (!payload.sub) throw invalid();
       return payload as JWTPayload & { sub: string };
     } catch {
-      throw new DomainError('UNAUTHENTICATED', 'The token is not valid', { status: 401 });
+      throw invalid();
     }
   }
 
@@ -114,8 +144,48 @@ export class KeyService implements OnModuleInit {
       return em.save(this.generate());
     });
     this.signing = undefined;
+    await this.reloading?.catch(() => undefined);
+    await this.reloadVerificationKeys();
     this.logger.log({ kid: created.kid }, 'rotated the signing key');
     return created;
+  }
+
+  private async verificationKey(kid: string): Promise<KeyLike | Uint8Array | undefined> {
+    let found = this.verifying.get(kid);
+    const age = Date.now() - this.verifyingLoadedAt;
+    if (!found && age >= this.reloadMinIntervalMs) {
+      await this.reloadVerificationKeys();
+      found = this.verifying.get(kid);
+    } else if (age >= VERIFY_KEYS_MAX_AGE_MS) {
+      this.reloadVerificationKeys().catch((e: unknown) => this.logger.warn({ err: e }, 'reloading the keys failed'));
+    }
+    // A retired key verifies until the longest token it can have signed has expired, as the JWKS says.
+    if (!found || (found.retiredAt !== null && found.retiredAt <= Date.now() - this.longestTokenMs)) return undefined;
+    return found.key;
+  }
+
+  /** One reload at a time; the interval counts from its start, so a failing database is not asked more often. */
+  private reloadVerificationKeys(): Promise<void> {
+    this.reloading ??= (async () => {
+      this.verifyingLoadedAt = Date.now();
+      const rows = await this.keys.find({
+        where: [
+          { status: SigningKeyStatus.Active },
+          { status: SigningKeyStatus.Retired, retiredAt: MoreThan(new Date(Date.now() - this.longestTokenMs)) },
+        ],
+      });
+      const next = new Map<string, VerificationKey>();
+      for (const row of rows) {
+        next.set(row.kid, {
+          key: await importJWK(row.publicJwk, 'ES256'),
+          retiredAt: row.retiredAt?.getTime() ?? null,
+        });
+      }
+      this.verifying = next;
+    })().finally(() => {
+      this.reloading = undefined;
+    });
+    return this.reloading;
   }
 
   private async activeKey() {

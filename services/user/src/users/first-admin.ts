@@ -3,6 +3,14 @@ import { ConfigService } from '@nestjs/config';
 import type { UserEnv } from '../config';
 import { UserService } from './user.service';
 
+/** USER_ADMIN_MUST_CHANGE_PASSWORD, or when it is unset: whether this is production. */
+export function firstAdminMustChangePassword(config: Pick<ConfigService<UserEnv, true>, 'get'>): boolean {
+  return (
+    config.get('USER_ADMIN_MUST_CHANGE_PASSWORD', { infer: true }) ??
+    config.get('NODE_ENV', { infer: true }) === 'production'
+  );
+}
+
 /** The first administrator comes from USER_ADMIN_EMAIL / USER_ADMIN_PASSWORD; nothing is created without them. */
 @Injectable()
 export class FirstAdmin implements OnApplicationBootstrap {
@@ -22,8 +30,16 @@ export class FirstAdmin implements OnApplicationBootstrap {
       return;
     }
     try {
-      await this.users.create({ email: email.toLowerCase(), name: 'Administrator', password, roles: ['admin'] });
-      this.logger.log('created the first administrator from the environment');
+      const mustChangePassword = firstAdminMustChangePassword(this.config);
+      await this.users.create(
+        { email: email.toLowerCase(), name: 'Administrator', password, roles: ['admin', 'engine-admin'] },
+        { mustChangePassword },
+      );
+      this.logger.log(
+        mustChangePassword
+          ? 'created the first administrator from the environment; it must set a new password at first sign-in'
+          : 'created the first administrator from the environment',
+      );
     } catch (e) {
       // Another replica created it at the same moment.
       if (!(await this.users.hasAdmin())) throw e;

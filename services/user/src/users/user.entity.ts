@@ -1,11 +1,12 @@
 import { TimestampedEntity } from '@otus/common';
 import { Check, Column, Entity } from 'typeorm';
 
-export const STAFF_ROLES = ['admin', 'operator'] as const;
+/** `engine-admin` opens Cockpit at the gateway; `admin` administers the app, not the engine. */
+export const STAFF_ROLES = ['admin', 'operator', 'engine-admin'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
 @Entity('users')
-@Check('users_roles_known', `roles <@ ARRAY['admin', 'operator']::varchar[]`)
+@Check('users_roles_known', `roles <@ ARRAY['admin', 'operator', 'engine-admin']::varchar[]`)
 export class User extends TimestampedEntity {
   /** Stored lower-case: one account per address, whatever its spelling. */
   @Column({ length: 254, unique: true })
@@ -25,4 +26,8 @@ export class User extends TimestampedEntity {
 
   @Column({ name: 'password_changed_at', type: 'timestamptz', default: () => 'now()' })
   passwordChangedAt!: Date;
+
+  /** Signs in to nothing but POST /auth/password until the password is changed (the first administrator in production). */
+  @Column({ name: 'must_change_password', default: false })
+  mustChangePassword!: boolean;
 }

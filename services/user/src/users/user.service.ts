@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { containsPattern, DomainError, isUniqueViolation, type Page, toPage } from '@otus/common';
 import { Brackets, DataSource, type EntityManager, IsNull, Repository } from 'typeorm';
+import { LoginThrottleService } from '../auth/login-throttle.service';
 import { RefreshToken } from '../auth/refresh-token.entity';
 import { hashPassword, verifyPassword } from '../passwords';
 import type { ChangePasswordDto, CreateUserDto, ListUsersQuery, UpdateUserDto, UserResponse } from './dto/user.dto';
@@ -14,11 +15,14 @@ export class UserService {
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
     @InjectDataSource() private readonly db: DataSource,
+    private readonly throttle: LoginThrottleService,
   ) {}
 
-  async create({ password, ...dto }: CreateUserDto): Promise<UserResponse> {
+  async create({ password, ...dto }: CreateUserDto, { mustChangePassword = false } = {}): Promise<UserResponse> {
     try {
-      const user = await this.users.save(this.users.create({ ...dto, passwordHash: await hashPassword(password) }));
+      const user = await this.users.save(
+        this.users.create({ ...dto, passwordHash: await hashPassword(password), mustChangePassword }),
+      );
       return toResponse(user);
     } catch (e) {
       if (isUniqueViolation(e))
@@ -64,12 +68,19 @@ export class UserService {
     });
   }
 
+  /** Sets the password (an administrator's reset, or the user's own change): signs the user out, ends a sign-in lock. */
   async setPassword(id: string, password: string): Promise<void> {
-    await this.db.transaction(async (em) => {
-      await this.find(id, em);
-      await em.update(User, id, { passwordHash: await hashPassword(password), passwordChangedAt: new Date() });
+    const user = await this.db.transaction(async (em) => {
+      const found = await this.find(id, em);
+      await em.update(User, id, {
+        passwordHash: await hashPassword(password),
+        passwordChangedAt: new Date(),
+        mustChangePassword: false,
+      });
       await revokeSessions(em, id);
+      return found;
     });
+    await this.throttle.reset({ email: user.email, userId: user.id }, 'password set');
   }
 
   async changeOwnPassword(id: string, { currentPassword, newPassword }: ChangePasswordDto): Promise<void> {
@@ -77,14 +88,18 @@ export class UserService {
     if (!(await verifyPassword(user.passwordHash, currentPassword))) {
       throw new DomainError('INVALID_CREDENTIALS', 'The current password is wrong', { status: 401 });
     }
+    assertNewPassword(currentPassword, newPassword);
     await this.setPassword(id, newPassword);
   }
 
-  /** The active user with these credentials, or null — the caller answers without saying which part was wrong. */
-  async authenticate(email: string, password: string): Promise<User | null> {
-    const user = await this.users.findOneBy({ email: email.trim().toLowerCase() });
-    const ok = await verifyPassword(user?.passwordHash, password);
-    return ok && user?.active ? user : null;
+  /**
+   * Checks e-mail and password; `user` is set only when both are right and the account is
+   * active — the caller answers without saying which part was wrong. `account` is for the audit.
+   */
+  async authenticate(email: string, password: string): Promise<{ user: User | null; account: User | null }> {
+    const account = await this.users.findOneBy({ email: email.trim().toLowerCase() });
+    const ok = await verifyPassword(account?.passwordHash, password);
+    return { user: ok && account?.active ? account : null, account };
   }
 
   async findActive(id: string): Promise<User | null> {
@@ -112,6 +127,12 @@ export class UserService {
       .getCount();
     if (others === 0) throw new DomainError('LAST_ADMIN', 'This would leave no active administrator', { status: 409 });
   }
+}
+
+/** A new password must not be the current one (the length is the DTO's: 12 to 200). */
+export function assertNewPassword(currentPassword: string, newPassword: string): void {
+  if (currentPassword === newPassword)
+    throw new DomainError('PASSWORD_UNCHANGED', 'The new password must differ from the current one', { status: 400 });
 }
 
 async function revokeSessions(em: EntityManager, userId: string): Promise<void> {

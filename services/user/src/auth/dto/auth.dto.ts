@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, MaxLength } from 'class-validator';
+import { IsString, Length, MaxLength } from 'class-validator';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin@otus.example' })
@@ -11,6 +11,23 @@ export class LoginDto {
   @IsString()
   @MaxLength(200)
   password!: string;
+}
+
+export class ChangePasswordWithLoginDto {
+  @ApiProperty({ example: 'admin@otus.example' })
+  @IsString()
+  @MaxLength(254)
+  email!: string;
+
+  @ApiProperty()
+  @IsString()
+  @MaxLength(200)
+  currentPassword!: string;
+
+  @ApiProperty({ minLength: 12, description: 'At least 12 characters, not the current password' })
+  @IsString()
+  @Length(12, 200)
+  newPassword!: string;
 }
 
 export class RefreshDto {
