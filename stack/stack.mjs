@@ -119,10 +119,17 @@ const components = [
       copyFileSync(ENGINE_JAR, RUNNING_ENGINE_JAR);
       return processes.start('engine', 'java', [...env.ENGINE_JAVA_OPTS.split(/\s+/), '-jar', RUNNING_ENGINE_JAR], {
         cwd: ROOT,
-        env: { ...processEnv(), ENGINE_BPMN_DIR: join(ROOT, 'bpmn'), ENGINE_DATA_DIR: join(STATE, 'engine') },
+        env: {
+          ...processEnv(),
+          ENGINE_BPMN_DIR: join(ROOT, 'bpmn'),
+          ENGINE_DATA_DIR: join(STATE, 'engine'),
+          // A developer machine: the stack's own passwords (stack.env) are accepted.
+          SPRING_PROFILES_ACTIVE: 'local',
+        },
       });
     },
-    ready: () => httpOk(`${env.CAMUNDA_REST_URL}/engine`),
+    // The REST API wants credentials; the actuator's readiness does not.
+    ready: () => httpOk(`${local(port('ENGINE'))}/actuator/health/readiness`),
     timeoutMs: 180_000,
   },
   // The RFC 3161 timestamp authority stand-in: only when CONTRACT_SEAL_TSA_URL is set (off by default).
@@ -360,7 +367,7 @@ function preparePrometheus() {
   symlinkSync(join(ROOT, 'prometheus/rules'), join(dir, 'rules'));
   const target = (name) => `${env.STACK_HOST}:${port(name.toUpperCase())}`;
   const write = (file, groups) => writeFileSync(join(dir, 'targets', file), `${JSON.stringify(groups, null, 2)}\n`);
-  const services = SERVICES.map((s) => ({ targets: [target(s)], labels: { service: s } }));
+  const services = SERVICES.map((s) => ({ targets: [target(`${s}_METRICS`)], labels: { service: s } }));
   write('services.json', services);
   write('engine.json', [{ targets: [target('engine')] }]);
   write('prometheus.json', [{ targets: [target('prometheus')] }]);

@@ -406,7 +406,10 @@ describe('docker-compose.yml', () => {
       const port = env[`${service.toUpperCase()}_PORT`];
       expect(gateway[`${service.toUpperCase()}_UPSTREAM`]).toBe(`${service}:${port}`);
       expect(env.CAMUNDA_REST_URL).toBe(`http://engine:${enginePort}/engine-rest`);
-      expect(services).toContainEqual({ targets: [`${service}:${port}`], labels: { service } });
+      // Prometheus scrapes the metrics port, never the API port the gateway proxies to.
+      const metricsPort = env[`${service.toUpperCase()}_METRICS_PORT`];
+      expect(metricsPort).not.toBe(port);
+      expect(services).toContainEqual({ targets: [`${service}:${metricsPort}`], labels: { service } });
     }
     expect(services).toHaveLength(SERVICES.length);
     expect(containerPort(compose.services.gateway.ports![0])).toBe(Number(gateway.GATEWAY_LISTEN));
@@ -419,6 +422,24 @@ describe('docker-compose.yml', () => {
       expect.objectContaining({ type: 'prometheus', url: `http://prometheus:${prometheusPort}` }),
     );
   });
+
+  // The inbox shows every client link and signing code: whoever reads it can sign as the client.
+  it.each(['127.0.0.1', '0.0.0.0', '203.0.113.7'])(
+    'publishes the mail catcher on loopback only, and never its SMTP port, with PUBLISH_ADDRESS=%s',
+    (address) => {
+      const { compose: published } = loadCompose({ ...exampleEnv, PUBLISH_ADDRESS: address });
+      const ports = published.services.mail.ports ?? [];
+      expect(ports.length).toBeGreaterThan(0);
+      for (const mapping of ports) {
+        // Short syntax: [host_ip:]published:container; without a host IP Docker binds 0.0.0.0.
+        const parts = mapping.split(':');
+        expect(parts).toHaveLength(3);
+        expect(`${mapping}: ${parts[0]}`).toBe(`${mapping}: 127.0.0.1`);
+        expect(containerPort(mapping)).not.toBe(1025);
+      }
+      expect(published.services.mail.ports).toEqual([`127.0.0.1:${exampleEnv.MAIL_WEB_PORT}:1080`]);
+    },
+  );
 
   it('feeds the repo prometheus.yml with the committed compose targets', () => {
     expect(compose.services.prometheus.volumes).toEqual(

@@ -288,7 +288,8 @@ describe('helm chart', () => {
     for (const ms of [defaults, production]) {
       const engine = find(ms, 'Deployment', 'otus-contract-engine');
       expect((engine.spec as { replicas: number }).replicas).toBeGreaterThanOrEqual(2);
-      const env = resolvedEnv(ms, engine, { ENGINE_DB_PASSWORD: 'x', CAMUNDA_ADMIN_PASSWORD: 'x' });
+      const engineAccounts = Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_ENGINE_PASSWORD`, 'x']));
+      const env = resolvedEnv(ms, engine, { ENGINE_DB_PASSWORD: 'x', CAMUNDA_ADMIN_PASSWORD: 'x', ...engineAccounts });
       expect(env.ENGINE_DB_URL).toMatch(/^jdbc:postgresql:\/\/[^/]+:5432\/camunda(\?|$)/);
     }
   });
@@ -320,8 +321,11 @@ describe('helm chart', () => {
       const [c] = pod.spec.containers;
       expect(c.livenessProbe.httpGet).toEqual({ path: '/health/live', port: 'http' });
       expect(c.readinessProbe.httpGet).toEqual({ path: '/health', port: 'http' });
+      const env = resolvedEnv(production, deployment());
       expect(c.ports).toEqual([
-        { name: 'http', containerPort: Number(resolvedEnv(production, deployment())[`${service.toUpperCase()}_PORT`]) },
+        { name: 'http', containerPort: Number(env[`${service.toUpperCase()}_PORT`]) },
+        // /metrics on a port of its own, which no Ingress routes (the ServiceMonitor scrapes it).
+        { name: 'metrics', containerPort: Number(env[`${service.toUpperCase()}_METRICS_PORT`]) },
       ]);
       expect(c.resources.requests).toHaveProperty('cpu');
       expect(c.resources.requests).toHaveProperty('memory');
@@ -482,8 +486,8 @@ describe('Ingress mirrors the gateway (gateway/gateway.conf.template)', () => {
     ['/api/contract/staff/applications', 'contract', '/staff/applications', 'staff', null],
     ['/api/contract/applications', 'contract', '/applications', 'crm', null],
     ['/api/contract/applications/crm-1', 'contract', '/applications/crm-1', 'crm', null],
-    ['/camunda/app/cockpit/default/', 'engine', '/camunda/app/cockpit/default/', 'admin', null],
-    ['/engine-rest/engine', 'engine', '/engine-rest/engine', 'admin', null],
+    ['/camunda/app/cockpit/default/', 'engine', '/camunda/app/cockpit/default/', 'engine-admin', null],
+    ['/engine-rest/engine', 'engine', '/engine-rest/engine', null, zoneRate('login')],
     ['/api/user/auth/login', 'user', '/auth/login', null, zoneRate('login')],
     ['/api/user/auth/refresh', 'user', '/auth/refresh', null, zoneRate('login')],
     ['/api/user/client-links/exchange', 'user', '/client-links/exchange', null, zoneRate('links')],

@@ -135,7 +135,7 @@ it('100 applications, 10 seats, two workers per topic: 10 concluded, 90 no seats
       return {
         service: s,
         stack: (await completedTasks(s)) - primaryBefore[s],
-        replica: await completedTasks(s, replica.port),
+        replica: await completedTasks(s, replica.metricsPort),
       };
     }),
   );

@@ -94,23 +94,29 @@ export async function startGatewayInstance(): Promise<GatewayInstance> {
   };
 }
 
-/** A request whose path goes out byte for byte (fetch would resolve dots and re-encode). */
+/**
+ * A request whose path goes out byte for byte (fetch would resolve dots and re-encode), from
+ * `localAddress` if given (a simulated client of its own, for the gateway's per-address limits).
+ */
 export function rawRequest(
   baseUrl: string,
   method: string,
   path: string,
   headers: Record<string, string> = {},
-): Promise<{ status: number; body: string }> {
+  localAddress?: string,
+  body?: string,
+): Promise<{ status: number; body: string; headers: IncomingHttpHeaders }> {
   const { hostname, port } = new URL(baseUrl);
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: hostname, port, method, path, headers, agent: false }, (res) => {
+    const options = { host: hostname, port, method, path, headers, agent: false, localAddress };
+    const req = httpRequest(options, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode!, body }));
+      res.on('end', () => resolve({ status: res.statusCode!, body, headers: res.headers }));
     });
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }
 

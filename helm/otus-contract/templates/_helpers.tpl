@@ -72,20 +72,20 @@ Called with (dict "root" $ "name" <service>).
 */}}
 {{- define "otus.serviceConfigKeys" -}}
 {{- $name := .name -}}
-{{- $keys := list "NODE_ENV" "HTTP_HOST" "LOG_LEVEL" "CAMUNDA_REST_URL" "AUTH_JWKS_URL" -}}
+{{- $keys := list "NODE_ENV" "HTTP_HOST" "LOG_LEVEL" "CAMUNDA_REST_URL" "AUTH_JWKS_URL" (printf "%s_METRICS_PORT" (upper $name)) -}}
 {{- if eq $name "user" -}}{{- $keys = concat $keys (list "USER_PORT" "USER_COOKIE_SECURE") -}}
-{{- else if eq $name "contract" -}}{{- $keys = concat $keys (list "CONTRACT_PORT" "NOTIFICATION_INTERNAL_URL" "CRM_WEBHOOK_ALLOWED_HOSTS" "CONTRACT_SEAL_P12_FILE") -}}
+{{- else if eq $name "contract" -}}{{- $keys = concat $keys (list "CONTRACT_PORT" "NOTIFICATION_INTERNAL_URL" "CRM_WEBHOOK_ALLOWED_HOSTS" "WEBHOOK_ALLOWED_ADDRESSES" "CONTRACT_SEAL_P12_FILE") -}}
 {{- /* Only when set: an empty CONTRACT_SEAL_TSA_URL is not a URL and fails the config. */ -}}
 {{- if .root.Values.contract.sealTsaUrl -}}{{- $keys = append $keys "CONTRACT_SEAL_TSA_URL" -}}{{- end -}}
 {{- else if eq $name "course" -}}{{- $keys = concat $keys (list "COURSE_PORT") -}}
 {{- else if eq $name "promo" -}}{{- $keys = concat $keys (list "PROMO_PORT") -}}
-{{- else if eq $name "notification" -}}{{- $keys = concat $keys (list "NOTIFICATION_PORT" "NOTIFICATION_MAIL_FROM" "CLIENT_BASE_URL" "CONTRACT_INTERNAL_URL" "CRM_WEBHOOK_ALLOWED_HOSTS") -}}
+{{- else if eq $name "notification" -}}{{- $keys = concat $keys (list "NOTIFICATION_PORT" "NOTIFICATION_MAIL_FROM" "CLIENT_BASE_URL" "CONTRACT_INTERNAL_URL" "CRM_WEBHOOK_ALLOWED_HOSTS" "WEBHOOK_ALLOWED_ADDRESSES") -}}
 {{- end -}}
 {{- toJson $keys -}}
 {{- end -}}
 
 {{- define "otus.serviceSecretKeys" -}}
-{{- $keys := list "INTERNAL_API_TOKEN" -}}
+{{- $keys := list "INTERNAL_API_TOKEN" (printf "%s_ENGINE_PASSWORD" (upper .)) -}}
 {{- if eq . "user" -}}{{- $keys = concat $keys (list "USER_DB_URL" "USER_ADMIN_EMAIL" "USER_ADMIN_PASSWORD" "USER_KEY_SEAL_KEYS" "CLIENT_LINK_SEAL_KEYS") -}}
 {{- else if eq . "contract" -}}{{- $keys = concat $keys (list "CONTRACT_MONGO_URL" "CONTRACT_PERSONAL_DATA_KEYS" "CONTRACT_SIGNING_CODE_SECRET" "CONTRACT_SEAL_P12_PASSPHRASE") -}}
 {{- else if eq . "course" -}}{{- $keys = concat $keys (list "COURSE_DB_URL") -}}

@@ -7,6 +7,7 @@ import {
   baseEnv,
   configModule,
   DomainError,
+  engineAccountPassword,
   loggerModule,
   ServiceInfoModule,
   TaskHandler,
@@ -52,8 +53,9 @@ class ScriptedHandler implements TopicHandler<{ key: string; mode: string; value
 function workerTestModule() {
   @Module({
     imports: [
-      configModule(baseEnv),
-      ServiceInfoModule.forRoot('worker-test'),
+      configModule(baseEnv.extend({ COURSE_ENGINE_PASSWORD: engineAccountPassword })),
+      // The engine knows the five services' accounts only: this worker logs in as the course service's.
+      ServiceInfoModule.forRoot('course'),
       loggerModule('worker-test'),
       WorkerModule,
     ],

@@ -1,4 +1,4 @@
-import { baseEnv, crmWebhookEnv, isoDuration } from '@otus/common';
+import { baseEnv, crmWebhookEnv, engineAccountPassword, isoDuration, secret } from '@otus/common';
 import { z } from 'zod';
 import { sealEnv } from './documents/seal/seal.config';
 
@@ -6,11 +6,15 @@ const duration = z.string().regex(/^P/, 'expected an ISO-8601 duration such as P
 
 export const contractEnv = baseEnv.extend({
   CONTRACT_PORT: z.coerce.number().int().positive().default(3002),
-  CONTRACT_MONGO_URL: z.url(),
+  /** Prometheus only: `/metrics` is served here, never on CONTRACT_PORT. */
+  CONTRACT_METRICS_PORT: z.coerce.number().int().positive().default(9102),
+  /** This service's engine account (contractService): the engine creates it with the same variable. */
+  CONTRACT_ENGINE_PASSWORD: engineAccountPassword,
+  CONTRACT_MONGO_URL: secret('url', z.url()),
   /** Seals the client's personal data at rest (AES-256-GCM): `kid:base64key,…`, the first seals. */
-  CONTRACT_PERSONAL_DATA_KEYS: z.string().min(1),
+  CONTRACT_PERSONAL_DATA_KEYS: secret('keys', z.string().min(1)),
   /** HMAC key for signing codes: six digits are guessable offline, so they are never stored as a plain hash. */
-  CONTRACT_SIGNING_CODE_SECRET: z.string().min(32),
+  CONTRACT_SIGNING_CODE_SECRET: secret('token', z.string().min(32)),
   /** Deadlines handed to the process (ISO-8601), read by its timers. */
   CONTRACT_LINK_TTL: duration.default('PT72H'),
   CONTRACT_SIGN_TTL: duration.default('PT48H'),

@@ -53,7 +53,7 @@ it('starts one process for ten simultaneous posts of the same application', asyn
 
 it('puts contact data, never more, into the process', async () => {
   // An allowed host (CRM_WEBHOOK_ALLOWED_HOSTS of the local stack) with a closed port: nothing listens.
-  const dto = application(course.code, { promoCode: 'SPRING10', webhookUrl: 'http://127.0.0.1:9/crm-hooks' });
+  const dto = application(course.code, { promoCode: 'SPRING10', webhookUrl: 'http://127.77.0.1:9/crm-hooks' });
   const { body } = await amo.post('/applications', dto);
   const [instance] = await processesFor(body.applicationId);
   const variables = await engine.variables((instance as { id: string }).id);
@@ -61,7 +61,7 @@ it('puts contact data, never more, into the process', async () => {
     applicationId: body.applicationId,
     crmApplicationId: dto.crmApplicationId,
     crmClientId: amo.clientId,
-    crmWebhookUrl: 'http://127.0.0.1:9/crm-hooks',
+    crmWebhookUrl: 'http://127.77.0.1:9/crm-hooks',
     courseCode: course.code,
     clientName: dto.clientName,
     clientEmail: dto.clientEmail,
@@ -93,11 +93,12 @@ it('rejects invalid applications field by field, unknown fields too, and creates
   expect((await amo.get('/applications/has spaces')).status).toBe(404);
 });
 
-describe('webhookUrl: only hosts in CRM_WEBHOOK_ALLOWED_HOSTS (the local stack allows 127.0.0.1 and localhost)', () => {
+describe('webhookUrl: only hosts in CRM_WEBHOOK_ALLOWED_HOSTS (the local stack allows 127.77.0.1 and localhost)', () => {
   it.each([
     ['the cloud metadata address', 'http://169.254.169.254/latest/meta-data/', '169.254.169.254'],
     ['the engine by its service name', 'http://engine:8081/engine-rest/deployment', 'engine'],
-    ['an allowed name as a user name before the real host', 'http://127.0.0.1@169.254.169.254/', '169.254.169.254'],
+    ['an allowed name as a user name before the real host', 'http://127.77.0.1@169.254.169.254/', '169.254.169.254'],
+    ['the engine by its address', 'http://127.0.0.1:8081/engine-rest/deployment', '127.0.0.1'],
     [
       'an allowed name as a prefix of another domain',
       'https://localhost.attacker.test/hook',

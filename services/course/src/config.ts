@@ -1,9 +1,13 @@
-import { baseEnv, isoDuration } from '@otus/common';
+import { baseEnv, engineAccountPassword, isoDuration, secret } from '@otus/common';
 import { z } from 'zod';
 
 export const courseEnv = baseEnv.extend({
   COURSE_PORT: z.coerce.number().int().positive().default(3003),
-  COURSE_DB_URL: z.url(),
+  /** Prometheus only: `/metrics` is served here, never on COURSE_PORT. */
+  COURSE_METRICS_PORT: z.coerce.number().int().positive().default(9103),
+  /** This service's engine account (courseService): the engine creates it with the same variable. */
+  COURSE_ENGINE_PASSWORD: engineAccountPassword,
+  COURSE_DB_URL: secret('url', z.url()),
   /** How long a hold outlives the signing deadline it was taken for, before the sweep may free it. */
   COURSE_SEAT_HOLD_GRACE: isoDuration.default(3_600_000),
   COURSE_SEAT_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(60_000),

@@ -1,4 +1,4 @@
-import { baseEnv, crmWebhookEnv, SealedBox } from '@otus/common';
+import { baseEnv, crmWebhookEnv, engineAccountPassword, SealedBox, secret } from '@otus/common';
 import { z } from 'zod';
 
 /** `kid:base64key,…` as SealedBox takes it; checked here so a bad key stops start-up, named. */
@@ -31,16 +31,20 @@ const ms = (fallback: number) => z.coerce.number().int().positive().default(fall
 export const notificationEnv = baseEnv
   .extend({
     NOTIFICATION_PORT: z.coerce.number().int().positive().default(3005),
-    NOTIFICATION_DB_URL: z.url(),
+    /** Prometheus only: `/metrics` is served here, never on NOTIFICATION_PORT. */
+    NOTIFICATION_METRICS_PORT: z.coerce.number().int().positive().default(9105),
+    /** This service's engine account (notificationService): the engine creates it with the same variable. */
+    NOTIFICATION_ENGINE_PASSWORD: engineAccountPassword,
+    NOTIFICATION_DB_URL: secret('url', z.url()),
     /** The internal e-mail route and the contract service's document route both need it here. */
-    INTERNAL_API_TOKEN: z.string().min(32),
+    INTERNAL_API_TOKEN: secret('token', z.string().min(32)),
 
     /** SMTP as one URL (smtp://user:pass@host:587, smtps://…:465), or as host and port. */
-    NOTIFICATION_SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+    NOTIFICATION_SMTP_URL: secret('url', z.url({ protocol: /^smtps?$/ })).optional(),
     NOTIFICATION_SMTP_HOST: z.string().min(1).optional(),
     NOTIFICATION_SMTP_PORT: z.coerce.number().int().positive().default(587),
     NOTIFICATION_SMTP_USER: z.string().optional(),
-    NOTIFICATION_SMTP_PASSWORD: z.string().optional(),
+    NOTIFICATION_SMTP_PASSWORD: secret('password', z.string()).optional(),
     /** Connect, greeting and socket timeout of one SMTP send. */
     NOTIFICATION_SMTP_TIMEOUT_MS: ms(10_000),
     NOTIFICATION_MAIL_FROM: z.string().min(3),
@@ -52,16 +56,16 @@ export const notificationEnv = baseEnv
     /** The public origin the client opens links on: `${CLIENT_BASE_URL}/l/<token>`. */
     CLIENT_BASE_URL: z.url(),
     /** Opens `clientLinkRef` (sealed by the user service with the same keys). */
-    CLIENT_LINK_SEAL_KEYS: sealKeys,
+    CLIENT_LINK_SEAL_KEYS: secret('keys', sealKeys),
     /** The contract service's own address (not the gateway): the signed PDF is fetched from its internal route. */
     CONTRACT_INTERNAL_URL: z.url(),
     NOTIFICATION_DOCUMENT_TIMEOUT_MS: ms(15_000),
 
     /** Seals the CRM webhook secrets at rest. */
-    NOTIFICATION_SECRET_SEAL_KEYS: sealKeys,
+    NOTIFICATION_SECRET_SEAL_KEYS: secret('keys', sealKeys),
     /** Used when neither the application nor its CRM client has an endpoint. */
     NOTIFICATION_DEFAULT_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
-    NOTIFICATION_DEFAULT_WEBHOOK_SECRET: z.string().min(16).optional(),
+    NOTIFICATION_DEFAULT_WEBHOOK_SECRET: secret('token', z.string().min(16)).optional(),
     /** Hosts a process's crmWebhookUrl may name (the CRM sets it; the contract service checks the same list). */
     ...crmWebhookEnv.shape,
     /** One webhook request; attempts × timeout + back-off should stay below WORKER_LOCK_DURATION_MS. */

@@ -10,7 +10,7 @@ import { WebhookEndpointsService } from '../src/webhooks/webhook-endpoints.servi
 import { CrmWebhookHandler } from '../src/worker/crm-webhook.handler';
 import { createNotificationApp } from './support/app';
 import { useNotificationEnv } from './support/env';
-import { type Receiver, startReceiver } from '@otus/common/testing';
+import { type Receiver, RECEIVER_HOST, startReceiver } from '@otus/common/testing';
 import { schemaErrors, verifyOtusWebhook } from '@otus/common/testing';
 
 /**
@@ -198,7 +198,7 @@ describe('retries and once-only delivery', () => {
     receiver.script(400);
     const vars = variables('application.no-seats', client.crmClientId);
     await expect(deliver(vars)).rejects.toThrow(
-      /refused by 127\.0\.0\.1:\d+ with HTTP 400: not retried in-process; check the endpoint URL and secret/,
+      /refused by 127\.77\.0\.1:\d+ with HTTP 400: not retried in-process; check the endpoint URL and secret/,
     );
     expect(client.requests()).toHaveLength(1);
     const [row] = await deliveriesOf(vars.applicationId);
@@ -209,8 +209,8 @@ describe('retries and once-only delivery', () => {
   it('gives up on a receiver that never answers, after the request timeout, and retries', async () => {
     const client = await crmClient();
     const hanging = createServer(() => undefined);
-    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', () => resolve()));
-    const url = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/hook`;
+    await new Promise<void>((resolve) => hanging.listen(0, RECEIVER_HOST, () => resolve()));
+    const url = `http://${RECEIVER_HOST}:${(hanging.address() as AddressInfo).port}/hook`;
     try {
       const vars = variables('application.expired', client.crmClientId, { crmWebhookUrl: url });
       await expect(deliver(vars)).rejects.toThrow(/not delivered after 4 attempts \(last: no answer within 2000 ms\)/);

@@ -1,9 +1,13 @@
-import { baseEnv, isoDuration } from '@otus/common';
+import { baseEnv, engineAccountPassword, isoDuration, secret } from '@otus/common';
 import { z } from 'zod';
 
 export const promoEnv = baseEnv.extend({
   PROMO_PORT: z.coerce.number().int().positive().default(3004),
-  PROMO_DB_URL: z.url(),
+  /** Prometheus only: `/metrics` is served here, never on PROMO_PORT. */
+  PROMO_METRICS_PORT: z.coerce.number().int().positive().default(9104),
+  /** This service's engine account (promoService): the engine creates it with the same variable. */
+  PROMO_ENGINE_PASSWORD: engineAccountPassword,
+  PROMO_DB_URL: secret('url', z.url()),
   /** Public code checks allowed per client address in each window (in memory, per instance). */
   PROMO_CHECK_RATE_LIMIT: z.coerce.number().int().positive().default(30),
   PROMO_CHECK_RATE_WINDOW: isoDuration.default(60_000),

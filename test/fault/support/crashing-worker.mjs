@@ -25,11 +25,13 @@ const { NestFactory, DiscoveryService } = require('@nestjs/core');
 const { TaskHandler } = require('@otus/common');
 const { AppModule } = require(join(ROOT, `services/${service}/dist/app.module.js`));
 const engineUrl = process.env.CAMUNDA_REST_URL;
+// The service's own engine account, as its worker logs in (packages/common engine-credentials).
+const engineAuth = `Basic ${Buffer.from(`${service}Service:${process.env[`${service.toUpperCase()}_ENGINE_PASSWORD`]}`).toString('base64')}`;
 
 async function engine(path, body) {
   const response = await fetch(`${engineUrl}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: engineAuth },
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(15_000),
   });

@@ -6,6 +6,7 @@ import { REPO_ROOT, serviceMetric, stackEnv, waitFor } from '@otus/common/testin
 export interface Replica {
   service: string;
   port: number;
+  metricsPort: number;
   pid: number;
   process: ChildProcess;
   log: string;
@@ -21,9 +22,16 @@ export async function startReplicas(services: string[], offset = 100): Promise<R
   const replicas = services.map((service) => {
     const variable = `${service.toUpperCase()}_PORT`;
     const port = Number(env[variable]) + offset;
+    const metricsVariable = `${service.toUpperCase()}_METRICS_PORT`;
+    const metricsPort = Number(env[metricsVariable]) + offset;
     const log = resolve(REPO_ROOT, `.stack/logs/${service}-replica.log`);
     const fd = openSync(log, 'a');
-    const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, [variable]: String(port) };
+    const childEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...env,
+      [variable]: String(port),
+      [metricsVariable]: String(metricsPort),
+    };
     delete childEnv.WORKER_LONG_POLL_MS; // the test setup's value for in-process apps; a replica runs as deployed
     const child = spawn(process.execPath, [resolve(REPO_ROOT, `services/${service}/dist/main.js`)], {
       cwd: REPO_ROOT,
@@ -31,7 +39,7 @@ export async function startReplicas(services: string[], offset = 100): Promise<R
       stdio: ['ignore', fd, fd],
     });
     closeSync(fd);
-    return { service, port, pid: child.pid!, process: child, log };
+    return { service, port, metricsPort, pid: child.pid!, process: child, log };
   });
   try {
     await Promise.all(
@@ -68,5 +76,10 @@ export async function stopReplicas(replicas: Replica[]): Promise<void> {
 }
 
 /** `worker_tasks_completed_total` of one process of `service` (the stack's by default), summed over topics. */
-export const completedTasks = (service: string, port?: number) =>
-  serviceMetric(service, 'worker_tasks_completed_total', {}, port === undefined ? undefined : String(port));
+export const completedTasks = (service: string, metricsPort?: number) =>
+  serviceMetric(
+    service,
+    'worker_tasks_completed_total',
+    {},
+    metricsPort === undefined ? undefined : String(metricsPort),
+  );

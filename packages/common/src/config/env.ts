@@ -1,19 +1,20 @@
 import { ConfigModule } from '@nestjs/config';
 import { z } from 'zod';
+import { secret, weakSecrets } from './secrets';
 
 /** Durations and sizes used by every service; each service extends this schema with its own. */
 export const baseEnv = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HTTP_HOST: z.string().default('0.0.0.0'),
-  CAMUNDA_REST_URL: z.url(),
+  CAMUNDA_REST_URL: secret('url', z.url()),
   /** Staff tokens are checked against the issuer's JWKS: fetched from AUTH_JWKS_URL, or given inline in AUTH_JWKS. */
   AUTH_JWKS_URL: z.url().optional(),
   AUTH_JWKS: z.string().optional(),
   AUTH_ISSUER: z.string().default('otus-contract'),
   AUTH_AUDIENCE: z.string().default('otus-contract'),
   /** Shared by the services for their few internal routes, which the gateway never exposes. */
-  INTERNAL_API_TOKEN: z.string().min(32).optional(),
+  INTERNAL_API_TOKEN: secret('token', z.string().min(32)).optional(),
   WORKER_ENABLED: z
     .enum(['true', 'false'])
     .default('true')
@@ -30,13 +31,21 @@ export const baseEnv = z.object({
 });
 export type BaseEnv = z.infer<typeof baseEnv>;
 
-/** Turns a zod failure into one line per variable, so a bad deployment names what to fix. */
+/**
+ * Turns a zod failure into one line per variable, so a bad deployment names what to fix. With
+ * NODE_ENV=production it also refuses every `secret(…)` variable set to a published placeholder
+ * or a weak value (./secrets.ts), naming the variable and why, never the value.
+ */
 export function validateEnv<T extends Record<string, unknown>>(schema: z.ZodType<T>) {
   return (raw: Record<string, unknown>): T => {
     const result = schema.safeParse(raw);
-    if (result.success) return result.data;
-    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new Error(`Invalid environment:\n${lines.join('\n')}`);
+    const lines = result.success
+      ? result.data.NODE_ENV === 'production'
+        ? weakSecrets(schema, result.data)
+        : []
+      : result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    if (result.success && lines.length === 0) return result.data;
+    throw new Error(`Invalid environment:\n${lines.map((l) => `  ${l}`).join('\n')}`);
   };
 }
 

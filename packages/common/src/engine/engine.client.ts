@@ -1,7 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { BaseEnv } from '../config/env';
 import { DomainError } from '../errors/domain-error';
+import { SERVICE_NAME } from '../http/service-info.module';
+import { engineAuthHeaders } from './engine-credentials';
 import { toEngineVariables } from './engine-variables';
 
 export interface HistoricProcess {
@@ -19,9 +21,11 @@ export interface HistoricProcess {
 export class EngineClient {
   private readonly logger = new Logger(EngineClient.name);
   private readonly baseUrl: string;
+  private readonly authHeaders: Record<string, string>;
 
-  constructor(config: ConfigService<BaseEnv, true>) {
+  constructor(config: ConfigService<BaseEnv, true>, @Inject(SERVICE_NAME) service: string) {
     this.baseUrl = config.get('CAMUNDA_REST_URL', { infer: true });
+    this.authHeaders = engineAuthHeaders(config, service);
   }
 
   async start(processKey: string, businessKey: string, variables: Record<string, unknown>): Promise<{ id: string }> {
@@ -88,7 +92,7 @@ export class EngineClient {
     try {
       response = await fetch(`${this.baseUrl}${path}`, {
         method,
-        headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+        headers: { ...this.authHeaders, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(10_000),
       });

@@ -13,6 +13,8 @@ import {
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '../auth/roles.decorator';
 import type { BaseEnv } from '../config/env';
+import { engineAuthHeaders } from '../engine/engine-credentials';
+import { SERVICE_NAME } from '../http/service-info.module';
 
 export type DatabaseKind = 'postgres' | 'mongo';
 
@@ -27,6 +29,7 @@ class HealthController {
     private readonly http: HttpHealthIndicator,
     private readonly config: ConfigService<BaseEnv, true>,
     @Inject(DATABASE_CHECK) private readonly database: HealthIndicatorFunction,
+    @Inject(SERVICE_NAME) private readonly service: string,
   ) {}
 
   /** Readiness: the service can do its work only with its database and the engine. */
@@ -34,7 +37,8 @@ class HealthController {
   @HealthCheck()
   ready() {
     const engine = `${this.config.get('CAMUNDA_REST_URL', { infer: true })}/engine`;
-    return this.health.check([this.database, () => this.http.pingCheck('engine', engine, { timeout: 2_000 })]);
+    const headers = engineAuthHeaders(this.config, this.service);
+    return this.health.check([this.database, () => this.http.pingCheck('engine', engine, { timeout: 2_000, headers })]);
   }
 
   /** Liveness: the process answers; a dependency outage must not restart it. */

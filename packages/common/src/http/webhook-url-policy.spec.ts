@@ -107,12 +107,21 @@ describe('checkWebhookUrl', () => {
 
 describe('CRM_WEBHOOK_ALLOWED_HOSTS', () => {
   it('defaults to no host, and stops start-up on a bad entry, named', () => {
-    expect(validateEnv(crmWebhookEnv)({})).toEqual({ CRM_WEBHOOK_ALLOWED_HOSTS: [] });
-    expect(validateEnv(crmWebhookEnv)({ CRM_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1,localhost' })).toEqual({
+    expect(validateEnv(crmWebhookEnv)({})).toEqual({ CRM_WEBHOOK_ALLOWED_HOSTS: [], WEBHOOK_ALLOWED_ADDRESSES: [] });
+    expect(validateEnv(crmWebhookEnv)({ CRM_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1,localhost' })).toMatchObject({
       CRM_WEBHOOK_ALLOWED_HOSTS: ['127.0.0.1', 'localhost'],
     });
     expect(() => validateEnv(crmWebhookEnv)({ CRM_WEBHOOK_ALLOWED_HOSTS: 'crm.example.org,https://x.test' })).toThrow(
       /CRM_WEBHOOK_ALLOWED_HOSTS: "https:\/\/x\.test"/,
+    );
+  });
+
+  it('reads WEBHOOK_ALLOWED_ADDRESSES as CIDRs, and stops start-up on a bad one', () => {
+    expect(
+      validateEnv(crmWebhookEnv)({ WEBHOOK_ALLOWED_ADDRESSES: '127.77.0.0/16' }).WEBHOOK_ALLOWED_ADDRESSES,
+    ).toHaveLength(1);
+    expect(() => validateEnv(crmWebhookEnv)({ WEBHOOK_ALLOWED_ADDRESSES: '0.0.0.0/0' })).toThrow(
+      /WEBHOOK_ALLOWED_ADDRESSES: "0\.0\.0\.0\/0" contains the unspecified address/,
     );
   });
 });

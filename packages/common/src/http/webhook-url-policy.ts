@@ -1,5 +1,11 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import {
+  classifyWebhookAddress,
+  parseAllowedAddresses,
+  WEBHOOK_ALLOWED_ADDRESSES,
+  type WebhookAddressPolicy,
+} from './webhook-address-policy';
 
 /**
  * Which hosts a CRM may send us as an application's own webhook URL. The notification service
@@ -28,8 +34,16 @@ export function parseAllowedHosts(spec: string): string[] {
     .map(normalizeEntry);
 }
 
-/** Whether the notification service may POST to `url`, judged by its host against `allowedHosts` (from parseAllowedHosts). */
-export function checkWebhookUrl(url: string, allowedHosts: readonly string[]): WebhookUrlVerdict {
+/**
+ * Whether the notification service may POST to `url`, judged by its host against `allowedHosts`
+ * (from parseAllowedHosts) and, when the host is an IP address, by the address policy too
+ * (`classifyWebhookAddress`, the same check every delivery makes on the address it connects to).
+ */
+export function checkWebhookUrl(
+  url: string,
+  allowedHosts: readonly string[],
+  addressPolicy?: WebhookAddressPolicy,
+): WebhookUrlVerdict {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -47,23 +61,60 @@ export function checkWebhookUrl(url: string, allowedHosts: readonly string[]): W
       reason: `host ${host} is not accepted: no host is allowed for CRM webhooks (${CRM_WEBHOOK_ALLOWED_HOSTS} is empty)`,
     };
   }
-  if (allowedHosts.some((entry) => hostMatches(host, entry))) return { allowed: true, host };
-  return { allowed: false, host, reason: `host ${host} is not in ${CRM_WEBHOOK_ALLOWED_HOSTS}` };
+  if (!allowedHosts.some((entry) => hostMatches(host, entry))) {
+    return { allowed: false, host, reason: `host ${host} is not in ${CRM_WEBHOOK_ALLOWED_HOSTS}` };
+  }
+  return checkAddressOf(host, addressPolicy);
 }
 
-/** The variable as both the contract and the notification service validate it at start-up; empty allows none. */
-export const crmWebhookEnv = z.object({
-  [CRM_WEBHOOK_ALLOWED_HOSTS]: z
+/** An address written in the URL is judged now; a name is judged on each address it resolves to, at delivery. */
+function checkAddressOf(host: string, policy: WebhookAddressPolicy | undefined): WebhookUrlVerdict {
+  if (!policy || !isAddress(host)) return { allowed: true, host };
+  const verdict = classifyWebhookAddress(host, policy);
+  return verdict.allowed
+    ? { allowed: true, host }
+    : { allowed: false, host, reason: `host ${host} is refused: ${verdict.reason}` };
+}
+
+/**
+ * Checks a URL an administrator registers (or configures as the default): any host, but an
+ * address written in it must pass the address policy. Names are checked at every delivery.
+ */
+export function checkEndpointUrl(url: string, addressPolicy: WebhookAddressPolicy): WebhookUrlVerdict {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { allowed: false, host: null, reason: 'is not a URL' };
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    return { allowed: false, host: null, reason: 'must be an http or https URL' };
+  }
+  return checkAddressOf(withoutTrailingDot(parsed.hostname), addressPolicy);
+}
+
+/** A comma-separated setting, empty by default, read by `parse`; what it throws names the problem. */
+const listSetting = <T>(parse: (spec: string) => T) =>
+  z
     .string()
     .default('')
     .transform((spec, ctx) => {
       try {
-        return parseAllowedHosts(spec);
+        return parse(spec);
       } catch (e) {
         ctx.addIssue({ code: 'custom', message: (e as Error).message });
         return z.NEVER;
       }
-    }),
+    });
+
+/** The variables as both the contract and the notification service validate them at start-up; empty allows none. */
+export const crmWebhookEnv = z.object({
+  [CRM_WEBHOOK_ALLOWED_HOSTS]: listSetting(parseAllowedHosts),
+  /**
+   * Non-public address ranges (CIDRs) webhooks may go to all the same; empty (the default): public
+   * addresses only. The local stack allows 127.77.0.0/16, where the tests' CRM stand-ins listen.
+   */
+  [WEBHOOK_ALLOWED_ADDRESSES]: listSetting(parseAllowedAddresses),
 });
 
 function hostMatches(host: string, entry: string): boolean {

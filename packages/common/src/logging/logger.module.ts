@@ -33,7 +33,7 @@ export const REDACT_PATHS = [
   ...PERSONAL_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`, `*.*.*.${f}`]),
 ];
 
-const QUIET_ROUTES = new Set(['/health', '/health/live', '/metrics']);
+const QUIET_ROUTES = new Set(['/health', '/health/live']);
 
 /** The client's link carries its secret in the path (`/l/<token>`): it never reaches a log. */
 const LINK_TOKEN = /\/l\/[^/?#]+/g;

@@ -1,4 +1,5 @@
 import { toEngineVariables } from '../engine/engine-variables';
+import { stackEnv } from './stack-env';
 
 export interface ProcessInstance {
   id: string;
@@ -31,14 +32,34 @@ export interface ExternalTaskInfo {
   workerId: string | null;
 }
 
-/** The engine's REST API as tests use it: deploy, start, look at runtime and history. */
+/**
+ * The engine's REST API as tests use it: deploy, start, look at runtime and history. As the
+ * engine's administrator by default (the stack's CAMUNDA_ADMIN_USER); `as` another account.
+ */
 export class EngineApi {
-  constructor(readonly baseUrl: string) {}
+  private readonly authorization: string | undefined;
+
+  constructor(
+    readonly baseUrl: string,
+    credentials: { username: string; password: string } | null = adminCredentials(),
+  ) {
+    this.authorization = credentials
+      ? `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`
+      : undefined;
+  }
+
+  /** The same API as another engine user, or with no credentials (`null`). */
+  as(credentials: { username: string; password: string } | null): EngineApi {
+    return new EngineApi(this.baseUrl, credentials);
+  }
 
   async request<T>(method: string, path: string, body?: unknown, form?: FormData): Promise<T> {
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
-      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+      headers: {
+        ...(this.authorization && { authorization: this.authorization }),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: form ?? (body === undefined ? undefined : JSON.stringify(body)),
       signal: AbortSignal.timeout(15_000),
     });
@@ -89,4 +110,9 @@ export class EngineApi {
   async historicInstance(processInstanceId: string): Promise<{ state: string; endTime: string | null }> {
     return this.request('GET', `/history/process-instance/${processInstanceId}`);
   }
+}
+
+function adminCredentials(): { username: string; password: string } {
+  const env = stackEnv();
+  return { username: env.CAMUNDA_ADMIN_USER!, password: env.CAMUNDA_ADMIN_PASSWORD! };
 }

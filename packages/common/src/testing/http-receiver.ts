@@ -16,7 +16,14 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-/** A CRM stand-in on a local port: records every request with its raw body, answers as scripted. */
+/**
+ * The loopback address the tests' CRM stand-ins listen on: inside the local stack's
+ * WEBHOOK_ALLOWED_ADDRESSES (127.77.0.0/16), apart from 127.0.0.1 where the engine and the
+ * services listen, to which no webhook may go.
+ */
+export const RECEIVER_HOST = '127.77.0.1';
+
+/** A CRM stand-in on a local port of RECEIVER_HOST: records every request with its raw body, answers as scripted. */
 export async function startReceiver(): Promise<Receiver> {
   const requests: ReceivedRequest[] = [];
   let statuses: number[] = [];
@@ -34,7 +41,7 @@ export async function startReceiver(): Promise<Receiver> {
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ status }));
     });
   });
-  const url = await listen(server);
+  const url = await listen(server, RECEIVER_HOST);
   return {
     url,
     requests,
@@ -43,10 +50,10 @@ export async function startReceiver(): Promise<Receiver> {
   };
 }
 
-/** Listens on a free loopback port; resolves to the base URL. */
-export function listen(server: Server): Promise<string> {
+/** Listens on a free loopback port (of 127.0.0.1 unless `host` says otherwise); resolves to the base URL. */
+export function listen(server: Server, host = '127.0.0.1'): Promise<string> {
   return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+    server.listen(0, host, () => resolve(`http://${host}:${(server.address() as AddressInfo).port}`)),
   );
 }
 

@@ -15,14 +15,14 @@ export function metricSum(text: string, name: string, labels: Record<string, str
 }
 
 /**
- * A metric of a stack service's /metrics, straight from the service (not through Prometheus);
- * `port` for another process of it, e.g. a replica.
+ * A metric of a stack service's /metrics, straight from the service's metrics port (not
+ * through Prometheus); `port` for another process of it, e.g. a replica.
  */
 export async function serviceMetric(
   service: string,
   name: string,
   labels: Record<string, string> = {},
-  port = stackEnv()[`${service.toUpperCase()}_PORT`],
+  port = stackEnv()[`${service.toUpperCase()}_METRICS_PORT`],
 ): Promise<number> {
   const text = await (await fetch(`http://${stackEnv().STACK_HOST}:${port}/metrics`)).text();
   return metricSum(text, name, labels);

@@ -76,9 +76,11 @@ export interface CamundaClient {
 export interface CamundaClientModule {
   Client: new (options: CamundaClientOptions) => CamundaClient;
   Variables: new () => CamundaVariables;
+  /** Returns an interceptor that adds `Authorization: Basic …` to every request. */
+  BasicAuthInterceptor: new (credentials: { username: string; password: string }) => RequestInterceptor;
 }
 
 export async function loadCamundaClient(): Promise<CamundaClientModule> {
   const mod = (await import('camunda-external-task-client-js')) as unknown as CamundaClientModule;
-  return { Client: mod.Client, Variables: mod.Variables };
+  return { Client: mod.Client, Variables: mod.Variables, BasicAuthInterceptor: mod.BasicAuthInterceptor };
 }

@@ -6,6 +6,7 @@ import { DiscoveryService } from '@nestjs/core';
 import type { BaseEnv } from '../config/env';
 import { SERVICE_NAME } from '../http/service-info.module';
 import { backoffMs } from './backoff';
+import { engineCredentials } from '../engine/engine-credentials';
 import { CamundaClient, loadCamundaClient } from './camunda-client';
 import { TaskHandler, TopicHandler } from './task-handler';
 import { TaskRunner } from './task-runner';
@@ -52,7 +53,8 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
       return;
     }
 
-    const { Client, Variables } = await loadCamundaClient();
+    const { Client, Variables, BasicAuthInterceptor } = await loadCamundaClient();
+    const credentials = engineCredentials(this.config, this.service);
     const longPollMs = Number(cfg('WORKER_LONG_POLL_MS'));
     const lockDuration = Number(cfg('WORKER_LOCK_DURATION_MS'));
     // Unique per client, not only per process: the engine ends a pending long poll when another
@@ -69,7 +71,10 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
       interval: Number(cfg('WORKER_POLL_INTERVAL_MS')),
       autoPoll: false,
       // A hung engine must not hang the poll loop: no request outlives the long poll by much.
-      interceptors: [(config) => ({ ...config, timeout: { request: longPollMs + 10_000 } })],
+      interceptors: [
+        (config) => ({ ...config, timeout: { request: longPollMs + 10_000 } }),
+        new BasicAuthInterceptor(credentials),
+      ],
     });
     const runner = new TaskRunner(
       {

@@ -1,7 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
-import { checkWebhookUrl, DomainError, EngineClient, invalidFields, isDuplicateKey } from '@otus/common';
+import {
+  checkWebhookUrl,
+  DomainError,
+  EngineClient,
+  invalidFields,
+  isDuplicateKey,
+  webhookAddressPolicyOf,
+} from '@otus/common';
 import type { Model } from 'mongoose';
 import { Counter } from 'prom-client';
 import { AuditService } from '../audit/audit.service';
@@ -49,7 +56,7 @@ export class ApplicationsService {
     crmClientId: string,
     dto: CreateApplicationDto,
   ): Promise<{ created: boolean; response: ApplicationResponse }> {
-    if (dto.webhookUrl !== undefined) this.checkWebhookUrl(dto.webhookUrl);
+    if (dto.webhookUrl !== undefined) await this.checkWebhookUrl(dto.webhookUrl);
     const { application, created } = await this.upsert(crmClientId, dto);
     if (created) {
       applicationEvents.inc({ event: 'received' });
@@ -94,10 +101,21 @@ export class ApplicationsService {
 
   /**
    * The notification service will POST to this URL from inside our network: only hosts in
-   * CRM_WEBHOOK_ALLOWED_HOSTS, so a CRM key cannot aim it at the engine or a metadata address.
+   * CRM_WEBHOOK_ALLOWED_HOSTS, so a CRM key cannot aim it at the engine or a metadata address,
+   * and an address written in the URL must pass the same address policy every delivery applies
+   * (public, or in WEBHOOK_ALLOWED_ADDRESSES, never the engine's or a service's).
    */
-  private checkWebhookUrl(url: string): void {
-    const verdict = checkWebhookUrl(url, this.config.get('CRM_WEBHOOK_ALLOWED_HOSTS', { infer: true }));
+  private async checkWebhookUrl(url: string): Promise<void> {
+    const verdict = checkWebhookUrl(
+      url,
+      this.config.get('CRM_WEBHOOK_ALLOWED_HOSTS', { infer: true }),
+      await webhookAddressPolicyOf(this.config as unknown as { get(key: string): unknown }, [
+        'CAMUNDA_REST_URL',
+        'NOTIFICATION_INTERNAL_URL',
+        'AUTH_JWKS_URL',
+        'CONTRACT_MONGO_URL',
+      ]),
+    );
     if (verdict.allowed) return;
     throw invalidFields([{ field: 'webhookUrl', errors: [`webhookUrl ${verdict.reason}`] }]);
   }

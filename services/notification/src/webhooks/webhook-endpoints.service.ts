@@ -2,7 +2,15 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DomainError, isUniqueViolation, type Page, SealedBox, toPage } from '@otus/common';
+import {
+  checkEndpointUrl,
+  DomainError,
+  invalidFields,
+  isUniqueViolation,
+  type Page,
+  SealedBox,
+  toPage,
+} from '@otus/common';
 import { Repository } from 'typeorm';
 import type { NotificationEnv } from '../config';
 import type {
@@ -12,6 +20,7 @@ import type {
   WebhookEndpointResponse,
   WebhookEndpointWithSecret,
 } from './dto/webhook-endpoint.dto';
+import { webhookAddressPolicy } from './address-policy';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
 
 const secretContext = (id: string) => `webhook-secret:${id}`;
@@ -23,12 +32,13 @@ export class WebhookEndpointsService {
 
   constructor(
     @InjectRepository(WebhookEndpoint) private readonly endpoints: Repository<WebhookEndpoint>,
-    config: ConfigService<NotificationEnv, true>,
+    private readonly config: ConfigService<NotificationEnv, true>,
   ) {
     this.box = new SealedBox(config.get('NOTIFICATION_SECRET_SEAL_KEYS', { infer: true }));
   }
 
   async create(dto: CreateWebhookEndpointDto): Promise<WebhookEndpointWithSecret> {
+    await this.checkUrl(dto.url);
     const id = randomUUID();
     const secret = newSecret();
     try {
@@ -62,7 +72,17 @@ export class WebhookEndpointsService {
 
   async update(id: string, dto: UpdateWebhookEndpointDto): Promise<WebhookEndpointResponse> {
     const endpoint = await this.find(id);
+    await this.checkUrl(dto.url);
     return toResponse(await this.endpoints.save({ ...endpoint, url: dto.url }));
+  }
+
+  /**
+   * An address written in the URL must be one webhooks may go to (the same check as at every
+   * delivery); a name is checked on the addresses it resolves to at each delivery.
+   */
+  private async checkUrl(url: string): Promise<void> {
+    const verdict = checkEndpointUrl(url, await webhookAddressPolicy(this.config));
+    if (!verdict.allowed) throw invalidFields([{ field: 'url', errors: [`url ${verdict.reason}`] }]);
   }
 
   /** A new secret replaces the old one at once: webhooks sent from now on are signed with it. */

@@ -1,6 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { checkWebhookUrl, DomainError, IncidentError, type TaskContext } from '@otus/common';
+import {
+  checkWebhookUrl,
+  DomainError,
+  IncidentError,
+  type TaskContext,
+  WebhookAddressRefusedError,
+  type WebhookAddressPolicy,
+} from '@otus/common';
 import { backOff } from 'exponential-backoff';
 import type { NotificationEnv } from '../config';
 import { type AttemptResult, DeliveryLogService } from '../deliveries/delivery-log.service';
@@ -9,6 +16,8 @@ import { keyHash, taskKey } from '../deliveries/idempotency';
 import { Channel, type Message, MessageStatus } from '../deliveries/message.entity';
 import { WebhookEndpointsService } from './webhook-endpoints.service';
 import { webhookPayload, type WebhookTaskInput } from './webhook-events';
+import { webhookAddressPolicy } from './address-policy';
+import { postWebhook } from './webhook-http';
 import { signWebhook } from './webhook-signature';
 
 interface Routing {
@@ -27,7 +36,7 @@ interface Target {
   secret: string;
 }
 
-/** One request's outcome; `retryable` for timeouts, network errors, 408, 429 and 5xx. */
+/** One request's outcome; `retryable` for timeouts, network errors, 408, 429 and 5xx; `refused` when the address was not allowed. */
 class AttemptFailed extends Error {
   constructor(readonly retryable: boolean) {
     super('webhook attempt failed');
@@ -56,7 +65,7 @@ export class WebhookService {
   constructor(
     private readonly log: DeliveryLogService,
     private readonly endpoints: WebhookEndpointsService,
-    config: ConfigService<NotificationEnv, true>,
+    private readonly config: ConfigService<NotificationEnv, true>,
   ) {
     const get = <K extends keyof NotificationEnv>(key: K) => config.get(key, { infer: true });
     this.env = {
@@ -68,6 +77,10 @@ export class WebhookService {
       NOTIFICATION_WEBHOOK_RETRY_MAX_MS: get('NOTIFICATION_WEBHOOK_RETRY_MAX_MS'),
       CRM_WEBHOOK_ALLOWED_HOSTS: get('CRM_WEBHOOK_ALLOWED_HOSTS'),
     };
+  }
+
+  private addressPolicy(): Promise<WebhookAddressPolicy> {
+    return webhookAddressPolicy(this.config);
   }
 
   async deliverForTask(input: WebhookTaskInput, task: TaskContext): Promise<{ webhookDelivered: boolean }> {
@@ -98,9 +111,16 @@ export class WebhookService {
         content: { body, routing } satisfies WebhookContent,
       },
       async (message) => {
-        const { last, retryable } = await this.send(message, target, DeliveryTrigger.Task);
+        const { last, retryable, refused } = await this.send(message, target, DeliveryTrigger.Task);
         if (last.status === DeliveryStatus.Sent) return;
         const host = hostOf(target.url);
+        // Waiting will not make an internal address public: an incident at once, nothing was sent.
+        if (refused) {
+          throw new IncidentError(
+            `CRM webhook ${message.template} not sent: ${refused}. Webhooks go to public addresses only ` +
+              `(WEBHOOK_ALLOWED_ADDRESSES lists the exceptions); correct the endpoint or crmWebhookUrl (delivery ${last.id})`,
+          );
+        }
         throw new Error(
           retryable
             ? `CRM webhook ${message.template} to ${host} not delivered after ${this.env.NOTIFICATION_WEBHOOK_ATTEMPTS} attempts (last: ${outcome(last)}); retried later`
@@ -138,7 +158,7 @@ export class WebhookService {
     const endpoint = crmClientId ? await this.endpoints.forClient(crmClientId) : null;
     const defaultSecret = this.env.NOTIFICATION_DEFAULT_WEBHOOK_SECRET;
     if (crmWebhookUrl) {
-      const verdict = checkWebhookUrl(crmWebhookUrl, this.env.CRM_WEBHOOK_ALLOWED_HOSTS);
+      const verdict = checkWebhookUrl(crmWebhookUrl, this.env.CRM_WEBHOOK_ALLOWED_HOSTS, await this.addressPolicy());
       if (!verdict.allowed) throw refuse(notAllowedMessage(verdict.reason));
       const secret = endpoint?.secret ?? defaultSecret;
       if (!secret) {
@@ -158,15 +178,18 @@ export class WebhookService {
     target: Target,
     trigger: DeliveryTrigger,
     attempts = this.env.NOTIFICATION_WEBHOOK_ATTEMPTS,
-  ): Promise<{ last: Delivery; retryable: boolean }> {
+  ): Promise<{ last: Delivery; retryable: boolean; refused?: string }> {
     let last: Delivery | undefined;
     let retryable = false;
+    let refused: string | undefined;
+    const policy = await this.addressPolicy();
     try {
       await backOff(
         async () => {
-          const result = await this.post(message, target);
+          const result = await this.post(message, target, policy);
           last = await this.log.record(message, result.attempt, trigger);
           retryable = result.retryable;
+          refused = result.refused;
           if (result.attempt.status === DeliveryStatus.Failed) throw new AttemptFailed(result.retryable);
         },
         {
@@ -181,32 +204,38 @@ export class WebhookService {
     } catch (e) {
       if (!(e instanceof AttemptFailed)) throw e;
     }
-    return { last: last!, retryable };
+    return { last: last!, retryable, refused };
   }
 
   /** One signed POST; a fresh timestamp and signature each time, the same body and event id. */
-  private async post(message: Message, target: Target): Promise<{ attempt: AttemptResult; retryable: boolean }> {
+  private async post(
+    message: Message,
+    target: Target,
+    policy: WebhookAddressPolicy,
+  ): Promise<{ attempt: AttemptResult; retryable: boolean; refused?: string }> {
     const { body } = message.content as unknown as WebhookContent;
     const timestamp = Math.floor(Date.now() / 1000);
     const recipient = withoutSecrets(target.url);
     const started = performance.now();
     const latencyMs = () => performance.now() - started;
     try {
-      const response = await fetch(target.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'otus-contract-webhooks/1',
-          'x-otus-event-id': message.keyHash,
-          'x-otus-event-type': message.template,
-          'x-otus-timestamp': String(timestamp),
-          'x-otus-signature': signWebhook(target.secret, timestamp, body),
+      const response = await postWebhook(
+        target.url,
+        {
+          headers: {
+            'content-type': 'application/json',
+            'user-agent': 'otus-contract-webhooks/1',
+            'x-otus-event-id': message.keyHash,
+            'x-otus-event-type': message.template,
+            'x-otus-timestamp': String(timestamp),
+            'x-otus-signature': signWebhook(target.secret, timestamp, body),
+          },
+          body,
+          timeoutMs: this.env.NOTIFICATION_WEBHOOK_TIMEOUT_MS,
         },
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.env.NOTIFICATION_WEBHOOK_TIMEOUT_MS),
-      });
-      const answer = (await response.text().catch(() => '')).slice(0, 500);
+        { policy },
+      );
+      const answer = response.body.slice(0, 500);
       const status = response.status;
       if (status >= 200 && status < 300) {
         return {
@@ -225,16 +254,18 @@ export class WebhookService {
         retryable: status === 408 || status === 429 || status >= 500,
       };
     } catch (e) {
-      return {
-        attempt: {
-          recipient,
-          status: DeliveryStatus.Failed,
-          responseCode: null,
-          latencyMs: latencyMs(),
-          error: networkError(e, this.env.NOTIFICATION_WEBHOOK_TIMEOUT_MS),
-        },
-        retryable: true,
-      };
+      const failed = (error: string) => ({
+        recipient,
+        status: DeliveryStatus.Failed,
+        responseCode: null,
+        latencyMs: latencyMs(),
+        error,
+      });
+      if (e instanceof WebhookAddressRefusedError) {
+        // Logged as an attempt that sent nothing: the delivery log shows why.
+        return { attempt: failed(e.message), retryable: false, refused: e.message };
+      }
+      return { attempt: failed(networkError(e, this.env.NOTIFICATION_WEBHOOK_TIMEOUT_MS)), retryable: true };
     }
   }
 }
@@ -265,10 +296,16 @@ function outcome(d: Delivery): string {
   return d.responseCode ? `HTTP ${d.responseCode}` : (d.error ?? 'no answer');
 }
 
-/** Duck-typed: fetch's errors (a DOMException on timeout) need not be instances of this realm's Error. */
+/** Duck-typed: the timeout is a DOMException, which need not be an instance of this realm's Error. */
 function networkError(e: unknown, timeoutMs: number): string {
-  const error = e as { name?: string; message?: string; cause?: { code?: string; message?: string } } | null;
+  const error = e as {
+    name?: string;
+    code?: string;
+    message?: string;
+    cause?: { code?: string; message?: string };
+  } | null;
   if (error?.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
+  if (error?.code && error.code !== 'ABORT_ERR') return `${error.code}: ${error.message}`;
   const cause = error?.cause;
   if (cause?.code) return `${cause.code}: ${cause.message ?? error?.message}`;
   return error?.message ?? String(e);

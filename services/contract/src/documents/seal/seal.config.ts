@@ -1,3 +1,4 @@
+import { secret } from '@otus/common';
 import { z } from 'zod';
 
 /**
@@ -21,7 +22,7 @@ export const sealEnv = z.object({
    */
   CONTRACT_SEAL_P12_FILE: z.string().min(1),
   /** Passphrase of the PKCS#12 file; may be empty. */
-  CONTRACT_SEAL_P12_PASSPHRASE: z.string().default(''),
+  CONTRACT_SEAL_P12_PASSPHRASE: secret('password', z.string()).default(''),
   /**
    * RFC 3161 timestamp authority. When set, every seal carries a signature timestamp token
    * (the signature is then PAdES B-T); a TSA that does not answer fails the sealing.
