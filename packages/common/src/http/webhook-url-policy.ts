@@ -44,15 +44,8 @@ export function checkWebhookUrl(
   allowedHosts: readonly string[],
   addressPolicy?: WebhookAddressPolicy,
 ): WebhookUrlVerdict {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return { allowed: false, host: null, reason: 'is not a URL' };
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    return { allowed: false, host: null, reason: 'must be an http or https URL' };
-  }
+  const parsed = parseHttpUrl(url);
+  if (!(parsed instanceof URL)) return parsed;
   const host = withoutTrailingDot(parsed.hostname);
   if (allowedHosts.length === 0) {
     return {
@@ -65,6 +58,20 @@ export function checkWebhookUrl(
     return { allowed: false, host, reason: `host ${host} is not in ${CRM_WEBHOOK_ALLOWED_HOSTS}` };
   }
   return checkAddressOf(host, addressPolicy);
+}
+
+/** The URL, or the verdict on a string that is not an http(s) URL. */
+function parseHttpUrl(url: string): URL | WebhookUrlVerdict {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { allowed: false, host: null, reason: 'is not a URL' };
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    return { allowed: false, host: null, reason: 'must be an http or https URL' };
+  }
+  return parsed;
 }
 
 /** An address written in the URL is judged now; a name is judged on each address it resolves to, at delivery. */
@@ -81,15 +88,8 @@ function checkAddressOf(host: string, policy: WebhookAddressPolicy | undefined):
  * address written in it must pass the address policy. Names are checked at every delivery.
  */
 export function checkEndpointUrl(url: string, addressPolicy: WebhookAddressPolicy): WebhookUrlVerdict {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return { allowed: false, host: null, reason: 'is not a URL' };
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    return { allowed: false, host: null, reason: 'must be an http or https URL' };
-  }
+  const parsed = parseHttpUrl(url);
+  if (!(parsed instanceof URL)) return parsed;
   return checkAddressOf(withoutTrailingDot(parsed.hostname), addressPolicy);
 }
 
