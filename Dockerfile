@@ -19,6 +19,7 @@ WORKDIR /app
 # Every workspace's manifest, so that npm sees the workspaces the lock was made with.
 COPY package.json package-lock.json ./
 COPY packages/common/package.json packages/common/
+COPY packages/testing/package.json packages/testing/
 COPY services/user/package.json services/user/
 COPY services/contract/package.json services/contract/
 COPY services/course/package.json services/course/
@@ -48,12 +49,17 @@ RUN npx tsc -b "services/${SERVICE}" \
 
 FROM manifests AS prod-deps
 ARG SERVICE
-# The service's production dependencies and those of the workspaces it uses (@otus/common);
-# then the other services' manifests are dropped. No install scripts: no production package
-# needs one (no native modules), and the only one there is (@scarf/scarf) is analytics.
+# The service's production dependencies and those of the workspaces it uses (@otus/common).
+# The other services' and the test package's manifests go first, and so do the workspaces'
+# devDependencies: npm counts a workspace's dev and optional-peer edges as wanted, so a
+# PostgreSQL service would otherwise get Mongoose (and the reverse) through @otus/common.
+# No install scripts: no production package needs one (no native modules), and the only one
+# there is (@scarf/scarf) is analytics.
 RUN --mount=type=cache,target=/root/.npm \
-    npm install --omit=dev --no-audit --no-fund --ignore-scripts --workspace="services/${SERVICE}" \
-    && find services -mindepth 1 -maxdepth 1 ! -name "${SERVICE}" -exec rm -rf {} + \
+    find services -mindepth 1 -maxdepth 1 ! -name "${SERVICE}" -exec rm -rf {} + \
+    && rm -rf packages/testing \
+    && npm pkg delete devDependencies --workspaces \
+    && npm install --omit=dev --no-audit --no-fund --ignore-scripts --workspace="services/${SERVICE}" \
     && rm package-lock.json
 COPY --from=build /app/packages/common/dist packages/common/dist
 COPY --from=build /out services/${SERVICE}/

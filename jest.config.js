@@ -4,7 +4,8 @@ const shared = {
   transform: { '^.+\\.ts$': ['@swc/jest'] },
   moduleNameMapper: {
     '^@otus/common$': '<rootDir>/packages/common/src',
-    '^@otus/common/testing$': '<rootDir>/packages/common/src/testing',
+    '^@otus/common/(postgres|mongo)$': '<rootDir>/packages/common/src/$1',
+    '^@otus/testing$': '<rootDir>/packages/testing/src',
   },
 };
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EngineApi, oneTaskProcess, stackEnv, waitFor } from '@otus/common/testing';
+import { EngineApi, oneTaskProcess, stackEnv, waitFor } from '@otus/testing';
 
 /**
  * Every topic's worker, as the stack runs it, given a task whose process variables are missing

@@ -10,7 +10,7 @@ import {
   stackEnv,
   staffToken,
   validForm,
-} from '@otus/common/testing';
+} from '@otus/testing';
 
 /**
  * Bad requests through the gateway, the way a buggy CRM, a curious client or an attacker would

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EngineApi, loopbackAddress, stackEnv, staffToken } from '@otus/common/testing';
+import { EngineApi, loopbackAddress, stackEnv, staffToken } from '@otus/testing';
 import { rawRequest } from './support/gateway-instance';
 
 /**

@@ -1,4 +1,4 @@
-import { stackEnv, staffToken } from '@otus/common/testing';
+import { stackEnv, staffToken } from '@otus/testing';
 import { type GatewayInstance, rawRequest, startGatewayInstance } from './support/gateway-instance';
 
 /**

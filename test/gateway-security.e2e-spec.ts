@@ -1,4 +1,4 @@
-import { ApiClient, craftedToken, crm, logSince, stackEnv, staffToken, waitFor } from '@otus/common/testing';
+import { ApiClient, craftedToken, crm, logSince, stackEnv, staffToken, waitFor } from '@otus/testing';
 
 /**
  * What the gateway and the services' shared guard do with credentials that should not work:

@@ -23,7 +23,7 @@ import {
   type ReceivedMail,
   validForm,
   waitForMails,
-} from '@otus/common/testing';
+} from '@otus/testing';
 
 /**
  * Whole journeys through the real gateway with every service, worker and the engine: each way

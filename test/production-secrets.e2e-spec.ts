@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
-import { REPO_ROOT, stackEnv, waitFor } from '@otus/common/testing';
+import { REPO_ROOT, stackEnv, waitFor } from '@otus/testing';
 import { parse as parseYaml } from 'yaml';
 
 const env = stackEnv();

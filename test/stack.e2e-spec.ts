@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { once } from 'node:events';
-import { stackEnv, staffToken, waitFor } from '@otus/common/testing';
+import { stackEnv, staffToken, waitFor } from '@otus/testing';
 
 /** The local stack as a user of it sees it: through the gateway, in Prometheus, in Cockpit. */
 const env = stackEnv();

@@ -1,13 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  ApiClient,
-  application,
-  EngineApi,
-  mailsTo,
-  stackEnv,
-  validForm,
-  type ReceivedMail,
-} from '@otus/common/testing';
+import { ApiClient, application, EngineApi, mailsTo, stackEnv, validForm, type ReceivedMail } from '@otus/testing';
 import { sleep } from './stats';
 
 /** Moments of one application's journey, in ms since the epoch. */

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { crm, openCourse, REPO_ROOT, stackEnv } from '@otus/common/testing';
+import { crm, openCourse, REPO_ROOT, stackEnv } from '@otus/testing';
 import { journey, type JourneyMarks } from './journey-driver';
 import { runNoop, startNoopWorkers } from './noop-baseline';
 import { gatewayOverhead, pdfRendering, peakRss, rss, seatContention } from './sections';

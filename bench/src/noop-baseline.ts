@@ -10,7 +10,7 @@ import {
   type TopicHandler,
   WorkerModule,
 } from '@otus/common';
-import { createTestApp, EngineApi, REPO_ROOT, stackEnv } from '@otus/common/testing';
+import { createTestApp, EngineApi, REPO_ROOT, stackEnv } from '@otus/testing';
 import { z } from 'zod';
 import { pool, sleep } from './stats';
 

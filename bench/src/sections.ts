@@ -12,7 +12,7 @@ import {
   stackEnv,
   staffToken,
   validForm,
-} from '@otus/common/testing';
+} from '@otus/testing';
 import { workerMetrics } from '@otus/common';
 import { DataSource } from 'typeorm';
 import { percentile, pool, round, sleep, summary } from './stats';

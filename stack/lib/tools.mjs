@@ -4,7 +4,7 @@ import { run } from './install.mjs';
 
 /**
  * Tools the test suites run besides the stack, pinned, in .stack/tools/bin (see testTool() in
- * @otus/common/testing): Python ones in their own virtualenv (Debian's Python refuses system-wide
+ * @otus/testing): Python ones in their own virtualenv (Debian's Python refuses system-wide
  * pip), helm built from the Go module proxy (no binary downloads reach this network).
  */
 const PYTHON_TOOLS = {

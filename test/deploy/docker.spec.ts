@@ -23,7 +23,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { testTool } from '@otus/common/testing';
+import { testTool } from '@otus/testing';
 import { parse as parseYaml } from 'yaml';
 import { SERVICE_ENVS, SERVICES } from './support/service-envs';
 

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
-import { testTool } from '@otus/common/testing';
+import { testTool } from '@otus/testing';
 import { parseAllDocuments, parse as parseYaml, stringify } from 'yaml';
 import { SERVICE_ENVS, SERVICES } from './support/service-envs';
 

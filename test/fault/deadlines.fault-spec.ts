@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { admin, clientSession, crmWithReceiver, mailsTo, openCourse, processOf } from '@otus/common/testing';
+import { admin, clientSession, crmWithReceiver, mailsTo, openCourse, processOf } from '@otus/testing';
 import { stack } from './helpers';
 import {
   apply,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EngineApi, logSince, stackEnv, waitFor } from '@otus/common/testing';
+import { EngineApi, logSince, stackEnv, waitFor } from '@otus/testing';
 import { stack } from './helpers';
 
 /**

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { clientSession, crm, openCourse, processOf } from '@otus/common/testing';
+import { clientSession, crm, openCourse, processOf } from '@otus/testing';
 import { stack } from './helpers';
 import {
   apply,

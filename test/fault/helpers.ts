@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT } from '@otus/common/testing';
+import { REPO_ROOT } from '@otus/testing';
 
 const exec = promisify(execFile);
 

@@ -8,7 +8,7 @@ import {
   processOf,
   validForm,
   waitFor,
-} from '@otus/common/testing';
+} from '@otus/testing';
 import {
   apply,
   bounded,

@@ -1,4 +1,4 @@
-import { clientSession, crm, mailsTo, openCourse, processOf, waitFor } from '@otus/common/testing';
+import { clientSession, crm, mailsTo, openCourse, processOf, waitFor } from '@otus/testing';
 import { stack } from './helpers';
 import {
   apply,

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { crm, mailsTo, openCourse, processOf, waitFor } from '@otus/common/testing';
+import { crm, mailsTo, openCourse, processOf, waitFor } from '@otus/testing';
 import { stack } from './helpers';
 import {
   apply,

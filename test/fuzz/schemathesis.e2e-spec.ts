@@ -12,7 +12,7 @@ import {
   stackEnv,
   staffToken,
   testTool,
-} from '@otus/common/testing';
+} from '@otus/testing';
 
 /**
  * Schemathesis against every service through the gateway, with the exported OpenAPI documents

@@ -19,7 +19,7 @@ import {
   waitFor,
   mailsTo,
   type Receiver,
-} from '@otus/common/testing';
+} from '@otus/testing';
 import { allQueries, type Query, variableSelectors } from './dashboard-queries';
 
 const env = stackEnv();

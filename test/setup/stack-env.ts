@@ -1,4 +1,4 @@
-import { stackEnv } from '@otus/common/testing';
+import { stackEnv } from '@otus/testing';
 
 // e2e specs boot real AppModules in-process next to the stack; they need the stack's settings
 // before the modules are imported, because each module validates its environment when declared.

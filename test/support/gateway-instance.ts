@@ -4,7 +4,7 @@ import { createServer, type IncomingHttpHeaders, request as httpRequest, type Se
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { close, listen, waitFor } from '@otus/common/testing';
+import { close, listen, waitFor } from '@otus/testing';
 
 const ROOT = join(__dirname, '../..');
 const UPSTREAMS = ['USER', 'CONTRACT', 'COURSE', 'PROMO', 'NOTIFICATION', 'ENGINE'];

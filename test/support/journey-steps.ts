@@ -13,7 +13,7 @@ import {
   uniqueAddress,
   validForm,
   waitFor,
-} from '@otus/common/testing';
+} from '@otus/testing';
 
 /**
  * A client's journey through the gateway one step at a time, for the journeys and the fault

@@ -3,9 +3,7 @@ import { AuthModule } from './auth/auth.module';
 import { ServiceInfoModule } from './http/service-info.module';
 import type { z } from 'zod';
 import { configModule } from './config/env';
-import { mongoModule } from './database/mongo.module';
-import { postgresModule, PostgresOptions } from './database/postgres.module';
-import { HealthModule } from './health/health.module';
+import { DatabaseKind, HealthModule } from './health/health.module';
 import { loggerModule } from './logging/logger.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { WorkerModule } from './worker/worker.module';
@@ -14,7 +12,14 @@ export interface PlatformOptions {
   /** Short service name: log field, metric label, worker id prefix. */
   service: string;
   env: z.ZodType<Record<string, unknown>>;
-  database: ({ kind: 'postgres' } & PostgresOptions) | { kind: 'mongo'; urlVariable: string };
+  /** `postgresDatabase(…)` from `@otus/common/postgres` or `mongoDatabase(…)` from `@otus/common/mongo`. */
+  database: PlatformDatabase;
+}
+
+/** A service's database connection and the kind its health check pings. */
+export interface PlatformDatabase {
+  kind: DatabaseKind;
+  module: DynamicModule;
 }
 
 /** Everything a service needs besides its features: config, logs, metrics, database, health, auth, worker. */
@@ -28,7 +33,7 @@ export function platformModules({
     ServiceInfoModule.forRoot(service),
     loggerModule(service),
     MetricsModule.forRoot(service),
-    database.kind === 'postgres' ? postgresModule(database) : mongoModule(database.urlVariable),
+    database.module,
     HealthModule.forRoot(database.kind),
     AuthModule,
     WorkerModule,

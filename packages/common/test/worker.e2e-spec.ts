@@ -14,7 +14,7 @@ import {
   type TopicHandler,
   WorkerModule,
 } from '../src';
-import { createTestApp, EngineApi, oneTaskProcess, stackEnv, waitFor } from '../src/testing';
+import { createTestApp, EngineApi, oneTaskProcess, stackEnv, waitFor } from '@otus/testing';
 
 /**
  * The worker plumbing against the real engine of the local stack: a small process with one

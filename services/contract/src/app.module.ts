@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { platformModules } from '@otus/common';
+import { mongoDatabase } from '@otus/common/mongo';
 import { ApplicationsModule } from './applications/applications.module';
 import { ClientModule } from './client/client.module';
 import { contractEnv } from './config';
@@ -14,7 +15,7 @@ import { ContractWorkerModule } from './worker/contract-worker.module';
     ...platformModules({
       service: 'contract',
       env: contractEnv,
-      database: { kind: 'mongo', urlVariable: 'CONTRACT_MONGO_URL' },
+      database: mongoDatabase('CONTRACT_MONGO_URL'),
     }),
     ScheduleModule.forRoot(),
     ApplicationsModule,

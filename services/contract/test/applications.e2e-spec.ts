@@ -8,7 +8,7 @@ import {
   serviceMetric,
   stackEnv,
   EngineApi,
-} from '@otus/common/testing';
+} from '@otus/testing';
 
 const env = stackEnv();
 const engine = new EngineApi(stackEnv().CAMUNDA_REST_URL);

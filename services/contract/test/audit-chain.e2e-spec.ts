@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { maskEmail } from '@otus/common';
-import { ApiClient, application, crm, openCourse, stackEnv, staffToken, waitFor } from '@otus/common/testing';
+import { ApiClient, application, crm, openCourse, stackEnv, staffToken, waitFor } from '@otus/testing';
 import mongoose from 'mongoose';
 import { AuditEvent, AuditEventSchema } from '../src/audit/audit-event.schema';
 import { AuditService } from '../src/audit/audit.service';

@@ -14,7 +14,7 @@ import {
   processOf,
   stackEnv,
   EngineApi,
-} from '@otus/common/testing';
+} from '@otus/testing';
 import type { BrowserContext, Page } from 'playwright-core';
 import {
   artifact,

@@ -13,7 +13,7 @@ import {
   validForm,
   stackEnv,
   EngineApi,
-} from '@otus/common/testing';
+} from '@otus/testing';
 
 const env = stackEnv();
 const engine = new EngineApi(stackEnv().CAMUNDA_REST_URL);

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { stackEnv } from '@otus/common/testing';
+import { stackEnv } from '@otus/testing';
 import mongoose, { Schema } from 'mongoose';
 
 /**

@@ -12,7 +12,7 @@ import {
   stackEnv,
   validForm,
   waitFor,
-} from '@otus/common/testing';
+} from '@otus/testing';
 
 const env = stackEnv();
 const MINUTE = 60_000;

@@ -15,7 +15,7 @@ import {
   openCourse,
   validForm,
   stackEnv,
-} from '@otus/common/testing';
+} from '@otus/testing';
 
 const env = stackEnv();
 

@@ -9,7 +9,7 @@ import {
   openCourse,
   stackEnv,
   validForm,
-} from '@otus/common/testing';
+} from '@otus/testing';
 import { apply, MINUTE, requestCode, sign, submitForm, untilState } from '../../../test/support/journey-steps';
 
 /**

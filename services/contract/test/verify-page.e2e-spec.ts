@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clientSession, crm, openCourse, stackEnv } from '@otus/common/testing';
+import { clientSession, crm, openCourse, stackEnv } from '@otus/testing';
 import type { BrowserContext, Page, Request } from 'playwright-core';
 import { apply, MINUTE, requestCode, sign, submitForm, untilState } from '../../../test/support/journey-steps';
 import { type HeadlessBrowser, launchChromium, PHONE, phoneContext, screenshot } from './support/browser';

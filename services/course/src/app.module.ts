@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { platformModules } from '@otus/common';
+import { postgresDatabase } from '@otus/common/postgres';
 import { courseEnv } from './config';
 import { CoursesModule } from './courses/courses.module';
 import { MentorsModule } from './mentors/mentors.module';
@@ -11,7 +12,7 @@ import { CourseWorkerModule } from './worker/course-worker.module';
     ...platformModules({
       service: 'course',
       env: courseEnv,
-      database: { kind: 'postgres', urlVariable: 'COURSE_DB_URL', migrations },
+      database: postgresDatabase({ urlVariable: 'COURSE_DB_URL', migrations }),
     }),
     CoursesModule,
     MentorsModule,

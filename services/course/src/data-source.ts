@@ -1,4 +1,4 @@
-import { POSTGRES_DEFAULTS } from '@otus/common';
+import { POSTGRES_DEFAULTS } from '@otus/common/postgres';
 import { DataSource } from 'typeorm';
 import { Course } from './courses/course.entity';
 import { Mentor } from './mentors/mentor.entity';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EngineApi, stackEnv, waitFor } from '@otus/common/testing';
+import { EngineApi, stackEnv, waitFor } from '@otus/testing';
 import { DataSource } from 'typeorm';
 import { Course, CourseStatus } from '../src/courses/course.entity';
 import { entities } from '../src/data-source';

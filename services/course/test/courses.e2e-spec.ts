@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ApiClient, stackEnv, craftedToken, staffToken } from '@otus/common/testing';
+import { ApiClient, stackEnv, craftedToken, staffToken } from '@otus/testing';
 
 /** The course admin and public API through the real gateway, as an administrator and a visitor see it. */
 const env = stackEnv();

@@ -1,4 +1,4 @@
-import { checkMigrations, stackEnv } from '@otus/common/testing';
+import { checkMigrations, stackEnv } from '@otus/testing';
 import { entities } from '../src/data-source';
 import { migrations } from '../src/migrations';
 

@@ -1,4 +1,4 @@
-import { POSTGRES_DEFAULTS } from '@otus/common';
+import { POSTGRES_DEFAULTS } from '@otus/common/postgres';
 import { DataSource } from 'typeorm';
 import { Delivery } from './deliveries/delivery.entity';
 import { Message } from './deliveries/message.entity';

@@ -1,4 +1,5 @@
 import { platformModules } from '@otus/common';
+import { postgresDatabase } from '@otus/common/postgres';
 import { notificationEnv } from './config';
 import { migrations } from './migrations';
 
@@ -10,6 +11,6 @@ export function notificationPlatform() {
   return platformModules({
     service: 'notification',
     env: notificationEnv,
-    database: { kind: 'postgres', urlVariable: 'NOTIFICATION_DB_URL', migrations },
+    database: postgresDatabase({ urlVariable: 'NOTIFICATION_DB_URL', migrations }),
   });
 }

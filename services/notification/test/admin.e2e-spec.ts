@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import type { TaskContext } from '@otus/common';
-import { ApiClient, craftedToken, staffToken } from '@otus/common/testing';
+import { ApiClient, craftedToken, staffToken } from '@otus/testing';
 import { CrmWebhookHandler } from '../src/worker/crm-webhook.handler';
 import { SendEmailHandler } from '../src/worker/send-email.handler';
 import { createNotificationApp } from './support/app';
 import { stack, useNotificationEnv } from './support/env';
-import { type Receiver, startReceiver } from '@otus/common/testing';
-import { uniqueAddress, waitForMails } from '@otus/common/testing';
-import { verifyOtusWebhook } from '@otus/common/testing';
+import { type Receiver, startReceiver } from '@otus/testing';
+import { uniqueAddress, waitForMails } from '@otus/testing';
+import { verifyOtusWebhook } from '@otus/testing';
 
 /**
  * The admin REST through the real gateway, answered by the stack's notification service. The

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import type { TaskContext } from '@otus/common';
-import { ApiClient } from '@otus/common/testing';
+import { ApiClient } from '@otus/testing';
 import { DataSource } from 'typeorm';
 import { DeliveryInProgressError } from '../src/deliveries/delivery-log.service';
 import { ResendService } from '../src/deliveries/resend.service';
@@ -10,7 +10,7 @@ import { SendEmailHandler } from '../src/worker/send-email.handler';
 import { createNotificationApp } from './support/app';
 import { sealLinkToken, stack, useNotificationEnv } from './support/env';
 import { type ContractServer, pdfBytes, startContractServer } from './support/http-servers';
-import { attachment, mailsTo, rawSource, uniqueAddress, waitForMails } from '@otus/common/testing';
+import { attachment, mailsTo, rawSource, uniqueAddress, waitForMails } from '@otus/testing';
 
 /**
  * notification.email and the internal signing-code route, in-process, against the real

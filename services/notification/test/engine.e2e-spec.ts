@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { type INestApplication, Injectable } from '@nestjs/common';
 import { type TaskContext, TaskHandler } from '@otus/common';
-import { EngineApi, waitFor } from '@otus/common/testing';
+import { EngineApi, waitFor } from '@otus/testing';
 import { DataSource } from 'typeorm';
 import type { EmailTaskInput } from '../src/email/email-variables';
 import { SendEmailHandler } from '../src/worker/send-email.handler';
 import { createNotificationApp } from './support/app';
 import { stack, useNotificationEnv } from './support/env';
-import { mailsTo, uniqueAddress, waitForMails } from '@otus/common/testing';
+import { mailsTo, uniqueAddress, waitForMails } from '@otus/testing';
 import { TcpRelay } from './support/relay';
 
 /**

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { ApiClient, EngineApi, staffToken, waitFor } from '@otus/common/testing';
+import { ApiClient, EngineApi, staffToken, waitFor } from '@otus/testing';
 import { stack } from './support/env';
-import { type Receiver, startReceiver } from '@otus/common/testing';
-import { waitForMails } from '@otus/common/testing';
-import { schemaErrors, verifyOtusWebhook } from '@otus/common/testing';
+import { type Receiver, startReceiver } from '@otus/testing';
+import { waitForMails } from '@otus/testing';
+import { schemaErrors, verifyOtusWebhook } from '@otus/testing';
 
 /**
  * The real contract-conclusion process in the running stack, down its rejection path: the

@@ -12,7 +12,7 @@ import {
   startReceiver,
   verifyOtusWebhook,
   waitFor,
-} from '@otus/common/testing';
+} from '@otus/testing';
 import { stack } from './support/env';
 
 /**

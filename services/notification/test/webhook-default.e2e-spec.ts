@@ -4,8 +4,8 @@ import { WebhookEndpointsService } from '../src/webhooks/webhook-endpoints.servi
 import { CrmWebhookHandler } from '../src/worker/crm-webhook.handler';
 import { createNotificationApp } from './support/app';
 import { useNotificationEnv } from './support/env';
-import { type Receiver, startReceiver } from '@otus/common/testing';
-import { schemaErrors, verifyOtusWebhook } from '@otus/common/testing';
+import { type Receiver, startReceiver } from '@otus/testing';
+import { schemaErrors, verifyOtusWebhook } from '@otus/testing';
 
 /** With NOTIFICATION_DEFAULT_WEBHOOK_URL set: CRM clients without an endpoint of their own go there. */
 const DEFAULT_SECRET = `whsec_default-${randomUUID()}`;

@@ -10,8 +10,8 @@ import { WebhookEndpointsService } from '../src/webhooks/webhook-endpoints.servi
 import { CrmWebhookHandler } from '../src/worker/crm-webhook.handler';
 import { createNotificationApp } from './support/app';
 import { useNotificationEnv } from './support/env';
-import { type Receiver, RECEIVER_HOST, startReceiver } from '@otus/common/testing';
-import { schemaErrors, verifyOtusWebhook } from '@otus/common/testing';
+import { type Receiver, RECEIVER_HOST, startReceiver } from '@otus/testing';
+import { schemaErrors, verifyOtusWebhook } from '@otus/testing';
 
 /**
  * notification.crm-webhook in-process against a CRM stand-in on a local port and the real

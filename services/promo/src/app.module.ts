@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { platformModules } from '@otus/common';
+import { postgresDatabase } from '@otus/common/postgres';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { CodesModule } from './codes/codes.module';
 import { promoEnv } from './config';
@@ -12,7 +13,7 @@ import { PromoWorkerModule } from './worker/promo-worker.module';
     ...platformModules({
       service: 'promo',
       env: promoEnv,
-      database: { kind: 'postgres', urlVariable: 'PROMO_DB_URL', migrations },
+      database: postgresDatabase({ urlVariable: 'PROMO_DB_URL', migrations }),
     }),
     CampaignsModule,
     CodesModule,

@@ -1,4 +1,4 @@
-import { POSTGRES_DEFAULTS } from '@otus/common';
+import { POSTGRES_DEFAULTS } from '@otus/common/postgres';
 import { DataSource } from 'typeorm';
 import { Campaign } from './campaigns/campaign.entity';
 import { PromoCode } from './codes/promo-code.entity';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ApiClient, stackEnv, craftedToken, staffToken } from '@otus/common/testing';
+import { ApiClient, stackEnv, craftedToken, staffToken } from '@otus/testing';
 import { DataSource } from 'typeorm';
 import { entities } from '../src/data-source';
 import { RedemptionStatus } from '../src/redemptions/redemption.entity';

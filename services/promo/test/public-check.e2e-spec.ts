@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { ApiClient, createTestApp, stackEnv, staffToken } from '@otus/common/testing';
+import { ApiClient, createTestApp, stackEnv, staffToken } from '@otus/testing';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
 

@@ -9,7 +9,7 @@ import {
   stackEnv,
   staffToken,
   waitFor,
-} from '@otus/common/testing';
+} from '@otus/testing';
 import { register } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { platformModules } from '@otus/common';
+import { postgresDatabase } from '@otus/common/postgres';
 import { ApiClientsModule } from './api-clients/api-clients.module';
 import { StaffAuthModule } from './auth/auth.module';
 import { ClientLinksModule } from './client-links/client-links.module';
@@ -14,7 +15,7 @@ import { UserWorkerModule } from './worker/user-worker.module';
     ...platformModules({
       service: 'user',
       env: userEnv,
-      database: { kind: 'postgres', urlVariable: 'USER_DB_URL', migrations },
+      database: postgresDatabase({ urlVariable: 'USER_DB_URL', migrations }),
     }),
     KeysModule,
     UsersModule,

@@ -1,4 +1,4 @@
-import { POSTGRES_DEFAULTS } from '@otus/common';
+import { POSTGRES_DEFAULTS } from '@otus/common/postgres';
 import { DataSource } from 'typeorm';
 import { ApiClient } from './api-clients/api-client.entity';
 import { LoginEvent } from './auth/login-event.entity';

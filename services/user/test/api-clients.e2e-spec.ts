@@ -1,4 +1,4 @@
-import { ApiClient, stackEnv, staffToken } from '@otus/common/testing';
+import { ApiClient, stackEnv, staffToken } from '@otus/testing';
 
 /** CRM API clients: the key is shown once, stored hashed, grants only the CRM routes, and can be revoked. */
 const env = stackEnv();

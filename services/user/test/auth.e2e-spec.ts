@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { ApiClient, stackEnv, staffToken } from '@otus/common/testing';
+import { ApiClient, stackEnv, staffToken } from '@otus/testing';
 
 /**
  * Staff sign-in: tokens, refresh rotation, reuse detection. Most calls go straight to the user

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SealedBox } from '@otus/common';
-import { ApiClient, EngineApi, oneTaskProcess, stackEnv, waitFor } from '@otus/common/testing';
+import { ApiClient, EngineApi, oneTaskProcess, stackEnv, waitFor } from '@otus/testing';
 import { DataSource } from 'typeorm';
 
 /**

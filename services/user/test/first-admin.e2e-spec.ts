@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ApiClient } from '@otus/common/testing';
+import { ApiClient } from '@otus/testing';
 import { DataSource } from 'typeorm';
 import { type InProcessUser, scratchDatabase, startUserService } from './support/app';
 

@@ -1,5 +1,5 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { ApiClient, craftedToken, stackEnv, staffToken, waitFor } from '@otus/common/testing';
+import { ApiClient, craftedToken, stackEnv, staffToken, waitFor } from '@otus/testing';
 import { type JWK, importJWK, SignJWT } from 'jose';
 import { type InProcessUser, startUserService } from './support/app';
 

@@ -1,4 +1,4 @@
-import { ApiClient, stackEnv, staffToken } from '@otus/common/testing';
+import { ApiClient, stackEnv, staffToken } from '@otus/testing';
 
 /** Key rotation: new tokens use the new key, tokens signed before stay valid until they expire. */
 const env = stackEnv();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ApiClient, type ApiResponse, loopbackAddress, stackEnv, staffToken } from '@otus/common/testing';
+import { ApiClient, type ApiResponse, loopbackAddress, stackEnv, staffToken } from '@otus/testing';
 import { DataSource } from 'typeorm';
 
 /**

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ApiClient, stackEnv, staffToken } from '@otus/common/testing';
+import { ApiClient, stackEnv, staffToken } from '@otus/testing';
 
 /** Administration of staff users through the gateway. */
 const env = stackEnv();

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { REPO_ROOT, stackEnv } from '@otus/common/testing';
+import { REPO_ROOT, stackEnv } from '@otus/testing';
 
 export interface CrashReport {
   taskId: string;

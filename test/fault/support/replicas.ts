@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { REPO_ROOT, serviceMetric, stackEnv, waitFor } from '@otus/common/testing';
+import { REPO_ROOT, serviceMetric, stackEnv, waitFor } from '@otus/testing';
 
 export interface Replica {
   service: string;

@@ -1,5 +1,6 @@
 import { ConfigService } from '@nestjs/config';
 import { MongooseModule } from '@nestjs/mongoose';
+import type { PlatformDatabase } from '../platform';
 
 /** One MongoDB connection per service, URL from the named env variable. */
 export function mongoModule(urlVariable: string) {
@@ -12,4 +13,9 @@ export function mongoModule(urlVariable: string) {
       retryDelay: 2_000,
     }),
   });
+}
+
+/** The service's database for `platformModules`. */
+export function mongoDatabase(urlVariable: string): PlatformDatabase {
+  return { kind: 'mongo', module: mongoModule(urlVariable) };
 }

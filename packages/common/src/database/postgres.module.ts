@@ -1,6 +1,7 @@
 import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { MixedList } from 'typeorm';
+import type { PlatformDatabase } from '../platform';
 
 export interface PostgresOptions {
   /** Name of the env variable holding the connection URL, e.g. `COURSE_DB_URL`. */
@@ -36,4 +37,9 @@ export function postgresModule({ urlVariable, migrations }: PostgresOptions) {
       extra: { max: 10, connectionTimeoutMillis: 5_000 },
     }),
   });
+}
+
+/** The service's database for `platformModules`. */
+export function postgresDatabase(options: PostgresOptions): PlatformDatabase {
+  return { kind: 'postgres', module: postgresModule(options) };
 }

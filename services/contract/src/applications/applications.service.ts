@@ -1,14 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
-import {
-  checkWebhookUrl,
-  DomainError,
-  EngineClient,
-  invalidFields,
-  isDuplicateKey,
-  webhookAddressPolicyOf,
-} from '@otus/common';
+import { checkWebhookUrl, DomainError, EngineClient, invalidFields, webhookAddressPolicyOf } from '@otus/common';
+import { isDuplicateKey } from '@otus/common/mongo';
 import type { Model } from 'mongoose';
 import { Counter } from 'prom-client';
 import { AuditService } from '../audit/audit.service';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { isDuplicateKey } from '@otus/common';
+import { isDuplicateKey } from '@otus/common/mongo';
 import type { Model } from 'mongoose';
 import { StepClaim } from './step-claim.schema';
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { DomainError, isDuplicateKey } from '@otus/common';
+import { DomainError } from '@otus/common';
+import { isDuplicateKey } from '@otus/common/mongo';
 import type { Model } from 'mongoose';
 import { PersonalDataVault } from '../applications/personal-data';
 import type { RenderedPdf } from './pdf/contract-pdf.renderer';

@@ -1,4 +1,4 @@
-import { TimestampedEntity } from '@otus/common';
+import { TimestampedEntity } from '@otus/common/postgres';
 import { Check, Column, Entity, ManyToMany } from 'typeorm';
 import { Mentor } from '../mentors/mentor.entity';
 

@@ -1,13 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import {
-  containsPattern,
-  DomainError,
-  isForeignKeyViolation,
-  isUniqueViolation,
-  type Page,
-  toPage,
-} from '@otus/common';
+import { DomainError, type Page, toPage } from '@otus/common';
+import { containsPattern, isForeignKeyViolation, isUniqueViolation } from '@otus/common/postgres';
 import { Brackets, DataSource, Repository } from 'typeorm';
 import { SeatService } from '../seats/seat.service';
 import { assessAvailability, type Availability } from './course-availability';

@@ -1,4 +1,4 @@
-import { TimestampedEntity } from '@otus/common';
+import { TimestampedEntity } from '@otus/common/postgres';
 import { Column, Entity, JoinTable, ManyToMany } from 'typeorm';
 import { Course } from '../courses/course.entity';
 

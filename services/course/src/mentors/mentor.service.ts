@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { containsPattern, DomainError, type Page, toPage } from '@otus/common';
+import { DomainError, type Page, toPage } from '@otus/common';
+import { containsPattern } from '@otus/common/postgres';
 import { In, Repository } from 'typeorm';
 import { Course } from '../courses/course.entity';
 import type { CreateMentorDto, ListMentorsQuery, MentorResponse, UpdateMentorDto } from './dto/mentor.dto';

@@ -1,4 +1,4 @@
-import { TimestampedEntity } from '@otus/common';
+import { TimestampedEntity } from '@otus/common/postgres';
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { Course } from '../courses/course.entity';
 

@@ -1,4 +1,4 @@
-import { TimestampedEntity } from '@otus/common';
+import { TimestampedEntity } from '@otus/common/postgres';
 import { Column, Entity, Index } from 'typeorm';
 
 export enum Channel {

@@ -2,15 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
-import {
-  checkEndpointUrl,
-  DomainError,
-  invalidFields,
-  isUniqueViolation,
-  type Page,
-  SealedBox,
-  toPage,
-} from '@otus/common';
+import { checkEndpointUrl, DomainError, invalidFields, type Page, SealedBox, toPage } from '@otus/common';
+import { isUniqueViolation } from '@otus/common/postgres';
 import { Repository } from 'typeorm';
 import type { NotificationEnv } from '../config';
 import type {

@@ -1,5 +1,5 @@
 import { type INestApplication, Module, type Provider } from '@nestjs/common';
-import { createTestApp } from '@otus/common/testing';
+import { createTestApp } from '@otus/testing';
 import { NOTIFICATION_FEATURES } from '../../src/features';
 import { notificationPlatform } from '../../src/platform';
 import { NotificationWorkerModule } from '../../src/worker/notification-worker.module';

@@ -1,5 +1,5 @@
 import { SealedBox } from '@otus/common';
-import { stackEnv } from '@otus/common/testing';
+import { stackEnv } from '@otus/testing';
 
 const stack = stackEnv();
 

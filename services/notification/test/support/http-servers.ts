@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import { close, listen } from '@otus/common/testing';
+import { close, listen } from '@otus/testing';
 
 export interface ContractServer {
   url: string;

@@ -1,4 +1,4 @@
-import { TimestampedEntity } from '@otus/common';
+import { TimestampedEntity } from '@otus/common/postgres';
 import { Check, Column, Entity } from 'typeorm';
 
 export enum CampaignDiscountType {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { containsPattern, DomainError, type Page, toPage, isForeignKeyViolation } from '@otus/common';
+import { DomainError, type Page, toPage } from '@otus/common';
+import { containsPattern, isForeignKeyViolation } from '@otus/common/postgres';
 import { DataSource, Repository } from 'typeorm';
 import { RedemptionService } from '../redemptions/redemption.service';
 import { Campaign, CampaignDiscountType } from './campaign.entity';

@@ -1,13 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import {
-  containsPattern,
-  DomainError,
-  isUniqueViolation,
-  type Page,
-  toPage,
-  isForeignKeyViolation,
-} from '@otus/common';
+import { DomainError, type Page, toPage } from '@otus/common';
+import { containsPattern, isUniqueViolation, isForeignKeyViolation } from '@otus/common/postgres';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { CampaignService } from '../campaigns/campaign.service';
 import { RedemptionService } from '../redemptions/redemption.service';

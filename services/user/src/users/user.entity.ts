@@ -1,4 +1,4 @@
-import { TimestampedEntity } from '@otus/common';
+import { TimestampedEntity } from '@otus/common/postgres';
 import { Check, Column, Entity } from 'typeorm';
 
 /** `engine-admin` opens Cockpit at the gateway; `admin` administers the app, not the engine. */

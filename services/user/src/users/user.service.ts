@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { containsPattern, DomainError, isUniqueViolation, type Page, toPage } from '@otus/common';
+import { DomainError, type Page, toPage } from '@otus/common';
+import { containsPattern, isUniqueViolation } from '@otus/common/postgres';
 import { Brackets, DataSource, type EntityManager, IsNull, Repository } from 'typeorm';
 import { LoginThrottleService } from '../auth/login-throttle.service';
 import { RefreshToken } from '../auth/refresh-token.entity';

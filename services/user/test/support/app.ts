@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
-import { createTestApp, stackEnv } from '@otus/common/testing';
+import { createTestApp, stackEnv } from '@otus/testing';
 import { DataSource } from 'typeorm';
 
 /** A free port on loopback, so an in-process app can be told its own URL (its JWKS) before it starts. */

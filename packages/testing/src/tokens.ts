@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { importJWK, type JWK, SignJWT } from 'jose';
 import { DataSource } from 'typeorm';
-import { SealedBox } from '../crypto/sealed-box';
+import { SealedBox } from '@otus/common';
 import { ApiClient } from './http-client';
 import { stackEnv } from './stack-env';
 

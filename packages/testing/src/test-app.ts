@@ -1,7 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { configureApp } from '../http/configure-app';
-import { httpAdapter } from '../http/http-adapter';
+import { configureApp, httpAdapter } from '@otus/common';
 
 /** Boots a service's real AppModule with the same pipes and filter as main.ts. */
 export async function createTestApp(appModule: unknown): Promise<INestApplication> {

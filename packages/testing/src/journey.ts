@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SealedBox } from '../crypto/sealed-box';
+import { SealedBox } from '@otus/common';
 import { EngineApi } from './engine-api';
 import { ApiClient } from './http-client';
 import { stackEnv } from './stack-env';

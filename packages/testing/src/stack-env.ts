@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-export const REPO_ROOT = resolve(__dirname, '../../../..');
+export const REPO_ROOT = resolve(__dirname, '../../..');
 
 /** A pinned tool the tests run (hadolint, helm, kubernetes-validate, schemathesis' st): `node stack/stack.mjs tools`. */
 export const testTool = (name: string): string => resolve(REPO_ROOT, '.stack/tools/bin', name);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, type DataSourceOptions } from 'typeorm';
-import { POSTGRES_DEFAULTS } from '../database/postgres.module';
+import { POSTGRES_DEFAULTS } from '@otus/common/postgres';
 
 export interface MigrationCheck {
   /** Migrations run, in order, on an empty database. */

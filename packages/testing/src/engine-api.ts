@@ -1,4 +1,4 @@
-import { toEngineVariables } from '../engine/engine-variables';
+import { toEngineVariables } from '@otus/common';
 import { stackEnv } from './stack-env';
 
 export interface ProcessInstance {
