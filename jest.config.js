@@ -13,10 +13,18 @@ module.exports = {
   // Project configs cannot set it: e2e specs wait on real processes, so allow a minute.
   testTimeout: 60_000,
   projects: [
+    // Code only, no tools and no stack: runs in seconds.
     {
       ...shared,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{packages,services}/*/src/**/*.spec.ts', '<rootDir>/test/deploy/**/*.spec.ts'],
+      testMatch: ['<rootDir>/{packages,services}/*/src/**/*.spec.ts'],
+    },
+    // What is shipped beside the code, checked with the real tools (helm, hadolint, promtool,
+    // kubernetes-validate, tsc for the OpenAPI export); no stack needed.
+    {
+      ...shared,
+      displayName: 'deploy',
+      testMatch: ['<rootDir>/test/deploy/**/*.spec.ts'],
     },
     {
       ...shared,

@@ -7,7 +7,7 @@ import { join } from 'node:path';
  * the compiled package must not pull in TypeORM, pg, Mongoose or @nestjs/testing. Checked on the
  * build output (`npm run build` runs before the unit stage), in a fresh Node process.
  */
-const PACKAGE = join(__dirname, '..');
+const PACKAGE = join(__dirname, '../../packages/common');
 const HEAVY = ['typeorm', 'pg', 'mongoose', 'mongodb', '@nestjs/typeorm', '@nestjs/mongoose', '@nestjs/testing'];
 
 function loadedPackages(entry: string): string[] {
