@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  errors,
+  jwtVerify,
+  type JSONWebKeySet,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from 'jose';
 import type { BaseEnv } from '../config/env';
 import { DomainError } from '../errors/domain-error';
 import type { ClientIdentity, StaffIdentity } from './identity';
@@ -23,7 +31,7 @@ export class TokenVerifier {
     if (!url && !inline) throw new Error('Invalid environment:\n  AUTH_JWKS_URL or AUTH_JWKS: one of them is required');
     this.keys = url
       ? createRemoteJWKSet(new URL(url), { cooldownDuration: 1_000, cacheMaxAge: 300_000 })
-      : createLocalJWKSet(JSON.parse(inline!));
+      : createLocalJWKSet(JSON.parse(inline!) as JSONWebKeySet);
     this.issuer = config.get('AUTH_ISSUER', { infer: true });
     this.audience = config.get('AUTH_AUDIENCE', { infer: true });
   }

@@ -47,7 +47,7 @@ type Inner = { _zod: { def: { innerType?: z.ZodType; in?: z.ZodType } } };
 export function secretVariables(schema: z.ZodType): Map<string, SecretKind> {
   const found = new Map<string, SecretKind>();
   if (!(schema instanceof z.ZodObject)) return found;
-  for (const [name, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+  for (const [name, field] of Object.entries<z.ZodType>(schema.shape)) {
     for (let s: z.ZodType | undefined = field; s;) {
       const meta = registry.get(s);
       if (meta) {

@@ -114,13 +114,19 @@ function dtoClassesByName(app: INestApplication): Map<string, Type> {
     for (const key of keys) {
       const nested = (Reflect.getMetadata(MODEL_PROPERTIES, proto, key.slice(1)) as { type?: unknown } | undefined)
         ?.type;
-      const resolved = Array.isArray(nested) ? nested[0] : nested;
+      const resolved: unknown = Array.isArray(nested) ? nested[0] : nested;
       // Lazy types (`type: () => X`) are arrow functions: no prototype, so call them.
-      visit(typeof resolved === 'function' && !resolved.prototype ? (resolved as () => unknown)() : resolved);
+      visit(
+        typeof resolved === 'function' && !(resolved as { prototype?: object }).prototype
+          ? (resolved as () => unknown)()
+          : resolved,
+      );
     }
   };
   for (const [controller, method] of routeHandlers(app)) {
-    ((Reflect.getMetadata('design:paramtypes', controller.prototype, method) ?? []) as unknown[]).forEach(visit);
+    ((Reflect.getMetadata('design:paramtypes', controller.prototype as object, method) ?? []) as unknown[]).forEach(
+      visit,
+    );
   }
   for (const name of shared) found.delete(name);
   return found;

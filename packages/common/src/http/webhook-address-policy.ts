@@ -117,7 +117,10 @@ export async function resolveWebhookAddress(
     try {
       addresses = await resolve(host);
     } catch (e) {
-      throw new WebhookAddressRefusedError(hostname, `it does not resolve (${(e as { code?: string }).code ?? e})`);
+      throw new WebhookAddressRefusedError(
+        hostname,
+        `it does not resolve (${(e as { code?: string }).code ?? String(e)})`,
+      );
     }
   }
   if (addresses.length === 0) throw new WebhookAddressRefusedError(hostname, 'it resolves to no address');

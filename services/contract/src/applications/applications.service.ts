@@ -103,7 +103,7 @@ export class ApplicationsService {
     const verdict = checkWebhookUrl(
       url,
       this.config.get('CRM_WEBHOOK_ALLOWED_HOSTS', { infer: true }),
-      await webhookAddressPolicyOf(this.config as unknown as { get(key: string): unknown }, [
+      await webhookAddressPolicyOf(this.config, [
         'CAMUNDA_REST_URL',
         'NOTIFICATION_INTERNAL_URL',
         'AUTH_JWKS_URL',

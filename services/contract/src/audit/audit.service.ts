@@ -3,15 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { isDuplicateKey } from '@otus/common/mongo';
 import type { Model } from 'mongoose';
 import { AuditEvent } from './audit-event.schema';
-import {
-  type ChainCheck,
-  checkChain,
-  eventHash,
-  eventId,
-  GENESIS_HASH,
-  type StoredEvent,
-  storableDetails,
-} from './audit-chain';
+import { type ChainCheck, checkChain, eventHash, eventId, GENESIS_HASH, storableDetails } from './audit-chain';
 
 export interface Actor {
   actor: string;
@@ -79,7 +71,7 @@ export class AuditService {
 
   /** Recomputes every hash and link of the application's trail; names the first broken event. */
   async verify(applicationId: string): Promise<AuditVerification> {
-    return checkChain((await this.trail(applicationId)) as StoredEvent[]);
+    return checkChain(await this.trail(applicationId));
   }
 
   /**
@@ -95,7 +87,7 @@ export class AuditService {
     const end = trail.findIndex((e) => e.action === action);
     if (end < 0) return null;
     const upTo = trail.slice(0, end + 1);
-    const { brokenAt } = checkChain(upTo as StoredEvent[]);
+    const { brokenAt } = checkChain(upTo);
     if (brokenAt) {
       throw new Error(`Audit trail of ${applicationId} is broken at seq ${brokenAt.seq}: ${brokenAt.reason}`);
     }
@@ -107,7 +99,7 @@ export class AuditService {
         actor,
         ...(details && { details }),
       })),
-      chainHead: upTo[end]!.hash!,
+      chainHead: upTo[end].hash!,
     };
   }
 

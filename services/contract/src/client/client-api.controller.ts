@@ -11,7 +11,6 @@ import {
 import type { Request, Response } from 'express';
 import type { Actor } from '../audit/audit.service';
 import { AuditService } from '../audit/audit.service';
-import type { DocumentKind } from '../documents/document.schema';
 import { DocumentsService } from '../documents/documents.service';
 import { SigningService } from '../signing/signing.service';
 import { ClientService } from './client.service';
@@ -120,7 +119,7 @@ export class ClientApiController {
   ): Promise<StreamableFile> {
     if (kind !== 'draft' && kind !== 'signed')
       throw new DomainError('DOCUMENT_NOT_FOUND', `No ${kind} document`, { status: 404 });
-    const document = await this.documents.get(own(client, id), kind as DocumentKind);
+    const document = await this.documents.get(own(client, id), kind);
     await this.audit.record(id, `document.${download ? 'downloaded' : 'viewed'}`, actor(req), {
       kind,
       sha256: document.sha256,

@@ -72,8 +72,8 @@ export class ClientService {
     const vars = application.processInstanceId
       ? await this.engine.variables(application.processInstanceId, SNAPSHOT)
       : {};
-    const text = (name: string) => (typeof vars[name] === 'string' ? (vars[name] as string) : null);
-    const number = (name: string) => (typeof vars[name] === 'number' ? (vars[name] as number) : null);
+    const text = (name: string) => (typeof vars[name] === 'string' ? vars[name] : null);
+    const number = (name: string) => (typeof vars[name] === 'number' ? vars[name] : null);
     return {
       applicationId: application._id,
       state: stateOf(application),

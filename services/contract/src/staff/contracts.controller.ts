@@ -5,7 +5,6 @@ import { stringify } from 'csv-stringify';
 import type { Response } from 'express';
 import { Readable } from 'node:stream';
 import { AuditService } from '../audit/audit.service';
-import type { DocumentKind } from '../documents/document.schema';
 import { DocumentsService } from '../documents/documents.service';
 import { ContractsService } from './contracts.service';
 import { neutraliseFormula } from './csv-formula';
@@ -100,7 +99,7 @@ export class ContractsController {
   ): Promise<StreamableFile> {
     if (kind !== 'draft' && kind !== 'signed')
       throw new DomainError('DOCUMENT_NOT_FOUND', `No ${kind} document`, { status: 404 });
-    const document = await this.documents.get(applicationId, kind as DocumentKind);
+    const document = await this.documents.get(applicationId, kind);
     await this.audit.record(applicationId, 'document.downloaded', { actor: `staff:${staff.subject}` }, { kind });
     res.setHeader('Content-Disposition', `attachment; filename="${applicationId}-${kind}.pdf"`);
     return new StreamableFile(this.documents.open(document), { type: 'application/pdf' });

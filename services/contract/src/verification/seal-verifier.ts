@@ -143,7 +143,7 @@ function lastSignature(pdf: Buffer): FoundSignature | null {
     if (gapStart >= secondStart || secondStart + secondLength > pdf.length) continue;
     const gap = HEX_CONTENTS.exec(text.slice(gapStart, secondStart));
     if (!gap || !/\/Contents\s*$/.test(text.slice(Math.max(0, gapStart - 32), gapStart))) continue;
-    const hex = gap[1]!.replace(/\s+/g, '');
+    const hex = gap[1].replace(/\s+/g, '');
     if (hex.length < 2) continue;
     const time = dictionaryTime(text, match.index, secondStart);
     return { range, cms: Buffer.from(hex.length % 2 ? `${hex}0` : hex, 'hex'), ...(time ? { time } : {}) };
@@ -155,7 +155,7 @@ function lastSignature(pdf: Buffer): FoundSignature | null {
 function dictionaryTime(text: string, at: number, contentsEnd: number): Date | undefined {
   const before = text.slice(Math.max(0, at - 4096), at);
   const starts = [...before.matchAll(/\d+\s+\d+\s+obj\b/g)];
-  const start = starts.length ? at - before.length + starts[starts.length - 1]!.index : at;
+  const start = starts.length ? at - before.length + starts[starts.length - 1].index : at;
   const end = text.indexOf('endobj', contentsEnd);
   const dictionary = text.slice(start, at) + text.slice(contentsEnd, end === -1 ? contentsEnd + 4096 : end);
   const date = /\/M\s*\(D:(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(Z|[+-]\d{2}'?\d{2}'?)?/.exec(dictionary);

@@ -50,7 +50,7 @@ export class MailerService implements OnModuleDestroy {
 
   async send(mail: OutgoingMail): Promise<SmtpReply> {
     const info: SentMessageInfo = await this.transport.sendMail({ from: this.from, ...mail });
-    const response = String(info.response ?? '');
+    const response = (info as { response?: string }).response ?? '';
     return { code: replyCode(response), response };
   }
 

@@ -6,5 +6,5 @@ import type { NotificationEnv } from '../config';
 const OWN_URLS = ['CAMUNDA_REST_URL', 'CONTRACT_INTERNAL_URL', 'AUTH_JWKS_URL', 'NOTIFICATION_DB_URL'];
 
 export function webhookAddressPolicy(config: ConfigService<NotificationEnv, true>): Promise<WebhookAddressPolicy> {
-  return webhookAddressPolicyOf(config as unknown as { get(key: string): unknown }, OWN_URLS);
+  return webhookAddressPolicyOf(config, OWN_URLS);
 }

@@ -53,7 +53,7 @@ export async function postWebhook(
         path: `${target.pathname}${target.search}`,
         method: 'POST',
         headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-        lookup: pinnedLookup(address) as never,
+        lookup: pinnedLookup(address),
         agent: false,
         signal: deadline,
       },
@@ -72,17 +72,17 @@ export async function postWebhook(
             address: connectedTo,
           }),
         );
-        res.on('error', (e) => reject(deadline.aborted ? deadline.reason : e));
+        res.on('error', (e) => reject(deadline.aborted ? (deadline.reason as Error) : e));
       },
     );
-    req.on('error', (e) => reject(deadline.aborted ? deadline.reason : e));
+    req.on('error', (e) => reject(deadline.aborted ? (deadline.reason as Error) : e));
     req.end(body);
   });
 }
 
 function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const abort = () => reject(signal.reason);
+    const abort = () => reject(signal.reason as Error);
     if (signal.aborted) return abort();
     signal.addEventListener('abort', abort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));

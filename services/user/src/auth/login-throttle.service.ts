@@ -64,7 +64,9 @@ export class LoginThrottleService {
       [who.email],
     );
     // One statement: the row is locked (FOR UPDATE) before it is read and written, so parallel claims count one by one.
-    const [rows] = (await this.db.query(
+    const [rows] = await this.db.query<
+      [{ attempts: number; locked_until: Date | null; previous_lock: Date | null }[], number]
+    >(
       `WITH previous AS (SELECT locked_until FROM login_throttles WHERE email = $1 FOR UPDATE)
        UPDATE login_throttles t SET
          attempts = ${NEXT_ATTEMPT},
@@ -76,12 +78,14 @@ export class LoginThrottleService {
        WHERE t.email = $1 AND (t.locked_until IS NULL OR t.locked_until <= now())
        RETURNING t.attempts, t.locked_until, p.locked_until AS previous_lock`,
       [who.email, this.maxFailures, this.windowMs, this.lockMs, this.lockMaxMs],
-    )) as [{ attempts: number; locked_until: Date | null; previous_lock: Date | null }[], number];
+    );
     const claimed = rows[0];
     if (!claimed) {
-      const [row] = (await this.db.query(`SELECT locked_until FROM login_throttles WHERE email = $1`, [who.email])) as {
-        locked_until: Date | null;
-      }[];
+      const [row] = await this.db.query<
+        {
+          locked_until: Date | null;
+        }[]
+      >(`SELECT locked_until FROM login_throttles WHERE email = $1`, [who.email]);
       const retryAfter = Math.max(1, Math.ceil(((row?.locked_until?.getTime() ?? Date.now()) - Date.now()) / 1000));
       await this.audit(who, 'login.refused', { retryAfter });
       throw new LoginLockedError(retryAfter);
@@ -107,9 +111,10 @@ export class LoginThrottleService {
 
   /** An administrator set the password: any lock on the address ends. */
   async reset(who: LoginAttempt, reason: string): Promise<void> {
-    const [, deleted] = (await this.db.query(`DELETE FROM login_throttles WHERE email = $1 AND locked_until > now()`, [
-      who.email,
-    ])) as [unknown, number];
+    const [, deleted] = await this.db.query<[unknown, number]>(
+      `DELETE FROM login_throttles WHERE email = $1 AND locked_until > now()`,
+      [who.email],
+    );
     if (deleted > 0) await this.audit(who, 'login.unlocked', { reason });
   }
 

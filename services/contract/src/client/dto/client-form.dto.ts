@@ -2,6 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsOptional, Length, Matches } from 'class-validator';
 
+/** Digits typed with spaces ('45 10') count as the same digits. */
+const withoutSpaces = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.replace(/\s/g, '') : value);
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().replace(/\s+/g, ' ') : value);
 const emptyToUndefined = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim() : value;
@@ -22,12 +24,12 @@ export class ClientFormDto {
   birthDate!: string;
 
   @ApiProperty({ example: '4510' })
-  @Transform(({ value }) => (typeof value === 'string' ? value.replace(/\s/g, '') : value))
+  @Transform(withoutSpaces)
   @Matches(/^\d{4}$/, { message: 'Серия паспорта — 4 цифры' })
   passportSeries!: string;
 
   @ApiProperty({ example: '123456' })
-  @Transform(({ value }) => (typeof value === 'string' ? value.replace(/\s/g, '') : value))
+  @Transform(withoutSpaces)
   @Matches(/^\d{6}$/, { message: 'Номер паспорта — 6 цифр' })
   passportNumber!: string;
 
@@ -59,7 +61,7 @@ export class ClientFormDto {
 
 export class SignDto {
   @ApiProperty({ example: '123456' })
-  @Transform(({ value }) => (typeof value === 'string' ? value.replace(/\s/g, '') : value))
+  @Transform(withoutSpaces)
   @Matches(/^\d{6}$/, { message: 'Код — 6 цифр из письма' })
   signingCode!: string;
 }

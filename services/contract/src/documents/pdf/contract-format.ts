@@ -177,7 +177,7 @@ function sentTo(what: string, details: Details): string {
 
 /** "Проект просмотрен"; an action without a label prints as its code. Staff actions say so. */
 export function auditEventText({ action, actor, details }: AuditEventLine): string {
-  const label = Object.hasOwn(AUDIT_ACTIONS, action) ? AUDIT_ACTIONS[action]!(details ?? {}) : action;
+  const label = Object.hasOwn(AUDIT_ACTIONS, action) ? AUDIT_ACTIONS[action](details ?? {}) : action;
   return actor.startsWith('staff:') ? `${label} (сотрудник Исполнителя)` : label;
 }
 

@@ -521,7 +521,7 @@ class ContractPrint {
     ]);
     rows.forEach((row, i) => {
       // The hash row never stands alone on a page: the last event goes over with it.
-      const keep = i === rows.length - 2 ? measure(rows[i + 1]!) : 0;
+      const keep = i === rows.length - 2 ? measure(rows[i + 1]) : 0;
       if (y + measure(row) + keep > out.bottom) {
         // A row is never split; the column titles come again on the next page.
         out.doc.addPage();

@@ -99,7 +99,7 @@ function unknownPlaceholders(template: ContractTemplate): string[] {
     template.preamble,
     ...template.sections.flatMap((s) => [s.title, ...s.clauses.map((c) => (typeof c === 'string' ? c : c.text))]),
   ];
-  return texts.flatMap((t) => [...t.matchAll(PLACEHOLDER)].map((m) => m[1]!)).filter((name) => !KNOWN.has(name));
+  return texts.flatMap((t) => [...t.matchAll(PLACEHOLDER)].map((m) => m[1])).filter((name) => !KNOWN.has(name));
 }
 
 /**
@@ -128,7 +128,7 @@ export class ContractTemplates {
     });
     if (!this.versions.length) throw new Error(`No contract template in ${folder}`);
     const starts = this.versions.map((t) => t.effectiveFrom);
-    if (starts.some((start, i) => i > 0 && start <= starts[i - 1]!)) {
+    if (starts.some((start, i) => i > 0 && start <= starts[i - 1])) {
       throw new Error(`Contract template versions in ${folder} must start on strictly increasing dates`);
     }
   }

@@ -144,7 +144,7 @@ export class PdfPageWriter {
       .translate(-runWidth / 2, -0.35 * face.unitsPerEm);
     let x = 0;
     run.glyphs.forEach((glyph, i) => {
-      const position = run.positions[i]!;
+      const position = run.positions[i];
       doc.save();
       doc.translate(x + position.xOffset, position.yOffset);
       doc.path(glyph.path.toSVG()).fill();

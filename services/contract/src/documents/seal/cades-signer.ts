@@ -38,7 +38,7 @@ export function readPkcs12(p12: Buffer, passphrase: string): SealCredentials {
     ...(parsed.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag })[forge.pki.oids.pkcs8ShroudedKeyBag] ?? []),
     ...(parsed.getBags({ bagType: forge.pki.oids.keyBag })[forge.pki.oids.keyBag] ?? []),
   ];
-  const key = keys.find((bag) => bag.key)?.key as forge.pki.rsa.PrivateKey | undefined;
+  const key = keys.find((bag) => bag.key)?.key;
   if (!key) throw new Error('the PKCS#12 file holds no private key that node-forge can read (RSA only)');
   const certs = (parsed.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag] ?? [])
     .map((bag) => bag.cert)
@@ -169,7 +169,7 @@ export class CadesSigner extends Signer {
       { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
       false,
       ['sign'],
-    ) as Promise<webcrypto.CryptoKey>;
+    );
     return this.keyPromise;
   }
 }

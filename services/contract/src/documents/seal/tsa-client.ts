@@ -5,9 +5,6 @@ import * as pkijs from 'pkijs';
 /** id-aa-signatureTimeStampToken (RFC 3161 appendix A): the unsigned attribute carrying the token. */
 export const ID_AA_SIGNATURE_TIME_STAMP_TOKEN = '1.2.840.113549.1.9.16.2.14';
 
-const PKI_STATUS_GRANTED = 0;
-const PKI_STATUS_GRANTED_WITH_MODS = 1;
-
 /**
  * Asks an RFC 3161 timestamp authority for a token over `data` (SHA-256 imprint, a random nonce,
  * the TSA's certificate requested) and checks what comes back: granted, the imprint and nonce
@@ -50,7 +47,7 @@ export class TsaClient {
 
     const reply = pkijs.TimeStampResp.fromBER(body);
     const status = reply.status.status;
-    if ((status !== PKI_STATUS_GRANTED && status !== PKI_STATUS_GRANTED_WITH_MODS) || !reply.timeStampToken) {
+    if ((status !== pkijs.PKIStatus.granted && status !== pkijs.PKIStatus.grantedWithMods) || !reply.timeStampToken) {
       const text = reply.status.statusStrings?.map((s) => s.valueBlock.value).join('; ');
       throw new Error(
         `timestamp authority ${this.url} refused the request: status ${status}${text ? ` (${text})` : ''}`,
@@ -78,10 +75,9 @@ export class TsaClient {
   }
 }
 
-/** pkijs on Node's WebCrypto (its typings want the DOM's Crypto, which this project's lib does not declare). */
+/** pkijs on Node's WebCrypto. */
 export function nodeCryptoEngine(): pkijs.CryptoEngine {
-  type EngineCrypto = ConstructorParameters<typeof pkijs.CryptoEngine>[0]['crypto'];
-  return new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto as unknown as EngineCrypto });
+  return new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto });
 }
 
 export function toArrayBuffer(data: Uint8Array): ArrayBuffer {
