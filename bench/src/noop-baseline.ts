@@ -9,6 +9,7 @@ import {
   TaskHandler,
   type TopicHandler,
   WorkerModule,
+  MESSAGES,
 } from '@otus/common';
 import { createTestApp, EngineApi, REPO_ROOT, stackEnv } from '@otus/testing';
 import { z } from 'zod';
@@ -123,9 +124,9 @@ export async function runNoop(count: number, concurrency: number): Promise<{ sec
       });
       await until(finished(id, 'Task_EmailLink'));
       await until(waitingAt(id, 'Task_WaitClientData'));
-      await correlate('ClientDataSubmitted', businessKey);
+      await correlate(MESSAGES.clientDataSubmitted, businessKey);
       await until(waitingAt(id, 'Task_WaitSignature'));
-      await correlate('ContractSigned', businessKey);
+      await correlate(MESSAGES.contractSigned, businessKey);
       await until(async () => (await engine.historicInstance(id)).state === 'COMPLETED');
       return true;
     },

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EngineApi, logSince, stackEnv, waitFor } from '@otus/testing';
 import { stack } from './helpers';
+import { CONTRACT_PROCESS_KEY } from '@otus/common';
 
 /**
  * Stops the real engine while the services run: workers must warn, back off, keep the
@@ -45,7 +46,7 @@ it('survives an engine outage and resumes polling when it returns', async () => 
 
   // Polling really resumed: an application is checked by the course worker again.
   const applicationId = randomUUID();
-  const instance = await engine.start('contract-conclusion', applicationId, {
+  const instance = await engine.start(CONTRACT_PROCESS_KEY, applicationId, {
     applicationId,
     courseCode: 'NO-SUCH-COURSE',
     clientName: 'Test',

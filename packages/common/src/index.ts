@@ -37,5 +37,6 @@ export * from './crypto/sealed-box';
 export * from './engine/engine-credentials';
 export * from './engine/engine.client';
 export * from './engine/engine.module';
+export * from './process/contract-process';
 export * from './text/masking';
 export * from './config/secrets';

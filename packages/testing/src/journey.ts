@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SealedBox } from '@otus/common';
+import { SealedBox, CLIENT_LINK_SEAL_CONTEXT } from '@otus/common';
 import { EngineApi } from './engine-api';
 import { ApiClient } from './http-client';
 import { stackEnv } from './stack-env';
@@ -82,7 +82,7 @@ export async function linkToken(applicationId: string): Promise<string> {
     async () => (await engine().variables(processInstanceId)).clientLinkRef as string,
     { timeoutMs: 60_000 },
   );
-  return new SealedBox(env().CLIENT_LINK_SEAL_KEYS).open(ref, 'client-link').toString();
+  return new SealedBox(env().CLIENT_LINK_SEAL_KEYS).open(ref, CLIENT_LINK_SEAL_CONTEXT).toString();
 }
 
 /**

@@ -3,6 +3,7 @@ import { EngineApi, stackEnv, waitFor } from '@otus/testing';
 import { DataSource } from 'typeorm';
 import { Course, CourseStatus } from '../src/courses/course.entity';
 import { entities } from '../src/data-source';
+import { CONTRACT_PROCESS_KEY } from '@otus/common';
 
 /**
  * The first real loop: the contract process starts in the real engine, the running course
@@ -32,7 +33,7 @@ async function saveCourse(overrides: Partial<Course> = {}): Promise<Course> {
 
 async function startApplication(variables: Record<string, unknown>) {
   const applicationId = randomUUID();
-  const instance = await engine.start('contract-conclusion', applicationId, {
+  const instance = await engine.start(CONTRACT_PROCESS_KEY, applicationId, {
     applicationId,
     crmApplicationId: `crm-${applicationId}`,
     clientName: 'Иван Петров',

@@ -17,6 +17,7 @@ import { AppModule } from '../src/app.module';
 import { SeatHoldStatus } from '../src/seats/seat-hold.entity';
 import { SeatService } from '../src/seats/seat.service';
 import { HoldSeatHandler } from '../src/worker/hold-seat.handler';
+import { CONTRACT_PROCESS_KEY } from '@otus/common';
 
 /**
  * Seats against real PostgreSQL and the real engine. A second course service runs in this
@@ -125,7 +126,7 @@ describe('seat holds', () => {
     const course = await newCourse(1);
     await seats.hold(course.code, randomUUID(), 60_000);
     const applicationId = randomUUID();
-    const { id } = await engine.start('contract-conclusion', applicationId, {
+    const { id } = await engine.start(CONTRACT_PROCESS_KEY, applicationId, {
       applicationId,
       courseCode: course.code,
       clientName: 'Test',

@@ -4,6 +4,7 @@ import { stack } from './support/env';
 import { type Receiver, startReceiver } from '@otus/testing';
 import { waitForMails } from '@otus/testing';
 import { schemaErrors, verifyOtusWebhook } from '@otus/testing';
+import { CONTRACT_PROCESS_KEY } from '@otus/common';
 
 /**
  * The real contract-conclusion process in the running stack, down its rejection path: the
@@ -24,7 +25,7 @@ it('a rejected application: the client gets the e-mail, the CRM a signed webhook
 
   const applicationId = randomUUID();
   const clientEmail = `process-${applicationId}@example.test`;
-  const { id } = await engine.start('contract-conclusion', applicationId, {
+  const { id } = await engine.start(CONTRACT_PROCESS_KEY, applicationId, {
     applicationId,
     crmApplicationId: `crm-app-${applicationId.slice(0, 8)}`,
     crmClientId,

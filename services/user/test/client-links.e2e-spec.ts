@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SealedBox } from '@otus/common';
+import { SealedBox, CLIENT_LINK_SEAL_CONTEXT } from '@otus/common';
 import { ApiClient, EngineApi, oneTaskProcess, stackEnv, waitFor } from '@otus/testing';
 import { DataSource } from 'typeorm';
 
@@ -29,7 +29,11 @@ async function issueLink(): Promise<{ applicationId: string; token: string; proc
   await waitFor('the process to end', async () => (await engine.historicInstance(id)).state === 'COMPLETED');
   const { clientLinkRef, linkExpiresAt } = await engine.variables(id);
   expect(Date.parse(String(linkExpiresAt)) - Date.now()).toBeGreaterThan(55 * 60_000);
-  return { applicationId, token: box.open(String(clientLinkRef), 'client-link').toString(), processInstanceId: id };
+  return {
+    applicationId,
+    token: box.open(String(clientLinkRef), CLIENT_LINK_SEAL_CONTEXT).toString(),
+    processInstanceId: id,
+  };
 }
 
 beforeAll(async () => {
@@ -96,7 +100,9 @@ it('issues a new token when the task is delivered again, and the old one stops w
     ...HOLDER,
   });
   await waitFor('the second issue', async () => (await engine.historicInstance(again.id)).state === 'COMPLETED');
-  const second = box.open(String((await engine.variables(again.id)).clientLinkRef), 'client-link').toString();
+  const second = box
+    .open(String((await engine.variables(again.id)).clientLinkRef), CLIENT_LINK_SEAL_CONTEXT)
+    .toString();
   expect(second).not.toBe(token);
   expect((await users.post('/client-links/exchange', { token })).status).toBe(410);
   expect((await users.post('/client-links/exchange', { token: second })).status).toBe(200);

@@ -1,7 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
-import { checkWebhookUrl, DomainError, EngineClient, invalidFields, webhookAddressPolicyOf } from '@otus/common';
+import {
+  checkWebhookUrl,
+  DomainError,
+  EngineClient,
+  invalidFields,
+  webhookAddressPolicyOf,
+  CONTRACT_PROCESS_KEY,
+} from '@otus/common';
 import { isDuplicateKey } from '@otus/common/mongo';
 import type { Model } from 'mongoose';
 import { Counter } from 'prom-client';
@@ -11,7 +18,6 @@ import { Application, type ApplicationDocument } from './application.schema';
 import type { ApplicationResponse, CreateApplicationDto } from './dto/application.dto';
 import { StepClaims } from './step-claims';
 
-export const PROCESS_KEY = 'contract-conclusion';
 const TERMINAL = new Set([
   'CONCLUDED',
   'REJECTED',
@@ -77,7 +83,7 @@ export class ApplicationsService {
   /** Copies the process's end into the application once it is known; until then asks the engine. */
   async withOutcome(application: ApplicationDocument): Promise<ApplicationDocument> {
     if (application.outcome || !application.processInstanceId) return application;
-    const process = await this.engine.findByBusinessKey(PROCESS_KEY, application._id);
+    const process = await this.engine.findByBusinessKey(CONTRACT_PROCESS_KEY, application._id);
     if (!process || process.state === 'ACTIVE') return application;
     const { outcome, outcomeReason } = await this.engine.variables(process.id, ['outcome', 'outcomeReason']);
     const finalOutcome = typeof outcome === 'string' && TERMINAL.has(outcome) ? outcome : 'FAILED';
@@ -150,10 +156,10 @@ export class ApplicationsService {
 
   private async claimedStart(application: ApplicationDocument): Promise<void> {
     // A repeat after a lost answer must not start a second process for the same business key.
-    const running = await this.engine.findByBusinessKey(PROCESS_KEY, application._id);
+    const running = await this.engine.findByBusinessKey(CONTRACT_PROCESS_KEY, application._id);
     const { id } =
       running ??
-      (await this.engine.start(PROCESS_KEY, application._id, {
+      (await this.engine.start(CONTRACT_PROCESS_KEY, application._id, {
         applicationId: application._id,
         crmApplicationId: application.crmApplicationId,
         crmClientId: application.crmClientId,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { countFunnelStep, DomainError, EngineClient } from '@otus/common';
+import { countFunnelStep, DomainError, EngineClient, MESSAGES } from '@otus/common';
 import type { Model } from 'mongoose';
 import { Application, ApplicationStatus, type ApplicationDocument } from '../applications/application.schema';
 import { ApplicationsService } from '../applications/applications.service';
@@ -124,7 +124,7 @@ export class ClientService {
     countFunnelStep('data_submitted');
     await this.audit.record(application._id, 'client-data.submitted', actor);
     // The mail keeps going to the CRM's address: the form cannot move the signing channel.
-    await this.messenger.send(application._id, 'ClientDataSubmitted', {
+    await this.messenger.send(application._id, MESSAGES.clientDataSubmitted, {
       promoCode: promoCode ?? application.promoCode,
     });
   }

@@ -17,7 +17,7 @@ export class ContractDocument {
   @Prop({ required: true })
   applicationId!: string;
 
-  @Prop({ required: true, enum: ['draft', 'signed'] })
+  @Prop({ required: true, type: String, enum: ['draft', 'signed'] })
   kind!: DocumentKind;
 
   /** `SealedBox` form of the PDF, bound to this document's id (see DocumentsService.open). */

@@ -1,9 +1,8 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { DomainError, EngineClient, EngineRejection } from '@otus/common';
+import { DomainError, EngineClient, EngineRejection, CONTRACT_PROCESS_KEY, type ProcessMessage } from '@otus/common';
 import type { Model } from 'mongoose';
-import { PROCESS_KEY } from '../applications/applications.service';
 import { PendingMessage } from './pending-message.schema';
 
 const RETRY_EVERY_MS = 2_000;
@@ -32,7 +31,7 @@ export class ProcessMessenger implements OnApplicationBootstrap {
     );
   }
 
-  async send(applicationId: string, name: string, variables: Record<string, unknown> = {}): Promise<void> {
+  async send(applicationId: string, name: ProcessMessage, variables: Record<string, unknown> = {}): Promise<void> {
     await this.pending.updateOne(
       { _id: applicationId },
       { $set: { name, variables, since: new Date() } },
@@ -54,7 +53,7 @@ export class ProcessMessenger implements OnApplicationBootstrap {
       await this.pending.deleteOne({ _id: applicationId, name });
       return;
     }
-    const process = await this.engine.findByBusinessKey(PROCESS_KEY, applicationId);
+    const process = await this.engine.findByBusinessKey(CONTRACT_PROCESS_KEY, applicationId);
     if (process && process.state !== 'ACTIVE') {
       this.logger.warn({ applicationId, message: name }, 'the process ended before it took the message; dropped');
       await this.pending.deleteOne({ _id: applicationId });

@@ -2,7 +2,7 @@ import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto'
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
-import { countFunnelStep, DomainError, maskEmail } from '@otus/common';
+import { countFunnelStep, DomainError, maskEmail, MESSAGES } from '@otus/common';
 import type { Model } from 'mongoose';
 import { Application, ApplicationStatus, type ApplicationDocument } from '../applications/application.schema';
 import { StepClaims } from '../applications/step-claims';
@@ -196,7 +196,7 @@ export class SigningService {
     });
     countFunnelStep('signed');
     await this.audit.record(application._id, 'contract.signed', actor, { draftSha256: draft.sha256 });
-    await this.messenger.send(application._id, 'ContractSigned');
+    await this.messenger.send(application._id, MESSAGES.contractSigned);
   }
 
   async decline(application: ApplicationDocument, reason: string, actor: Actor): Promise<void> {
@@ -211,7 +211,7 @@ export class SigningService {
     });
     await this.audit.record(application._id, 'contract.declined', actor);
     // The reason is the client's free text: it stays here, out of the process's history.
-    await this.messenger.send(application._id, 'ContractDeclined');
+    await this.messenger.send(application._id, MESSAGES.contractDeclined);
   }
 
   /**
@@ -247,7 +247,7 @@ export class SigningService {
     await this.applications.updateOne({ _id: application._id }, { $set: { signingLockedAt: new Date() } });
     countSigningLock(reason);
     await this.audit.record(application._id, 'signing.locked', actor, { reason, round });
-    await this.messenger.send(application._id, 'SigningLocked', { signingLockReason: reason });
+    await this.messenger.send(application._id, MESSAGES.signingLocked, { signingLockReason: reason });
   }
 
   private async canStillSign(applicationId: string, code: SigningCode): Promise<boolean> {

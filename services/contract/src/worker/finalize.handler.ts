@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { TaskHandler, type TopicHandler } from '@otus/common';
+import { TaskHandler, type TopicHandler, TOPICS } from '@otus/common';
 import { ContractIssuer } from '../documents/contract-issuer';
 import { contractTermsInput, type ContractTermsInput } from '../documents/contract-terms.input';
 
 /** The signed contract: the draft's pages with the signature filled in, plus the signing certificate. */
 @Injectable()
-@TaskHandler('contract.finalize')
+@TaskHandler(TOPICS.contractFinalize)
 export class FinalizeHandler implements TopicHandler<
   ContractTermsInput,
   { signedDocumentId: string; signedSha256: string }

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { TaskHandler, type TopicHandler } from '@otus/common';
+import { TaskHandler, type TopicHandler, TOPICS } from '@otus/common';
 import { ContractIssuer } from '../documents/contract-issuer';
 import { contractTermsInput, type ContractTermsInput } from '../documents/contract-terms.input';
 
 /** Renders the draft with the price locked by promo.validate; a redelivered task gets the stored draft. */
 @Injectable()
-@TaskHandler('contract.generate-draft')
+@TaskHandler(TOPICS.contractGenerateDraft)
 export class GenerateDraftHandler implements TopicHandler<
   ContractTermsInput,
   { draftDocumentId: string; draftSha256: string }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TaskHandler, type TopicHandler } from '@otus/common';
+import { TaskHandler, type TopicHandler, TOPICS } from '@otus/common';
 import { z } from 'zod';
 import { CourseService } from '../courses/course.service';
 
@@ -16,7 +16,7 @@ export interface CheckAvailabilityOutput extends Record<string, unknown> {
 
 /** Decides whether the application may go on; the course snapshot feeds the PDF and the e-mails. */
 @Injectable()
-@TaskHandler('course.check-availability')
+@TaskHandler(TOPICS.courseCheckAvailability)
 export class CheckAvailabilityHandler implements TopicHandler<Input, CheckAvailabilityOutput> {
   readonly input = input;
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TaskHandler, type TopicHandler } from '@otus/common';
+import { TaskHandler, type TopicHandler, TOPICS } from '@otus/common';
 import { z } from 'zod';
 import { SeatService } from '../seats/seat.service';
 
@@ -8,7 +8,7 @@ type Input = z.infer<typeof input>;
 
 /** The contract is signed: the held seat becomes a booked one. */
 @Injectable()
-@TaskHandler('course.confirm-seat')
+@TaskHandler(TOPICS.courseConfirmSeat)
 export class ConfirmSeatHandler implements TopicHandler<Input, { seatStatus: string }> {
   readonly input = input;
 

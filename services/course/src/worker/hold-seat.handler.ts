@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { isoDuration, TaskHandler, type TopicHandler } from '@otus/common';
+import { isoDuration, TaskHandler, type TopicHandler, TOPICS } from '@otus/common';
 import { z } from 'zod';
 import type { CourseEnv } from '../config';
 import { SeatService } from '../seats/seat.service';
@@ -14,7 +14,7 @@ type Input = z.infer<typeof input>;
 
 /** Holds a seat until the client signs; a full course is the business outcome NO_SEATS. */
 @Injectable()
-@TaskHandler('course.hold-seat')
+@TaskHandler(TOPICS.courseHoldSeat)
 export class HoldSeatHandler implements TopicHandler<Input, { seatHoldId: string }> {
   readonly input = input;
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TaskHandler, type TopicHandler } from '@otus/common';
+import { TaskHandler, type TopicHandler, TOPICS } from '@otus/common';
 import { z } from 'zod';
 import { SeatService } from '../seats/seat.service';
 
@@ -8,7 +8,7 @@ type Input = z.infer<typeof input>;
 
 /** Compensation: gives the seat back. Also runs on paths where no seat was ever held. */
 @Injectable()
-@TaskHandler('course.release-seat')
+@TaskHandler(TOPICS.courseReleaseSeat)
 export class ReleaseSeatHandler implements TopicHandler<Input, { seatStatus: string | null }> {
   readonly input = input;
 

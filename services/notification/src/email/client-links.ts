@@ -1,10 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { SealedBox } from '@otus/common';
+import { SealedBox, CLIENT_LINK_SEAL_CONTEXT } from '@otus/common';
 import type { NotificationEnv } from '../config';
-
-/** The SealedBox context the user service seals link tokens with. */
-export const CLIENT_LINK_CONTEXT = 'client-link';
 
 /**
  * Turns `clientLinkRef` (the link token sealed by the user service) into the link the
@@ -23,14 +20,14 @@ export class ClientLinks {
 
   canOpen(ref: string): boolean {
     try {
-      return this.box.open(ref, CLIENT_LINK_CONTEXT).length > 0;
+      return this.box.open(ref, CLIENT_LINK_SEAL_CONTEXT).length > 0;
     } catch {
       return false;
     }
   }
 
   url(ref: string): string {
-    const token = this.box.open(ref, CLIENT_LINK_CONTEXT).toString('utf8');
+    const token = this.box.open(ref, CLIENT_LINK_SEAL_CONTEXT).toString('utf8');
     return `${this.baseUrl}/l/${encodeURIComponent(token)}`;
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { type RetryPolicy, type TaskContext, TaskHandler, type TopicHandler } from '@otus/common';
+import { type RetryPolicy, type TaskContext, TaskHandler, type TopicHandler, TOPICS } from '@otus/common';
 import type { NotificationEnv } from '../config';
 import { webhookTaskInput, type WebhookTaskInput } from '../webhooks/webhook-events';
 import { WebhookService } from '../webhooks/webhook.service';
@@ -11,7 +11,7 @@ import { notificationRetryPolicy } from './send-email.handler';
  * With no endpoint configured anywhere the task completes with `webhookDelivered=false`.
  */
 @Injectable()
-@TaskHandler('notification.crm-webhook')
+@TaskHandler(TOPICS.notificationCrmWebhook)
 export class CrmWebhookHandler implements TopicHandler<WebhookTaskInput, { webhookDelivered: boolean }> {
   readonly input = webhookTaskInput;
   readonly retryPolicy: Partial<RetryPolicy>;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { type RetryPolicy, type TaskContext, TaskHandler, type TopicHandler } from '@otus/common';
+import { type RetryPolicy, type TaskContext, TaskHandler, type TopicHandler, TOPICS } from '@otus/common';
 import type { ZodType } from 'zod';
 import type { NotificationEnv } from '../config';
 import { ClientLinks } from '../email/client-links';
@@ -21,7 +21,7 @@ export function notificationRetryPolicy(config: ConfigService<NotificationEnv, t
  * is a technical failure: the engine retries with back-off, and the mail goes out once SMTP is back.
  */
 @Injectable()
-@TaskHandler('notification.email')
+@TaskHandler(TOPICS.notificationEmail)
 export class SendEmailHandler implements TopicHandler<EmailTaskInput, Record<string, never>> {
   readonly input: ZodType<EmailTaskInput>;
   readonly retryPolicy: Partial<RetryPolicy>;

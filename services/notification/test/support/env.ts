@@ -1,4 +1,4 @@
-import { SealedBox } from '@otus/common';
+import { SealedBox, CLIENT_LINK_SEAL_CONTEXT } from '@otus/common';
 import { stackEnv } from '@otus/testing';
 
 const stack = stackEnv();
@@ -30,7 +30,10 @@ export function useNotificationEnv(overrides: Record<string, string | undefined>
 
 /** What the user service puts in `clientLinkRef`: the link token sealed for the notification service. */
 export function sealLinkToken(token: string): string {
-  return new SealedBox(process.env.CLIENT_LINK_SEAL_KEYS ?? stack.CLIENT_LINK_SEAL_KEYS).seal(token, 'client-link');
+  return new SealedBox(process.env.CLIENT_LINK_SEAL_KEYS ?? stack.CLIENT_LINK_SEAL_KEYS).seal(
+    token,
+    CLIENT_LINK_SEAL_CONTEXT,
+  );
 }
 
 export { stack };

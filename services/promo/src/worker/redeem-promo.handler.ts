@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TaskHandler, type TopicHandler } from '@otus/common';
+import { TaskHandler, type TopicHandler, TOPICS } from '@otus/common';
 import { z } from 'zod';
 import { RedemptionService } from '../redemptions/redemption.service';
 
@@ -8,7 +8,7 @@ type Input = z.infer<typeof input>;
 
 /** The contract is signed: the reserved use is spent. No code, or one that did not apply: nothing to do. */
 @Injectable()
-@TaskHandler('promo.redeem')
+@TaskHandler(TOPICS.promoRedeem)
 export class RedeemPromoHandler implements TopicHandler<Input, { promoRedeemed: boolean }> {
   readonly input = input;
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TaskHandler, type TopicHandler } from '@otus/common';
+import { TaskHandler, type TopicHandler, TOPICS } from '@otus/common';
 import { z } from 'zod';
 import { RedemptionService } from '../redemptions/redemption.service';
 
@@ -8,7 +8,7 @@ type Input = z.infer<typeof input>;
 
 /** Compensation: gives the use back. Also runs on paths where nothing was ever reserved. */
 @Injectable()
-@TaskHandler('promo.release')
+@TaskHandler(TOPICS.promoRelease)
 export class ReleasePromoHandler implements TopicHandler<Input, { promoReleased: boolean }> {
   readonly input = input;
 

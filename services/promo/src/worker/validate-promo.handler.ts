@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TaskHandler, type TopicHandler } from '@otus/common';
+import { TaskHandler, type TopicHandler, TOPICS } from '@otus/common';
 import { z } from 'zod';
 import { MAX_KOPECKS } from '../money/money';
 import { type PromoOutcome, RedemptionService } from '../redemptions/redemption.service';
@@ -23,7 +23,7 @@ type Input = z.infer<typeof input>;
  * one that does not leaves the full price and says why in promoStatus. No BPMN errors.
  */
 @Injectable()
-@TaskHandler('promo.validate')
+@TaskHandler(TOPICS.promoValidate)
 export class ValidatePromoHandler implements TopicHandler<Input, PromoOutcome & Record<string, unknown>> {
   readonly input = input;
 

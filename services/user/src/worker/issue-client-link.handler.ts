@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { isoDuration, SealedBox, TaskHandler, type TopicHandler } from '@otus/common';
+import { isoDuration, SealedBox, TaskHandler, type TopicHandler, TOPICS, CLIENT_LINK_SEAL_CONTEXT } from '@otus/common';
 import { z } from 'zod';
 import { ClientLinkService } from '../client-links/client-link.service';
 import type { UserEnv } from '../config';
@@ -14,16 +14,13 @@ const input = z.object({
 });
 type Input = z.infer<typeof input>;
 
-/** Context the notification service opens the sealed token with. */
-export const CLIENT_LINK_SEAL_CONTEXT = 'client-link';
-
 /**
  * Issues the client's link. The raw token never enters the process: Camunda keeps variables
  * in its history and shows them in Cockpit, so the token travels sealed for the
  * notification service, which alone can open it to write the e-mail.
  */
 @Injectable()
-@TaskHandler('user.issue-client-link')
+@TaskHandler(TOPICS.userIssueClientLink)
 export class IssueClientLinkHandler implements TopicHandler<Input, { clientLinkRef: string; linkExpiresAt: string }> {
   readonly input = input;
   private readonly box: SealedBox;

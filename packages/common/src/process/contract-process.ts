@@ -1,0 +1,36 @@
+/**
+ * The names the contract-conclusion process (bpmn/contract-conclusion.bpmn) and the services
+ * share, defined once: its key, its external-task topics, its messages, and the context that
+ * binds a sealed client link to its purpose. test/deploy/process-model.spec.ts checks that the
+ * BPMN and the registered handlers use exactly these.
+ */
+export const CONTRACT_PROCESS_KEY = 'contract-conclusion';
+
+/** External-task topics, one handler class per topic (`@TaskHandler(TOPICS.courseHoldSeat)`). */
+export const TOPICS = {
+  userIssueClientLink: 'user.issue-client-link',
+  courseCheckAvailability: 'course.check-availability',
+  courseHoldSeat: 'course.hold-seat',
+  courseConfirmSeat: 'course.confirm-seat',
+  courseReleaseSeat: 'course.release-seat',
+  promoValidate: 'promo.validate',
+  promoRedeem: 'promo.redeem',
+  promoRelease: 'promo.release',
+  contractGenerateDraft: 'contract.generate-draft',
+  contractFinalize: 'contract.finalize',
+  notificationEmail: 'notification.email',
+  notificationCrmWebhook: 'notification.crm-webhook',
+} as const;
+export type Topic = (typeof TOPICS)[keyof typeof TOPICS];
+
+/** Messages the contract service correlates when the client acts on the pages. */
+export const MESSAGES = {
+  clientDataSubmitted: 'ClientDataSubmitted',
+  contractSigned: 'ContractSigned',
+  contractDeclined: 'ContractDeclined',
+  signingLocked: 'SigningLocked',
+} as const;
+export type ProcessMessage = (typeof MESSAGES)[keyof typeof MESSAGES];
+
+/** The sealed-box context of `clientLinkRef`: sealed by the user service, opened by notification. */
+export const CLIENT_LINK_SEAL_CONTEXT = 'client-link';
