@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { TOPICS } from '@otus/common';
 import { EngineApi, oneTaskProcess, stackEnv, waitFor } from '@otus/testing';
 
 /**
@@ -89,6 +90,10 @@ beforeAll(async () => {
 });
 
 describe('workers given missing or mistyped process variables', () => {
+  it('covers every topic of the process', () => {
+    expect([...new Set(CASES.map((c) => c.topic))].sort()).toEqual(Object.values(TOPICS).sort());
+  });
+
   it.each(CASES)('$topic: a BPMN error INVALID_VARIABLES naming $names', async ({ topic, variables, names }) => {
     const defined = Object.fromEntries(Object.entries(variables).filter(([, v]) => v !== undefined));
     const { id: instanceId } = await engine.start(processKey(topic, true), randomUUID(), defined);
