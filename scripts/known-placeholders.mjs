@@ -7,7 +7,7 @@
  * packages/common/src/config/known-placeholders.ts — generated here, so it is never copied by hand:
  *
  *   node scripts/known-placeholders.mjs           rewrite known-placeholders.ts
- *   node scripts/known-placeholders.mjs --check   exit 1 when it is out of date (a unit test runs this)
+ *   node scripts/known-placeholders.mjs --check   exit 1 when it is out of date (test/deploy/placeholder-secrets.spec.ts runs this)
  *   node scripts/known-placeholders.mjs --json    print every placeholder found: [{ source, variable, value }]
  */
 import { createHash } from 'node:crypto';

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Injectable, type INestApplication, Module } from '@nestjs/common';
 import {
   baseEnv,
+  engineAccountPassword,
   configModule,
   loggerModule,
   ServiceInfoModule,
@@ -56,8 +57,9 @@ export async function startNoopWorkers(): Promise<INestApplication[]> {
     services.map((service) => {
       @Module({
         imports: [
-          configModule(baseEnv),
-          ServiceInfoModule.forRoot(`noop-${service}`),
+          // The service's own engine account (a worker authenticates as <service>Service).
+          configModule(baseEnv.extend({ [`${service.toUpperCase()}_ENGINE_PASSWORD`]: engineAccountPassword })),
+          ServiceInfoModule.forRoot(service),
           loggerModule(`noop-${service}`),
           WorkerModule,
         ],

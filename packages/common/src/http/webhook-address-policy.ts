@@ -11,8 +11,10 @@ import ipaddr from 'ipaddr.js';
  * embed an IPv4 address (::ffff:0:0/96 is judged as the IPv4 address, NAT64, 6to4, Teredo).
  *
  * `WEBHOOK_ALLOWED_ADDRESSES` (CIDRs) lets chosen non-public ranges in: the local stack's CRM
- * stand-ins listen on 127.77.0.0/16. The engine's and the services' own addresses, and the
- * unspecified address, are refused even inside an allowed range.
+ * stand-ins listen on 127.77.0.0/16. The addresses of the components a service's settings name
+ * (engine, peer service, JWKS, databases) and the unspecified address are refused even inside an
+ * allowed range; other peers (course, promo, the gateway) are not known here, so an allowed
+ * range should not contain them.
  *
  * This is the one classification: the host check of a URL (`checkWebhookUrl`, for an address
  * written in the URL), an endpoint's registration and every delivery (for each address its name
@@ -187,8 +189,8 @@ export async function protectedAddressesOf(
 
 /**
  * The one policy both the contract and the notification service apply: the ranges in
- * WEBHOOK_ALLOWED_ADDRESSES, and never an address of this service (HTTP_HOST) or of a component
- * named in its settings (`urlKeys`: the engine, the peer service, the JWKS, databases),
+ * WEBHOOK_ALLOWED_ADDRESSES, and never the address this service binds (HTTP_HOST, when it is
+ * not 0.0.0.0) or of a component named in its settings (`urlKeys`: the engine, the peer service, the JWKS, databases),
  * resolved each time, since in compose and Kubernetes they are names.
  */
 export async function webhookAddressPolicyOf(
