@@ -1,5 +1,6 @@
-import { type ArgumentMetadata, BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { type ArgumentMetadata, HttpStatus, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ValidateIf } from 'class-validator';
+import { DomainError } from '../errors/domain-error';
 import type { FieldError } from '../errors/error-body';
 
 /**
@@ -32,11 +33,20 @@ function withoutUnsetFields<T>(value: T): T {
 }
 
 /**
- * The pipe's VALIDATION_FAILED answer, for the few field rules a DTO cannot check alone (those
- * that depend on configuration): the caller gets the same shape either way.
+ * The one VALIDATION_FAILED (400, `details` listing the fields): the pipe's answer, and the
+ * answer of the field rules a DTO cannot check alone (configuration, other rows, dates in
+ * relation): the caller gets the same shape either way.
  */
-export function invalidFields(details: FieldError[]): BadRequestException {
-  return new BadRequestException({ code: 'VALIDATION_FAILED', message: 'The request has invalid fields', details });
+export function invalidFields(details: FieldError[]): DomainError {
+  return new DomainError('VALIDATION_FAILED', 'The request has invalid fields', {
+    status: HttpStatus.BAD_REQUEST,
+    details,
+  });
+}
+
+/** Whether `error` is a VALIDATION_FAILED from `invalidFields` (the pipe's or a rule's). */
+export function isInvalidFields(error: unknown): error is DomainError & { details: FieldError[] } {
+  return error instanceof DomainError && error.code === 'VALIDATION_FAILED' && Array.isArray(error.details);
 }
 
 /**

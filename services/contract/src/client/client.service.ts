@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { countFunnelStep, DomainError, EngineClient, MESSAGES } from '@otus/common';
+import { countFunnelStep, DomainError, EngineClient, MESSAGES, invalidFields } from '@otus/common';
 import type { Model } from 'mongoose';
 import { Application, ApplicationStatus, type ApplicationDocument } from '../applications/application.schema';
 import { ApplicationsService } from '../applications/applications.service';
@@ -162,6 +162,6 @@ function checkDates(form: ClientFormDto): void {
     errors.push({ field: 'passportIssueDate', errors: ['Паспорт выдаётся не раньше 14 лет'] });
   }
   if (errors.length) {
-    throw new DomainError('VALIDATION_FAILED', 'The request has invalid fields', { status: 400, details: errors });
+    throw invalidFields(errors);
   }
 }

@@ -1,6 +1,13 @@
-import { Body, Controller, Get, Param, Post, Req, Res, UseFilters, ValidationPipe } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { type ClientIdentity, ClientSession, Consumes, CurrentClient, DomainError } from '@otus/common';
+import {
+  type ClientIdentity,
+  ClientSession,
+  Consumes,
+  CurrentClient,
+  DomainError,
+  DtoValidationPipe,
+} from '@otus/common';
 import type { Request, Response } from 'express';
 import type { ApplicationDocument } from '../applications/application.schema';
 import type { Actor } from '../audit/audit.service';
@@ -205,17 +212,8 @@ function isDomain(e: unknown, ...codes: string[]): e is DomainError {
   return e instanceof DomainError && codes.includes(e.code);
 }
 
-/** The API's own DTO and rules, run here so that failures come back as a page, not as JSON. */
-const pipe = new ValidationPipe({
-  whitelist: true,
-  forbidNonWhitelisted: true,
-  transform: true,
-  exceptionFactory: (errors) =>
-    new DomainError('VALIDATION_FAILED', 'The request has invalid fields', {
-      status: 400,
-      details: errors.map((e) => ({ field: e.property, errors: Object.values(e.constraints ?? {}) })),
-    }),
-});
+/** The API's own pipe, DTO and rules, run here so that failures come back as a page, not as JSON. */
+const pipe = new DtoValidationPipe();
 
 async function validated<T extends object>(dto: new () => T, values: Record<string, string>): Promise<T> {
   return (await pipe.transform(values, { type: 'body', metatype: dto })) as T;

@@ -1,6 +1,6 @@
-import { BadRequestException, Body, Controller, Get, Post, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Post, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { Consumes, DtoValidationPipe, type FieldError, Public } from '@otus/common';
+import { Consumes, DtoValidationPipe, type FieldError, isInvalidFields, Public } from '@otus/common';
 import type { Response } from 'express';
 import { PageRenderer } from '../pages/page-renderer';
 import { PagesExceptionFilter } from '../pages/pages-exception.filter';
@@ -45,8 +45,8 @@ export class VerifyPageController {
     try {
       dto = (await pipe.transform(input, { type: 'body', metatype: VerifyBySha256Dto })) as VerifyBySha256Dto;
     } catch (e) {
-      if (!(e instanceof BadRequestException)) throw e;
-      return this.renderer.send(res, 'verify', verifyPage({ values, errors: formErrors(e) }), 400);
+      if (!isInvalidFields(e)) throw e;
+      return this.renderer.send(res, 'verify', verifyPage({ values, errors: formErrors(e.details) }), 400);
     }
     const result = await this.verifications.bySha256(dto.sha256, dto.contractNumber);
     this.renderer.send(res, 'verify', verifyPage({ result, values }));
@@ -57,8 +57,7 @@ function text(value: unknown): string {
   return typeof value === 'string' ? value.slice(0, 500) : '';
 }
 
-function formErrors(e: BadRequestException): VerifyFormErrors {
-  const details = (e.getResponse() as { details?: FieldError[] }).details ?? [];
+function formErrors(details: FieldError[]): VerifyFormErrors {
   const errors: VerifyFormErrors = {};
   for (const { field } of details) {
     if (field === 'contractNumber' || field === 'sha256') errors[field] = FIELD_MESSAGES[field];

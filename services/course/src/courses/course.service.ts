@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DomainError, type Page, toPage } from '@otus/common';
+import { DomainError, type Page, toPage, invalidFields } from '@otus/common';
 import { containsPattern, isForeignKeyViolation, isUniqueViolation } from '@otus/common/postgres';
 import { Brackets, DataSource, Repository } from 'typeorm';
 import { SeatService } from '../seats/seat.service';
@@ -171,10 +171,9 @@ export class CourseService {
 
 function checkDeadline(startDate: string, enrolmentDeadline: string): void {
   if (new Date(enrolmentDeadline).toISOString().slice(0, 10) > startDate) {
-    throw new DomainError('VALIDATION_FAILED', 'The request has invalid fields', {
-      status: 400,
-      details: [{ field: 'enrolmentDeadline', errors: ['enrolmentDeadline must not be after the start date'] }],
-    });
+    throw invalidFields([
+      { field: 'enrolmentDeadline', errors: ['enrolmentDeadline must not be after the start date'] },
+    ]);
   }
 }
 

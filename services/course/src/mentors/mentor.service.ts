@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DomainError, type Page, toPage } from '@otus/common';
+import { DomainError, type Page, toPage, invalidFields } from '@otus/common';
 import { containsPattern } from '@otus/common/postgres';
 import { In, Repository } from 'typeorm';
 import { Course } from '../courses/course.entity';
@@ -62,10 +62,7 @@ export class MentorService {
     const found = unique.length ? await this.courses.findBy({ id: In(unique) }) : [];
     const missing = unique.filter((id) => !found.some((c) => c.id === id));
     if (missing.length) {
-      throw new DomainError('VALIDATION_FAILED', 'The request has invalid fields', {
-        status: 400,
-        details: [{ field: 'courseIds', errors: [`no such course: ${missing.join(', ')}`] }],
-      });
+      throw invalidFields([{ field: 'courseIds', errors: [`no such course: ${missing.join(', ')}`] }]);
     }
     return found;
   }

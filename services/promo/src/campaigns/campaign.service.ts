@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DomainError, type Page, toPage } from '@otus/common';
+import { DomainError, type Page, toPage, invalidFields } from '@otus/common';
 import { containsPattern, isForeignKeyViolation } from '@otus/common/postgres';
 import { DataSource, Repository } from 'typeorm';
 import { RedemptionService } from '../redemptions/redemption.service';
@@ -121,7 +121,7 @@ function checkCampaign(campaign: Campaign): void {
     });
   }
   if (details.length > 0) {
-    throw new DomainError('VALIDATION_FAILED', 'The request has invalid fields', { status: 400, details });
+    throw invalidFields(details);
   }
 }
 
