@@ -92,3 +92,42 @@ it('never leaves the system without an active administrator', async () => {
   expect(demote.body.code).toBe('LAST_ADMIN');
   expect((await admin.delete(`/users/${me.id}`)).body.code).toBe('LAST_ADMIN');
 });
+
+it('leaves engine administration to engine administrators: an admin without engine-admin can neither grant it nor touch such an account', async () => {
+  const plainAdmin = anonymous.withToken(await staffToken({ roles: ['admin'], exact: true }));
+  const refused = (r: { status: number; body: { code?: string } }) => ({ status: r.status, code: r.body.code });
+  const denied = { status: 403, code: 'ENGINE_ADMIN_REQUIRED' };
+
+  // Granting, on creation or by an update (including to itself through another account).
+  expect(refused(await plainAdmin.post('/users', newUserBody({ roles: ['operator', 'engine-admin'] })))).toEqual(
+    denied,
+  );
+  const operatorUser = await plainAdmin.post('/users', newUserBody());
+  expect(operatorUser.status).toBe(201);
+  expect(refused(await plainAdmin.patch(`/users/${operatorUser.body.id}`, { roles: ['Engine-Admin'] }))).toMatchObject({
+    status: 400,
+  });
+  expect(refused(await plainAdmin.patch(`/users/${operatorUser.body.id}`, { roles: ['engine-admin'] }))).toEqual(
+    denied,
+  );
+
+  // An account that has the role: no rename, no reset of its password, no removal.
+  const engineAdmin = await admin.post('/users', newUserBody({ roles: ['engine-admin'] }));
+  expect(engineAdmin.status).toBe(201);
+  const id = engineAdmin.body.id as string;
+  expect(refused(await plainAdmin.patch(`/users/${id}`, { name: 'Захват' }))).toEqual(denied);
+  expect(
+    refused(await plainAdmin.request('PUT', `/users/${id}/password`, { password: `Passw0rd-${randomUUID()}` })),
+  ).toEqual(denied);
+  expect(refused(await plainAdmin.delete(`/users/${id}`))).toEqual(denied);
+  expect((await admin.get(`/users/${id}`)).body).toMatchObject({ roles: ['engine-admin'], active: true });
+
+  // An engine administrator may do all of it; ordinary accounts stay with any admin.
+  expect((await admin.patch(`/users/${operatorUser.body.id}`, { roles: ['operator', 'engine-admin'] })).status).toBe(
+    200,
+  );
+  expect((await admin.delete(`/users/${id}`)).status).toBe(204);
+  const other = await plainAdmin.post('/users', newUserBody());
+  expect((await plainAdmin.patch(`/users/${other.body.id}`, { roles: ['admin'] })).status).toBe(200);
+  expect((await plainAdmin.delete(`/users/${other.body.id}`)).status).toBe(204);
+});

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DomainError, type Page, toPage } from '@otus/common';
+import { DomainError, type Page, type StaffIdentity, toPage } from '@otus/common';
 import { containsPattern, isUniqueViolation } from '@otus/common/postgres';
 import { Brackets, DataSource, type EntityManager, IsNull, Repository } from 'typeorm';
 import { LoginThrottleService } from '../auth/login-throttle.service';
@@ -10,6 +10,25 @@ import type { ChangePasswordDto, CreateUserDto, ListUsersQuery, UpdateUserDto, U
 import { User } from './user.entity';
 
 const ADMIN_CHANGES_LOCK = 0x07_05_ad31;
+const ENGINE_ADMIN = 'engine-admin';
+
+/**
+ * Engine administration stays with engine administrators: granting or revoking the role, and
+ * changing, resetting or removing an account that has it, take an actor who has it too.
+ * Otherwise any `admin` could make itself Cockpit's administrator, or take over one's account.
+ */
+function requireEngineAdminFor(actor: StaffIdentity, ...roleSets: (readonly string[] | undefined)[]): void {
+  if (actor.roles.includes(ENGINE_ADMIN)) return;
+  if (roleSets.some((roles) => roles?.includes(ENGINE_ADMIN))) {
+    throw new DomainError(
+      'ENGINE_ADMIN_REQUIRED',
+      'Only an engine administrator may grant engine-admin or change such an account',
+      {
+        status: 403,
+      },
+    );
+  }
+}
 
 @Injectable()
 export class UserService {
@@ -19,7 +38,11 @@ export class UserService {
     private readonly throttle: LoginThrottleService,
   ) {}
 
-  async create({ password, ...dto }: CreateUserDto, { mustChangePassword = false } = {}): Promise<UserResponse> {
+  async create(
+    { password, ...dto }: CreateUserDto,
+    { mustChangePassword = false, actor }: { mustChangePassword?: boolean; actor?: StaffIdentity } = {},
+  ): Promise<UserResponse> {
+    if (actor) requireEngineAdminFor(actor, dto.roles);
     try {
       const user = await this.users.save(
         this.users.create({ ...dto, passwordHash: await hashPassword(password), mustChangePassword }),
@@ -49,9 +72,10 @@ export class UserService {
     return toResponse(await this.find(id));
   }
 
-  async update(id: string, dto: UpdateUserDto): Promise<UserResponse> {
+  async update(id: string, dto: UpdateUserDto, actor: StaffIdentity): Promise<UserResponse> {
     return this.db.transaction(async (em) => {
       const user = await this.find(id, em);
+      requireEngineAdminFor(actor, user.roles, dto.roles);
       Object.assign(user, dto);
       await this.keepAnAdmin(em, user);
       await em.save(user);
@@ -60,9 +84,10 @@ export class UserService {
     });
   }
 
-  async remove(id: string): Promise<void> {
+  async remove(id: string, actor: StaffIdentity): Promise<void> {
     await this.db.transaction(async (em) => {
       const user = await this.find(id, em);
+      requireEngineAdminFor(actor, user.roles);
       user.active = false;
       await this.keepAnAdmin(em, user);
       await em.delete(User, id);
@@ -70,9 +95,10 @@ export class UserService {
   }
 
   /** Sets the password (an administrator's reset, or the user's own change): signs the user out, ends a sign-in lock. */
-  async setPassword(id: string, password: string): Promise<void> {
+  async setPassword(id: string, password: string, actor?: StaffIdentity): Promise<void> {
     const user = await this.db.transaction(async (em) => {
       const found = await this.find(id, em);
+      if (actor) requireEngineAdminFor(actor, found.roles);
       await em.update(User, id, {
         passwordHash: await hashPassword(password),
         passwordChangedAt: new Date(),

@@ -12,6 +12,9 @@ import {
 } from './dto/user.dto';
 import { UserService } from './user.service';
 
+const ENGINE_ADMIN_ONLY =
+  'ENGINE_ADMIN_REQUIRED: the role engine-admin, or an account that has it, needs an engine administrator';
+
 @ApiTags('users')
 @ApiBearerAuth('staff')
 @Controller('users')
@@ -21,9 +24,9 @@ export class UsersController {
   @Post()
   @Roles('admin')
   @ApiCreatedResponse({ type: UserResponse })
-  @ApiErrorResponses({ status: 409, description: 'USER_EMAIL_TAKEN' })
-  create(@Body() dto: CreateUserDto): Promise<UserResponse> {
-    return this.users.create(dto);
+  @ApiErrorResponses({ status: 403, description: ENGINE_ADMIN_ONLY }, { status: 409, description: 'USER_EMAIL_TAKEN' })
+  create(@CurrentStaff() staff: StaffIdentity, @Body() dto: CreateUserDto): Promise<UserResponse> {
+    return this.users.create(dto, { actor: staff });
   }
 
   @Get()
@@ -43,26 +46,41 @@ export class UsersController {
   @Patch(':id')
   @Roles('admin')
   @ApiOkResponse({ type: UserResponse })
-  @ApiErrorResponses({ status: 409, description: 'LAST_ADMIN: this would leave no active administrator' })
-  update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateUserDto): Promise<UserResponse> {
-    return this.users.update(id, dto);
+  @ApiErrorResponses(
+    { status: 403, description: ENGINE_ADMIN_ONLY },
+    { status: 409, description: 'LAST_ADMIN: this would leave no active administrator' },
+  )
+  update(
+    @CurrentStaff() staff: StaffIdentity,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateUserDto,
+  ): Promise<UserResponse> {
+    return this.users.update(id, dto, staff);
   }
 
   @Put(':id/password')
   @Roles('admin')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Set; the user is signed out everywhere' })
-  setPassword(@Param('id', ParseUUIDPipe) id: string, @Body() dto: SetPasswordDto): Promise<void> {
-    return this.users.setPassword(id, dto.password);
+  @ApiErrorResponses({ status: 403, description: ENGINE_ADMIN_ONLY })
+  setPassword(
+    @CurrentStaff() staff: StaffIdentity,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: SetPasswordDto,
+  ): Promise<void> {
+    return this.users.setPassword(id, dto.password, staff);
   }
 
   @Delete(':id')
   @Roles('admin')
   @HttpCode(204)
   @ApiNoContentResponse()
-  @ApiErrorResponses({ status: 409, description: 'LAST_ADMIN: this would leave no active administrator' })
-  remove(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
-    return this.users.remove(id);
+  @ApiErrorResponses(
+    { status: 403, description: ENGINE_ADMIN_ONLY },
+    { status: 409, description: 'LAST_ADMIN: this would leave no active administrator' },
+  )
+  remove(@CurrentStaff() staff: StaffIdentity, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    return this.users.remove(id, staff);
   }
 }
 
