@@ -35,10 +35,11 @@ export async function crmWithReceiver() {
       });
 
   /** The webhook types once one besides `link.sent` has arrived. */
-  const webhookTypes = (applicationId: string) =>
+  /** The types received once an outcome (anything but link.sent) and at least `atLeast` webhooks have come. */
+  const webhookTypes = (applicationId: string, atLeast = 1) =>
     waitFor(`webhooks of ${applicationId}`, () => {
       const types = webhooksFor(applicationId).map((p) => p.type);
-      return types.some((t) => t !== 'link.sent') && types;
+      return types.some((t) => t !== 'link.sent') && types.length >= atLeast && types;
     });
 
   return { amo, receiver, webhooksFor, webhookTypes };
