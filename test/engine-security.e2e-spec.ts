@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { basicAuthorization } from '@otus/common';
 import { EngineApi, loopbackAddress, stackEnv, staffToken } from '@otus/testing';
 import { rawRequest } from './support/gateway-instance';
 
@@ -16,8 +17,6 @@ const service = (name: string) => ({
   username: `${name}Service`,
   password: env[`${name.toUpperCase()}_ENGINE_PASSWORD`]!,
 });
-const basic = ({ username, password }: { username: string; password: string }) =>
-  `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
 
 async function status(url: string, init: RequestInit = {}): Promise<number> {
   const response = await fetch(url, init);
@@ -30,7 +29,7 @@ describe('the engine, asked directly', () => {
     expect(await status(`${direct}/process-definition`)).toBe(401);
     expect(
       await status(`${direct}/process-definition`, {
-        headers: { authorization: basic({ username: 'nobody', password: 'not-a-password' }) },
+        headers: { authorization: basicAuthorization({ username: 'nobody', password: 'not-a-password' }) },
       }),
     ).toBe(401);
     expect(
@@ -48,7 +47,7 @@ describe('the engine, asked directly', () => {
       const form = new FormData();
       form.set('deployment-name', 'intruder');
       form.set('x.bpmn', new Blob([readFileSync(join(__dirname, '../bpmn/contract-conclusion.bpmn'))]), 'x.bpmn');
-      const auth = { authorization: basic(service(name)) };
+      const auth = { authorization: basicAuthorization(service(name)) };
       expect(await status(`${direct}/deployment/create`, { method: 'POST', headers: auth, body: form })).toBe(403);
       const json = { ...auth, 'content-type': 'application/json' };
       expect(
@@ -100,7 +99,7 @@ describe('the engine through the gateway', () => {
 
   it("serves the administrator's engine credentials", async () => {
     const response = await gatewayRest('/process-definition?key=contract-conclusion', {
-      authorization: basic({ username: env.CAMUNDA_ADMIN_USER!, password: env.CAMUNDA_ADMIN_PASSWORD! }),
+      authorization: basicAuthorization({ username: env.CAMUNDA_ADMIN_USER!, password: env.CAMUNDA_ADMIN_PASSWORD! }),
     });
     expect(response.status).toBe(200);
     expect(JSON.parse(response.body).length).toBeGreaterThan(0);
@@ -129,12 +128,12 @@ describe('the engine through the gateway', () => {
   });
 
   it("refuses the services' accounts, so guessing cannot delay a worker's logins", async () => {
-    const guess = basic({ username: 'contractService', password: 'guess-guess-guess' });
+    const guess = basicAuthorization({ username: 'contractService', password: 'guess-guess-guess' });
     // Spellings only a lenient decoder (the engine's) reads as that account.
     for (const authorization of [
       guess,
-      basic({ username: 'CONTRACTSERVICE', password: 'guess-guess-guess' }),
-      basic({ username: 'courseservice', password: 'guess-guess-guess' }),
+      basicAuthorization({ username: 'CONTRACTSERVICE', password: 'guess-guess-guess' }),
+      basicAuthorization({ username: 'courseservice', password: 'guess-guess-guess' }),
       `${guess}.`,
       `${guess.slice(0, 10)}*${guess.slice(10)}`,
       `basic ${guess.slice(6)}`,
@@ -142,11 +141,13 @@ describe('the engine through the gateway', () => {
       const wrong = await gatewayRest('/process-definition', { authorization });
       expect([authorization, wrong.status]).toEqual([authorization, 403]);
     }
-    const right = await gatewayRest('/process-definition', { authorization: basic(service('contract')) });
+    const right = await gatewayRest('/process-definition', { authorization: basicAuthorization(service('contract')) });
     expect(right.status).toBe(403);
     // Had a guess reached the engine, this login would now wait out a delay (401).
     expect(
-      await status(`${direct}/process-definition`, { headers: { authorization: basic(service('contract')) } }),
+      await status(`${direct}/process-definition`, {
+        headers: { authorization: basicAuthorization(service('contract')) },
+      }),
     ).toBe(200);
   });
 });
@@ -154,14 +155,18 @@ describe('the engine through the gateway', () => {
 describe('the engine behind any proxy', () => {
   it("refuses a service's account on a request that came through one, before checking its password", async () => {
     const proxied = { 'x-forwarded-for': '203.0.113.9' };
-    const lenient = `${basic({ username: 'promoService', password: 'guess-guess-guess' })}.`;
+    const lenient = `${basicAuthorization({ username: 'promoService', password: 'guess-guess-guess' })}.`;
     expect(await status(`${direct}/process-definition`, { headers: { ...proxied, authorization: lenient } })).toBe(401);
     expect(
-      await status(`${direct}/process-definition`, { headers: { ...proxied, authorization: basic(service('promo')) } }),
+      await status(`${direct}/process-definition`, {
+        headers: { ...proxied, authorization: basicAuthorization(service('promo')) },
+      }),
     ).toBe(401);
     // No delay was set by the guess: the service's own login works at once.
-    expect(await status(`${direct}/process-definition`, { headers: { authorization: basic(service('promo')) } })).toBe(
-      200,
-    );
+    expect(
+      await status(`${direct}/process-definition`, {
+        headers: { authorization: basicAuthorization(service('promo')) },
+      }),
+    ).toBe(200);
   });
 });

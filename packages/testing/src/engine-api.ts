@@ -1,4 +1,4 @@
-import { toEngineVariables } from '@otus/common';
+import { basicAuthorization, toEngineVariables } from '@otus/common';
 import { stackEnv } from './stack-env';
 
 export interface ProcessInstance {
@@ -43,9 +43,7 @@ export class EngineApi {
     readonly baseUrl: string,
     credentials: { username: string; password: string } | null = adminCredentials(),
   ) {
-    this.authorization = credentials
-      ? `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`
-      : undefined;
+    this.authorization = credentials ? basicAuthorization(credentials) : undefined;
   }
 
   /** The same API as another engine user, or with no credentials (`null`). */

@@ -44,6 +44,16 @@ afterAll(async () => {
   await close(engineAddressServer);
 });
 
+/** A new CRM client with its own webhook endpoint (and secret) registered by an administrator. */
+async function newCrmClientEndpoint() {
+  const crmClientId = `crm-${randomUUID()}`;
+  const endpoint = await (
+    await admin()
+  ).post('/api/notification/webhook-endpoints', { crmClientId, url: `${receiver.url}/registered` });
+  expect(endpoint.status).toBe(201);
+  return { crmClientId, endpoint };
+}
+
 const start = (variables: Record<string, unknown>) => {
   const applicationId = randomUUID();
   return engine.start(PROCESS, applicationId, {
@@ -84,11 +94,7 @@ it('raises an incident at once for a crmWebhookUrl on a host not allowed, naming
 
 it("refuses at delivery a host whose name is allowed but resolves to the engine's address, logging the refusal", async () => {
   // localhost is in CRM_WEBHOOK_ALLOWED_HOSTS; it resolves to 127.0.0.1 (or ::1), never allowed.
-  const crmClientId = `crm-${randomUUID()}`;
-  const endpoint = await (
-    await admin()
-  ).post('/api/notification/webhook-endpoints', { crmClientId, url: `${receiver.url}/registered` });
-  expect(endpoint.status).toBe(201);
+  const { crmClientId } = await newCrmClientEndpoint();
   const url = `http://localhost:${new URL(engineAddressUrl).port}/rebind?token=secret-in-query`;
   const { id, businessKey } = (await start({ crmClientId, crmWebhookUrl: url })) as { id: string; businessKey: string };
   const [incident] = await waitFor('the incident', async () => {
@@ -138,11 +144,7 @@ it("refuses to register an endpoint on the engine's or another internal address"
 });
 
 it('sends to an allowed host as before, signed with the CRM client secret', async () => {
-  const crmClientId = `crm-${randomUUID()}`;
-  const endpoint = await (
-    await admin()
-  ).post('/api/notification/webhook-endpoints', { crmClientId, url: `${receiver.url}/registered` });
-  expect(endpoint.status).toBe(201);
+  const { crmClientId, endpoint } = await newCrmClientEndpoint();
   const own = `/own/${crmClientId}`;
   const { id } = await start({
     crmClientId,

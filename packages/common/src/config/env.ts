@@ -38,14 +38,12 @@ export type BaseEnv = z.infer<typeof baseEnv>;
  */
 export function validateEnv<T extends Record<string, unknown>>(schema: z.ZodType<T>) {
   return (raw: Record<string, unknown>): T => {
+    const invalid = (lines: string[]) => new Error(`Invalid environment:\n${lines.map((l) => `  ${l}`).join('\n')}`);
     const result = schema.safeParse(raw);
-    const lines = result.success
-      ? result.data.NODE_ENV === 'production'
-        ? weakSecrets(schema, result.data)
-        : []
-      : result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    if (result.success && lines.length === 0) return result.data;
-    throw new Error(`Invalid environment:\n${lines.map((l) => `  ${l}`).join('\n')}`);
+    if (!result.success) throw invalid(result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+    const weak = result.data.NODE_ENV === 'production' ? weakSecrets(schema, result.data) : [];
+    if (weak.length > 0) throw invalid(weak);
+    return result.data;
   };
 }
 

@@ -114,19 +114,20 @@ function passwordReason(value: string): string | undefined {
   return undefined;
 }
 
+/** Why one decoded AES-256 key is not random bytes; a key of the wrong size is the schema's to name. */
+function keyBytesReason(key: Buffer): string | undefined {
+  if (key.length !== 32) return undefined;
+  if (key.every((b) => b >= 0x20 && b <= 0x7e)) return 'decodes to text, not random bytes';
+  const bits = shannonBitsPerSymbol(key);
+  if (bits < SECRET_RULES.keyMinBitsPerByte)
+    return `has too little entropy (${bits.toFixed(1)} bits a byte, needs ${SECRET_RULES.keyMinBitsPerByte})`;
+  return undefined;
+}
+
 function keysReason(value: string): string | undefined {
   for (const part of value.split(',')) {
     const [kid, encoded = ''] = part.trim().split(':');
-    const key = Buffer.from(encoded, 'base64');
-    const why =
-      placeholder(encoded) ??
-      (key.length !== 32
-        ? undefined // the schema names a key of the wrong size
-        : key.every((b) => b >= 0x20 && b <= 0x7e)
-          ? 'decodes to text, not random bytes'
-          : shannonBitsPerSymbol(key) < SECRET_RULES.keyMinBitsPerByte
-            ? `has too little entropy (${shannonBitsPerSymbol(key).toFixed(1)} bits a byte, needs ${SECRET_RULES.keyMinBitsPerByte})`
-            : undefined);
+    const why = placeholder(encoded) ?? keyBytesReason(Buffer.from(encoded, 'base64'));
     if (why)
       return `key "${kid}" ${why}: make one with node -e 'console.log("k1:" + require("crypto").randomBytes(32).toString("base64"))'`;
   }

@@ -21,8 +21,12 @@ export function engineCredentials(config: ConfigService<Record<string, unknown>,
   };
 }
 
+/** The value of an `Authorization` header for HTTP Basic. */
+export function basicAuthorization({ username, password }: EngineCredentials): string {
+  return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+}
+
 /** `Authorization: Basic …` for a request of the service's own (fetch, axios). */
 export function engineAuthHeaders(config: ConfigService<Record<string, unknown>, boolean>, service: string): Record<string, string> {
-  const { username, password } = engineCredentials(config, service);
-  return { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` };
+  return { authorization: basicAuthorization(engineCredentials(config, service)) };
 }

@@ -24,21 +24,26 @@ const DATABASE_CHECK = Symbol('DATABASE_CHECK');
 @ApiExcludeController()
 @Controller('health')
 class HealthController {
+  private readonly engineUrl: string;
+  private readonly engineHeaders: Record<string, string>;
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly http: HttpHealthIndicator,
-    private readonly config: ConfigService<BaseEnv, true>,
+    config: ConfigService<BaseEnv, true>,
     @Inject(DATABASE_CHECK) private readonly database: HealthIndicatorFunction,
-    @Inject(SERVICE_NAME) private readonly service: string,
-  ) {}
+    @Inject(SERVICE_NAME) service: string,
+  ) {
+    this.engineUrl = `${config.get('CAMUNDA_REST_URL', { infer: true })}/engine`;
+    this.engineHeaders = engineAuthHeaders(config, service);
+  }
 
   /** Readiness: the service can do its work only with its database and the engine. */
   @Get()
   @HealthCheck()
   ready() {
-    const engine = `${this.config.get('CAMUNDA_REST_URL', { infer: true })}/engine`;
-    const headers = engineAuthHeaders(this.config, this.service);
-    return this.health.check([this.database, () => this.http.pingCheck('engine', engine, { timeout: 2_000, headers })]);
+    const ping = () => this.http.pingCheck('engine', this.engineUrl, { timeout: 2_000, headers: this.engineHeaders });
+    return this.health.check([this.database, ping]);
   }
 
   /** Liveness: the process answers; a dependency outage must not restart it. */

@@ -36,7 +36,7 @@ interface Target {
   secret: string;
 }
 
-/** One request's outcome; `retryable` for timeouts, network errors, 408, 429 and 5xx; `refused` when the address was not allowed. */
+/** One request's outcome; `retryable` for timeouts, network errors, 408, 429 and 5xx. */
 class AttemptFailed extends Error {
   constructor(readonly retryable: boolean) {
     super('webhook attempt failed');
@@ -88,8 +88,10 @@ export class WebhookService {
     if ((await this.log.findByKey(key))?.status === MessageStatus.Sent) return { webhookDelivered: true };
     const applicationId = input.applicationId ?? task.businessKey ?? task.processInstanceId;
     const routing: Routing = { crmWebhookUrl: input.crmWebhookUrl ?? null, crmClientId: input.crmClientId ?? null };
+    // One policy for the routing check and every attempt (it resolves our components' names).
+    const policy = await this.addressPolicy();
     // Waiting will not make a refused host allowed: an incident at once, for an operator to decide.
-    const target = await this.target(routing, (message) => new IncidentError(message));
+    const target = await this.target(routing, policy, (message) => new IncidentError(message));
     if (!target) {
       this.logger.warn(
         { applicationId, event: input.webhookEvent },
@@ -111,7 +113,7 @@ export class WebhookService {
         content: { body, routing } satisfies WebhookContent,
       },
       async (message) => {
-        const { last, retryable, refused } = await this.send(message, target, DeliveryTrigger.Task);
+        const { last, retryable, refused } = await this.send(message, target, policy, DeliveryTrigger.Task);
         if (last.status === DeliveryStatus.Sent) return;
         const host = hostOf(target.url);
         // Waiting will not make an internal address public: an incident at once, nothing was sent.
@@ -134,8 +136,10 @@ export class WebhookService {
   /** An administrator's resend: the same body and event id, signed now, sent once to where the application's webhooks go today. */
   async resend(message: Message): Promise<Delivery> {
     const { routing } = message.content as unknown as WebhookContent;
+    const policy = await this.addressPolicy();
     const target = await this.target(
       routing,
+      policy,
       (reason) => new DomainError('WEBHOOK_URL_NOT_ALLOWED', reason, { status: 409 }),
     );
     if (!target) {
@@ -143,7 +147,7 @@ export class WebhookService {
         status: 409,
       });
     }
-    return (await this.send(message, target, DeliveryTrigger.Resend, 1)).last;
+    return (await this.send(message, target, policy, DeliveryTrigger.Resend, 1)).last;
   }
 
   /**
@@ -153,12 +157,13 @@ export class WebhookService {
    */
   private async target(
     { crmWebhookUrl, crmClientId }: Routing,
+    policy: WebhookAddressPolicy,
     refuse: (message: string) => Error,
   ): Promise<Target | null> {
     const endpoint = crmClientId ? await this.endpoints.forClient(crmClientId) : null;
     const defaultSecret = this.env.NOTIFICATION_DEFAULT_WEBHOOK_SECRET;
     if (crmWebhookUrl) {
-      const verdict = checkWebhookUrl(crmWebhookUrl, this.env.CRM_WEBHOOK_ALLOWED_HOSTS, await this.addressPolicy());
+      const verdict = checkWebhookUrl(crmWebhookUrl, this.env.CRM_WEBHOOK_ALLOWED_HOSTS, policy);
       if (!verdict.allowed) throw refuse(notAllowedMessage(verdict.reason));
       const secret = endpoint?.secret ?? defaultSecret;
       if (!secret) {
@@ -176,13 +181,13 @@ export class WebhookService {
   private async send(
     message: Message,
     target: Target,
+    policy: WebhookAddressPolicy,
     trigger: DeliveryTrigger,
     attempts = this.env.NOTIFICATION_WEBHOOK_ATTEMPTS,
   ): Promise<{ last: Delivery; retryable: boolean; refused?: string }> {
     let last: Delivery | undefined;
     let retryable = false;
     let refused: string | undefined;
-    const policy = await this.addressPolicy();
     try {
       await backOff(
         async () => {
