@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { BaseEnv } from '../config/env';
 import { DomainError } from '../errors/domain-error';
+import { InternalHttpClient, UpstreamError } from '../http/internal-http.client';
 import { SERVICE_NAME } from '../http/service-info.module';
 import { engineAuthHeaders } from './engine-credentials';
 import { toEngineVariables } from './engine-variables';
@@ -20,12 +21,15 @@ export interface HistoricProcess {
 @Injectable()
 export class EngineClient {
   private readonly logger = new Logger(EngineClient.name);
-  private readonly baseUrl: string;
-  private readonly authHeaders: Record<string, string>;
+  private readonly http: InternalHttpClient;
 
   constructor(config: ConfigService<BaseEnv, true>, @Inject(SERVICE_NAME) service: string) {
-    this.baseUrl = config.get('CAMUNDA_REST_URL', { infer: true });
-    this.authHeaders = engineAuthHeaders(config, service);
+    this.http = new InternalHttpClient({
+      name: 'engine',
+      baseUrl: config.get('CAMUNDA_REST_URL', { infer: true }),
+      headers: engineAuthHeaders(config, service),
+      timeoutMs: 10_000,
+    });
   }
 
   async start(processKey: string, businessKey: string, variables: Record<string, unknown>): Promise<{ id: string }> {
@@ -53,7 +57,7 @@ export class EngineClient {
       });
       return 'correlated';
     } catch (e) {
-      if (e instanceof EngineRejection && /No process definition or execution matches|MismatchingMessageCorrelation/i.test(e.message)) {
+      if (e instanceof UpstreamError && /No process definition or execution matches|MismatchingMessageCorrelation/i.test(e.message)) {
         return 'not-waiting';
       }
       throw e;
@@ -87,45 +91,16 @@ export class EngineClient {
     return count > 0;
   }
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    let response: Response;
+  /** Unreachable → 503 ENGINE_UNAVAILABLE; an error answer → UpstreamError with the engine's status and message. */
+  private async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
     try {
-      response = await fetch(`${this.baseUrl}${path}`, {
-        method,
-        headers: { ...this.authHeaders, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(10_000),
-      });
+      return (await this.http.request<T>({ method, path, body })).data;
     } catch (e) {
-      this.logger.warn({ err: (e as Error).message, path }, 'engine unreachable');
+      if (!(e instanceof UpstreamError && e.unreachable)) throw e;
+      this.logger.warn({ err: e.message, path }, 'engine unreachable');
       throw new DomainError('ENGINE_UNAVAILABLE', 'The process engine is not reachable; try again shortly', {
         status: 503,
       });
     }
-    const text = await response.text();
-    if (!response.ok) {
-      const message = (safeJson(text) as { message?: string } | undefined)?.message ?? text;
-      throw new EngineRejection(response.status, message);
-    }
-    return (text ? JSON.parse(text) : undefined) as T;
-  }
-}
-
-/** The engine answered with an error (as opposed to being unreachable). */
-export class EngineRejection extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'EngineRejection';
-  }
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { ZodError } from 'zod';
 import { DomainError } from '../errors/domain-error';
-import { backoffMs } from './backoff';
+import { backoffDelayMs, retrying } from '../retry/retry-policy';
 import { IncidentError } from './incident-error';
 import { RetryLaterError } from './retry-later-error';
 import type { CamundaTask, CamundaTaskService, CamundaVariables } from './camunda-client';
@@ -132,7 +132,7 @@ export class TaskRunner {
         ? 0
         : error instanceof RetryLaterError
           ? Math.max(0, Math.round(error.retryAfterMs))
-          : backoffMs(attempt, policy.retryBaseMs, policy.retryMaxMs);
+          : backoffDelayMs({ baseMs: policy.retryBaseMs, maxMs: policy.retryMaxMs }, attempt);
     const err = error instanceof Error ? error : new Error(String(error));
     this.logger.error({ ...log, err, retriesLeft: retries, retryInMs: retryTimeout }, 'task failed');
     await retryOnConflict(() =>
@@ -164,15 +164,8 @@ function isEngineConflict(e: unknown): boolean {
   return /OptimisticLocking|ProcessEnginePersistence/.test(type) || /\bENGINE-03077\b/.test(message);
 }
 
-async function retryOnConflict(call: () => Promise<void>, attempts = 4): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (e) {
-      if (!isEngineConflict(e) || attempt >= attempts) throw e;
-      await new Promise((r) => setTimeout(r, 50 * attempt + Math.random() * 100));
-    }
-  }
+function retryOnConflict(call: () => Promise<void>): Promise<void> {
+  return retrying(call, { attempts: 4, backoff: { baseMs: 50, maxMs: 400, jitter: 'full' }, retryIf: isEngineConflict });
 }
 
 /** The engine answered with a 5xx (as opposed to being unreachable, or the task being gone). */

@@ -5,7 +5,7 @@ import { ConfigService } from '@nestjs/config';
 import { DiscoveryService } from '@nestjs/core';
 import type { BaseEnv } from '../config/env';
 import { SERVICE_NAME } from '../http/service-info.module';
-import { backoffMs } from './backoff';
+import { backoffDelayMs } from '../retry/retry-policy';
 import { engineCredentials } from '../engine/engine-credentials';
 import { CamundaClient, loadCamundaClient } from './camunda-client';
 import { TaskHandler, TopicHandler } from './task-handler';
@@ -160,7 +160,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
     this.client.stop();
     this.engineFailures += 1;
     const maxMs = Number(this.config.get('WORKER_ENGINE_BACKOFF_MAX_MS', { infer: true }));
-    const delay = backoffMs(this.engineFailures, ENGINE_BACKOFF_BASE_MS, maxMs);
+    const delay = backoffDelayMs({ baseMs: ENGINE_BACKOFF_BASE_MS, maxMs }, this.engineFailures);
     this.logger.warn(
       { err: error.message, failures: this.engineFailures, retryInMs: delay },
       'Camunda engine unreachable; polling paused',

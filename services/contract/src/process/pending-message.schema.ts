@@ -19,8 +19,16 @@ export class PendingMessage {
   @Prop({ type: Object, default: {} })
   variables!: Record<string, unknown>;
 
-  @Prop({ required: true, index: true })
+  @Prop({ required: true })
   since!: Date;
+
+  /** Deliveries tried so far that the process did not take. */
+  @Prop({ default: 0 })
+  attempts!: number;
+
+  /** When to try again: later after each miss (the retry policy's back-off). */
+  @Prop({ index: true })
+  nextAttemptAt?: Date;
 }
 
 export type PendingMessageDocument = HydratedDocument<PendingMessage>;

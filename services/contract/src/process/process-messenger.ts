@@ -1,17 +1,28 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { DomainError, EngineClient, EngineRejection, CONTRACT_PROCESS_KEY, type ProcessMessage } from '@otus/common';
+import {
+  backoffDelayMs,
+  CONTRACT_PROCESS_KEY,
+  DomainError,
+  EngineClient,
+  UpstreamError,
+  type Backoff,
+  type ProcessMessage,
+} from '@otus/common';
 import type { Model } from 'mongoose';
 import { PendingMessage } from './pending-message.schema';
 
-const RETRY_EVERY_MS = 2_000;
+const POLL_EVERY_MS = 1_000;
+/** A message the process is not ready for is usually taken within seconds; an engine outage can last minutes. */
+const REDELIVERY: Backoff = { baseMs: 1_000, maxMs: 15_000 };
 
 /**
  * Delivers the client's decisions to the process as BPMN messages. The decision is stored
  * first (the caller has done so); if the process is not waiting for it yet, or the engine is
  * away, it stays pending on the application and is delivered again until the process takes
- * it or has ended — a client's submission is never lost to timing.
+ * it or has ended — a client's submission is never lost to timing. Each message backs off on
+ * its own, so a long engine outage does not turn into a retry storm when it ends.
  */
 @Injectable()
 export class ProcessMessenger implements OnApplicationBootstrap {
@@ -27,26 +38,35 @@ export class ProcessMessenger implements OnApplicationBootstrap {
   onApplicationBootstrap(): void {
     this.scheduler.addInterval(
       'deliver-pending-messages',
-      setInterval(() => void this.retryPending(), RETRY_EVERY_MS),
+      setInterval(() => void this.retryPending(), POLL_EVERY_MS),
     );
   }
 
   async send(applicationId: string, name: ProcessMessage, variables: Record<string, unknown> = {}): Promise<void> {
+    // Not due before the attempt below has ended (it reschedules a miss): the poll must not deliver it twice.
+    const claimedUntil = new Date(Date.now() + REDELIVERY.maxMs);
     await this.pending.updateOne(
       { _id: applicationId },
-      { $set: { name, variables, since: new Date() } },
+      { $set: { name, variables, since: new Date(), attempts: 0, nextAttemptAt: claimedUntil } },
       { upsert: true },
     );
     await this.deliver(applicationId, name, variables);
   }
 
-  private async deliver(applicationId: string, name: string, variables: Record<string, unknown>): Promise<void> {
+  private async deliver(
+    applicationId: string,
+    name: string,
+    variables: Record<string, unknown>,
+    attempts = 0,
+  ): Promise<void> {
     let result: 'correlated' | 'not-waiting';
     try {
       result = await this.engine.correlate(name, applicationId, variables);
     } catch (e) {
       // Engine away, or busy with a concurrent change of this process (optimistic locking): stays pending.
-      if (e instanceof DomainError || (e instanceof EngineRejection && e.status >= 500)) return;
+      if (e instanceof DomainError || (e instanceof UpstreamError && (e.status ?? 500) >= 500)) {
+        return this.later(applicationId, name, attempts + 1);
+      }
       throw e;
     }
     if (result === 'correlated') {
@@ -57,18 +77,33 @@ export class ProcessMessenger implements OnApplicationBootstrap {
     if (process && process.state !== 'ACTIVE') {
       this.logger.warn({ applicationId, message: name }, 'the process ended before it took the message; dropped');
       await this.pending.deleteOne({ _id: applicationId });
+      return;
     }
+    await this.later(applicationId, name, attempts + 1);
+  }
+
+  private async later(applicationId: string, name: string, attempts: number): Promise<void> {
+    const nextAttemptAt = new Date(Date.now() + backoffDelayMs(REDELIVERY, attempts));
+    await this.pending.updateOne({ _id: applicationId, name }, { $set: { attempts, nextAttemptAt } });
   }
 
   private async retryPending(): Promise<void> {
     if (this.retrying) return;
     this.retrying = true;
     try {
+      const now = new Date();
       const due = await this.pending
-        .find({ since: { $lt: new Date(Date.now() - RETRY_EVERY_MS) } })
+        .find({
+          $or: [
+            { nextAttemptAt: { $lte: now } },
+            // Stored before messages had their own back-off.
+            { nextAttemptAt: { $exists: false }, since: { $lt: now } },
+          ],
+        })
+        .sort({ nextAttemptAt: 1 })
         .limit(50)
         .lean();
-      for (const { _id, name, variables } of due) await this.deliver(_id, name, variables);
+      for (const { _id, name, variables, attempts } of due) await this.deliver(_id, name, variables, attempts ?? 0);
     } catch (e) {
       this.logger.warn({ err: (e as Error).message }, 'retrying pending messages failed; will try again');
     } finally {

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { DomainError } from '@otus/common';
+import { DomainError, InternalHttpClient } from '@otus/common';
 import type { ContractEnv } from '../config';
 
 export interface SigningCodeEmail {
@@ -17,12 +17,15 @@ export interface SigningCodeEmail {
 @Injectable()
 export class SigningCodeMailer {
   private readonly logger = new Logger(SigningCodeMailer.name);
-  private readonly url: string;
-  private readonly token: string;
+  private readonly http: InternalHttpClient;
 
   constructor(config: ConfigService<ContractEnv, true>) {
-    this.url = `${config.get('NOTIFICATION_INTERNAL_URL', { infer: true })}/internal/emails`;
-    this.token = config.get('INTERNAL_API_TOKEN', { infer: true }) ?? '';
+    this.http = new InternalHttpClient({
+      name: 'notification service',
+      baseUrl: config.get('NOTIFICATION_INTERNAL_URL', { infer: true }),
+      headers: { 'x-internal-token': config.get('INTERNAL_API_TOKEN', { infer: true }) ?? '' },
+      timeoutMs: 15_000,
+    });
   }
 
   async send({
@@ -34,26 +37,20 @@ export class SigningCodeMailer {
     courseTitle,
     expiresAt,
   }: SigningCodeEmail): Promise<void> {
-    let status: number;
     try {
-      const response = await fetch(this.url, {
+      await this.http.request({
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-internal-token': this.token },
-        body: JSON.stringify({
+        path: '/internal/emails',
+        body: {
           applicationId,
           messageId,
           to,
           template: 'signing-code',
           variables: { signingCode, clientName, courseTitle, expiresAt: expiresAt.toISOString() },
-        }),
-        signal: AbortSignal.timeout(15_000),
+        },
       });
-      status = response.status;
     } catch (e) {
-      this.logger.warn({ applicationId, err: (e as Error).message }, 'notification service unreachable');
-      status = 503;
-    }
-    if (status >= 300) {
+      this.logger.warn({ applicationId, err: (e as Error).message }, 'the signing code e-mail was not sent');
       throw new DomainError('CODE_NOT_SENT', 'The code could not be sent just now; please try again in a minute', {
         status: 503,
       });

@@ -3,12 +3,12 @@ import { ConfigService } from '@nestjs/config';
 import {
   checkWebhookUrl,
   DomainError,
+  retrying,
   IncidentError,
   type TaskContext,
   WebhookAddressRefusedError,
   type WebhookAddressPolicy,
 } from '@otus/common';
-import { backOff } from 'exponential-backoff';
 import type { NotificationEnv } from '../config';
 import { type AttemptResult, DeliveryLogService } from '../deliveries/delivery-log.service';
 import { type Delivery, DeliveryStatus, DeliveryTrigger } from '../deliveries/delivery.entity';
@@ -189,7 +189,7 @@ export class WebhookService {
     let retryable = false;
     let refused: string | undefined;
     try {
-      await backOff(
+      await retrying(
         async () => {
           const result = await this.post(message, target, policy);
           last = await this.log.record(message, result.attempt, trigger);
@@ -198,12 +198,13 @@ export class WebhookService {
           if (result.attempt.status === DeliveryStatus.Failed) throw new AttemptFailed(result.retryable);
         },
         {
-          numOfAttempts: attempts,
-          startingDelay: this.env.NOTIFICATION_WEBHOOK_RETRY_BASE_MS,
-          timeMultiple: 2,
-          maxDelay: this.env.NOTIFICATION_WEBHOOK_RETRY_MAX_MS,
-          jitter: 'full',
-          retry: (e: unknown) => e instanceof AttemptFailed && e.retryable,
+          attempts,
+          backoff: {
+            baseMs: this.env.NOTIFICATION_WEBHOOK_RETRY_BASE_MS,
+            maxMs: this.env.NOTIFICATION_WEBHOOK_RETRY_MAX_MS,
+            jitter: 'full',
+          },
+          retryIf: (e: unknown) => e instanceof AttemptFailed && e.retryable,
         },
       );
     } catch (e) {
