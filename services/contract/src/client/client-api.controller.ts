@@ -1,29 +1,34 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
-import {
-  ApiErrorResponses,
-  type ClientIdentity,
-  ClientSession,
-  CurrentClient,
-  DomainError,
-  SECURITY,
-} from '@otus/common';
-import type { Request, Response } from 'express';
+import { ApiErrorResponses, DomainError, SECURITY } from '@otus/common';
+import type { Response } from 'express';
+import type { ApplicationDocument } from '../applications/application.schema';
 import type { Actor } from '../audit/audit.service';
 import { AuditService } from '../audit/audit.service';
 import { DocumentsService } from '../documents/documents.service';
 import { SigningService } from '../signing/signing.service';
+import {
+  APPLICATION_ID_PARAM,
+  ClientAccess,
+  ClientActor,
+  ClientApplication,
+  ClientApplicationId,
+  type ClientSigner,
+  ClientSignerActor,
+} from './client-access';
 import { ClientService } from './client.service';
 import { ClientFormDto, DeclineDto, SignDto } from './dto/client-form.dto';
 import { ClientViewResponse, SigningCodeStateResponse } from './dto/client-view.dto';
 
 /**
  * The client's own application, reached with the link session. Another application's id
- * answers 404: a session sees exactly one application and cannot learn that others exist.
+ * answers 404: a session sees exactly one application and cannot learn that others exist
+ * (`@ClientAccess`, the same check as the pages').
  */
 @ApiTags('client')
 @ApiCookieAuth(SECURITY.client)
-@ClientSession()
+@ApiParam({ name: APPLICATION_ID_PARAM, type: String })
+@ClientAccess()
 @Controller('client/api/applications/:applicationId')
 export class ClientApiController {
   constructor(
@@ -35,9 +40,8 @@ export class ClientApiController {
 
   @Get()
   @ApiOkResponse({ type: ClientViewResponse, description: 'The page state, course, price and signing-code state' })
-  async view(@CurrentClient() client: ClientIdentity, @Param('applicationId') id: string, @Req() req: Request) {
-    const application = await this.clients.application(own(client, id));
-    await this.clients.opened(application, actor(req));
+  async view(@ClientApplication() application: ApplicationDocument, @ClientActor() actor: Actor) {
+    await this.clients.opened(application, actor);
     return { ...(await this.clients.view(application)), signingCode: await this.signing.state(application) };
   }
 
@@ -46,12 +50,11 @@ export class ClientApiController {
   @ApiNoContentResponse()
   @ApiErrorResponses({ status: 409, description: 'FORM_CLOSED: submitted already, or the process has moved on' })
   async submit(
-    @CurrentClient() client: ClientIdentity,
-    @Param('applicationId') id: string,
+    @ClientApplication() application: ApplicationDocument,
     @Body() form: ClientFormDto,
-    @Req() req: Request,
+    @ClientActor() actor: Actor,
   ) {
-    await this.clients.submit(await this.clients.application(own(client, id)), form, actor(req));
+    await this.clients.submit(application, form, actor);
   }
 
   @Post('signing-code')
@@ -62,10 +65,9 @@ export class ClientApiController {
     { status: 429, description: 'CODE_RESEND_TOO_SOON (details.canResendAt), or the gateway’s TOO_MANY_REQUESTS' },
     { status: 503, description: 'CODE_NOT_SENT: the e-mail could not be sent; ask again' },
   )
-  async sendCode(@CurrentClient() client: ClientIdentity, @Param('applicationId') id: string, @Req() req: Request) {
-    const application = await this.clients.application(own(client, id));
+  async sendCode(@ClientApplication() application: ApplicationDocument, @ClientActor() actor: Actor) {
     const view = await this.clients.view(application);
-    return this.signing.sendCode(application, view.course.title ?? application.courseCode, actor(req));
+    return this.signing.sendCode(application, view.course.title ?? application.courseCode, actor);
   }
 
   @Post('signature')
@@ -79,17 +81,11 @@ export class ClientApiController {
     { status: 429, description: 'TOO_MANY_REQUESTS (the gateway)' },
   )
   async sign(
-    @CurrentClient() client: ClientIdentity,
-    @Param('applicationId') id: string,
+    @ClientApplication() application: ApplicationDocument,
     @Body() { signingCode }: SignDto,
-    @Req() req: Request,
+    @ClientSignerActor() signer: ClientSigner,
   ) {
-    const application = await this.clients.application(own(client, id));
-    await this.signing.sign(application, signingCode, {
-      ...actor(req),
-      ip: req.ip ?? '',
-      userAgent: req.get('user-agent') ?? '',
-    });
+    await this.signing.sign(application, signingCode, signer);
   }
 
   @Post('decline')
@@ -97,12 +93,11 @@ export class ClientApiController {
   @ApiNoContentResponse()
   @ApiErrorResponses({ status: 409, description: 'APPLICATION_NOT_SIGNABLE or APPLICATION_CHANGED' })
   async decline(
-    @CurrentClient() client: ClientIdentity,
-    @Param('applicationId') id: string,
+    @ClientApplication() application: ApplicationDocument,
     @Body() { reason }: DeclineDto,
-    @Req() req: Request,
+    @ClientActor() actor: Actor,
   ) {
-    await this.signing.decline(await this.clients.application(own(client, id)), reason, actor(req));
+    await this.signing.decline(application, reason, actor);
   }
 
   @Get('documents/:kind')
@@ -110,17 +105,16 @@ export class ClientApiController {
   @ApiProduces('application/pdf')
   @ApiOkResponse({ description: 'The PDF (draft or signed)', schema: { type: 'string', format: 'binary' } })
   async document(
-    @CurrentClient() client: ClientIdentity,
-    @Param('applicationId') id: string,
+    @ClientApplicationId() id: string,
     @Param('kind') kind: string,
     @Query('download') download: string | undefined,
-    @Req() req: Request,
+    @ClientActor() actor: Actor,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
     if (kind !== 'draft' && kind !== 'signed')
       throw new DomainError('DOCUMENT_NOT_FOUND', `No ${kind} document`, { status: 404 });
-    const document = await this.documents.get(own(client, id), kind);
-    await this.audit.record(id, `document.${download ? 'downloaded' : 'viewed'}`, actor(req), {
+    const document = await this.documents.get(id, kind);
+    await this.audit.record(id, `document.${download ? 'downloaded' : 'viewed'}`, actor, {
       kind,
       sha256: document.sha256,
     });
@@ -128,15 +122,4 @@ export class ClientApiController {
     res.setHeader('Content-Disposition', `${download ? 'attachment' : 'inline'}; filename="${name}"`);
     return new StreamableFile(this.documents.open(document), { type: 'application/pdf' });
   }
-}
-
-function own(client: ClientIdentity, applicationId: string): string {
-  if (client.applicationId !== applicationId) {
-    throw new DomainError('APPLICATION_NOT_FOUND', `No application ${applicationId}`, { status: 404 });
-  }
-  return applicationId;
-}
-
-function actor(req: Request): Actor {
-  return { actor: 'client', ip: req.ip, userAgent: req.get('user-agent') };
 }

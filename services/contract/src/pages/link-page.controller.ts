@@ -19,14 +19,9 @@ import { PagesExceptionFilter } from './pages-exception.filter';
 export class LinkPageController {
   constructor(private readonly renderer: PageRenderer) {}
 
-  @Get(':token')
+  /** Also `/l/` with the token cut off (a broken line in a mail client): the same page says the link is invalid. */
+  @Get(['', ':token'])
   open(@Res() res: Response): void {
-    this.renderer.send(res, 'link', { title: 'Открываем договор', script: 'link.js' });
-  }
-
-  /** `/l/` with the token cut off (a broken line in a mail client): the same page says the link is invalid. */
-  @Get()
-  empty(@Res() res: Response): void {
     this.renderer.send(res, 'link', { title: 'Открываем договор', script: 'link.js' });
   }
 }
