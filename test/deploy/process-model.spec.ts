@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MODULE_METADATA } from '@nestjs/common/constants';
-import { CONTRACT_PROCESS_KEY, MESSAGES, TaskHandler, TOPICS } from '@otus/common';
+import { BPMN_ERRORS, CONTRACT_PROCESS_KEY, MESSAGES, TaskHandler, TOPICS } from '@otus/common';
 import { XMLParser } from 'fast-xml-parser';
 import { ContractWorkerModule } from '../../services/contract/src/worker/contract-worker.module';
 import { CourseWorkerModule } from '../../services/course/src/worker/course-worker.module';
@@ -12,7 +12,8 @@ import { UserWorkerModule } from '../../services/user/src/worker/user-worker.mod
 /**
  * The BPMN and the code name the same things: every external-task topic of the model has
  * exactly one handler registered in a service's worker module (and no handler waits on a topic
- * the model never uses), and the model's messages are the ones the contract service correlates.
+ * the model never uses), the model's messages are the ones the contract service correlates, and
+ * the error codes it catches are BPMN_ERRORS, the ones handlers throw as BpmnError.
  * A renamed topic would otherwise leave process instances waiting with no worker.
  */
 const ROOT = join(__dirname, '../..');
@@ -88,5 +89,12 @@ describe('the process model and the code', () => {
     const ids = new Set(elements.filter((e) => e.element === 'bpmn:message').map((e) => e.attributes['@_id']));
     const caught = new Set(elements.map((e) => e.attributes['@_messageRef']).filter(Boolean));
     expect([...ids].filter((id) => !caught.has(id))).toEqual([]);
+  });
+
+  it('the error codes the model catches are BPMN_ERRORS, each caught by a boundary event', () => {
+    const declared = elements.filter((e) => e.element === 'bpmn:error');
+    expect(declared.map((e) => e.attributes['@_errorCode']).sort()).toEqual(Object.values(BPMN_ERRORS).sort());
+    const caught = new Set(elements.map((e) => e.attributes['@_errorRef']).filter(Boolean));
+    expect(declared.map((e) => e.attributes['@_id']).filter((id) => !caught.has(id))).toEqual([]);
   });
 });

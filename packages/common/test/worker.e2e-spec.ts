@@ -5,6 +5,7 @@ import { register } from 'prom-client';
 import { z } from 'zod';
 import {
   baseEnv,
+  BpmnError,
   configModule,
   DomainError,
   engineAccountPassword,
@@ -35,14 +36,16 @@ const attempts = new Map<string, number>();
 class ScriptedHandler implements TopicHandler<{ key: string; mode: string; value: string }> {
   readonly input = z.object({
     key: z.string(),
-    mode: z.enum(['ok', 'reject', 'uncaught', 'fail', 'slow']),
+    mode: z.enum(['ok', 'reject', 'refuse', 'uncaught', 'fail', 'slow']),
     value: z.string(),
   });
 
   async handle({ key, mode, value }: { key: string; mode: string; value: string }) {
     attempts.set(key, (attempts.get(key) ?? 0) + 1);
-    if (mode === 'reject') throw new DomainError('TEST_REJECTED', `rejected ${value}`);
-    if (mode === 'uncaught') throw new DomainError('NOT_IN_THE_MODEL', `unexpected ${value}`);
+    if (mode === 'reject') throw new BpmnError('TEST_REJECTED', `rejected ${value}`);
+    // A service's refusal, even with a code the model happens to catch, is not a modelled outcome.
+    if (mode === 'refuse') throw new DomainError('TEST_REJECTED', `refused ${value}`, { status: 409 });
+    if (mode === 'uncaught') throw new BpmnError('NOT_IN_THE_MODEL', `unexpected ${value}`);
     if (mode === 'fail') throw new Error(`boom ${value}`);
     if (mode === 'slow') await new Promise((r) => setTimeout(r, 1_500));
     return { echoed: value.toUpperCase() };
@@ -110,10 +113,22 @@ describe('worker against the real engine', () => {
     expect(await engine.variables(id)).toMatchObject({ echoed: 'HELLO' });
   });
 
-  it('turns a DomainError into a BPMN error caught by the model', async () => {
+  it('turns a BpmnError into the BPMN error caught by the model', async () => {
     const { id } = await run('reject');
     expect(await endEvent(id)).toBe('Rejected');
     expect(await engine.variables(id)).toMatchObject({ errorMessage: 'rejected hello' });
+  });
+
+  it('makes a service’s refusal (a DomainError) an incident at once, never a BPMN error', async () => {
+    const { key, id } = await run('refuse');
+    const [incident] = await waitFor('an incident', async () => {
+      const incidents = await engine.incidents(id);
+      return incidents.length > 0 && incidents;
+    });
+    expect(incident).toMatchObject({ activityId: 'Work', incidentMessage: 'TEST_REJECTED: refused hello' });
+    expect(attempts.get(key)).toBe(1);
+    expect((await engine.activities(id)).some((a) => a.activityId === 'Rejected')).toBe(false);
+    await engine.request('DELETE', `/process-instance/${id}`);
   });
 
   it('turns missing or mistyped variables into INVALID_VARIABLES naming the variable', async () => {

@@ -4,10 +4,10 @@ import { ConfigService } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
 import { parse as parseCookies } from 'cookie';
 import type { BaseEnv } from '../config/env';
-import { DomainError } from '../errors/domain-error';
 import { type AuthenticatedRequest, CLIENT_SESSION_COOKIE } from './identity';
 import { CLIENT_KEY, INTERNAL_KEY, PUBLIC_KEY, type Role, ROLES_KEY } from './roles.decorator';
 import { TokenVerifier } from './token-verifier';
+import { commonErrors } from '../errors/error-codes';
 
 /**
  * The one guard of every service. Secure by default: a route must say who may call it.
@@ -31,19 +31,19 @@ export class AuthGuard implements CanActivate {
     if (says<boolean>(INTERNAL_KEY)) return this.checkInternal(request);
     if (says<boolean>(CLIENT_KEY)) {
       const token = parseCookies(request.headers.cookie ?? '')[CLIENT_SESSION_COOKIE];
-      if (!token) throw new DomainError('UNAUTHENTICATED', 'Open the link from your e-mail first', { status: 401 });
+      if (!token) throw commonErrors.UNAUTHENTICATED('Open the link from your e-mail first');
       request.client = await this.verifier.verifyClient(token);
       return true;
     }
     const roles = says<Role[]>(ROLES_KEY);
-    if (!roles?.length) throw new DomainError('FORBIDDEN', 'This route is not open to anyone', { status: 403 });
+    if (!roles?.length) throw commonErrors.FORBIDDEN('This route is not open to anyone');
     const [scheme, token] = (request.headers.authorization ?? '').split(' ');
     if (scheme !== 'Bearer' || !token) {
-      throw new DomainError('UNAUTHENTICATED', 'An access token is required', { status: 401 });
+      throw commonErrors.UNAUTHENTICATED('An access token is required');
     }
     request.staff = await this.verifier.verifyStaff(token);
     if (!roles.some((role) => request.staff!.roles.includes(role))) {
-      throw new DomainError('FORBIDDEN', `This needs the role ${roles.join(' or ')}`, { status: 403 });
+      throw commonErrors.FORBIDDEN(`This needs the role ${roles.join(' or ')}`);
     }
     return true;
   }
@@ -52,7 +52,7 @@ export class AuthGuard implements CanActivate {
     const expected = Buffer.from(this.config.get('INTERNAL_API_TOKEN', { infer: true }) ?? '');
     const given = Buffer.from(String(request.headers['x-internal-token'] ?? ''));
     if (expected.length === 0 || given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      throw new DomainError('UNAUTHENTICATED', 'This route is for OTUS Contract services only', { status: 401 });
+      throw commonErrors.UNAUTHENTICATED('This route is for OTUS Contract services only');
     }
     return true;
   }

@@ -10,8 +10,8 @@ import {
   type JWTVerifyGetKey,
 } from 'jose';
 import type { BaseEnv } from '../config/env';
-import { DomainError } from '../errors/domain-error';
 import type { ClientIdentity, StaffIdentity } from './identity';
+import { commonErrors } from '../errors/error-codes';
 
 /**
  * Verifies the user service's tokens: ES256 JWTs whose `kid` names a key of its JWKS. Keys
@@ -54,9 +54,7 @@ export class TokenVerifier {
       return payload;
     } catch (e) {
       const expired = e instanceof errors.JWTExpired;
-      throw new DomainError('UNAUTHENTICATED', expired ? `The ${what} has expired` : `The ${what} is not valid`, {
-        status: 401,
-      });
+      throw commonErrors.UNAUTHENTICATED(expired ? `The ${what} has expired` : `The ${what} is not valid`);
     }
   }
 }

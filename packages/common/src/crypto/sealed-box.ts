@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { DomainError } from '../errors/domain-error';
+import { commonErrors } from '../errors/error-codes';
 
 /**
  * GCM tags are always 16 bytes here. Node's decipher accepts tags of 4 to 16 bytes unless the
@@ -46,9 +46,7 @@ export class SealedBox {
     const [version, kid, iv, body, tag] = sealed.split('.');
     const key = this.keys.get(kid ?? '');
     if (version !== 'v1' || !key || !iv || !body || !tag) {
-      throw new DomainError('SEALED_VALUE_INVALID', 'The sealed value is malformed or its key is unknown', {
-        status: 400,
-      });
+      throw commonErrors.SEALED_VALUE_INVALID('The sealed value is malformed or its key is unknown');
     }
     try {
       const authTag = Buffer.from(tag, 'base64url');
@@ -59,7 +57,7 @@ export class SealedBox {
       decipher.setAuthTag(authTag);
       return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]);
     } catch {
-      throw new DomainError('SEALED_VALUE_INVALID', 'The sealed value does not verify', { status: 400 });
+      throw commonErrors.SEALED_VALUE_INVALID('The sealed value does not verify');
     }
   }
 

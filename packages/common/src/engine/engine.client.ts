@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { BaseEnv } from '../config/env';
-import { DomainError } from '../errors/domain-error';
 import { InternalHttpClient, UpstreamError } from '../http/internal-http.client';
 import { SERVICE_NAME } from '../http/service-info.module';
 import { engineAuthHeaders } from './engine-credentials';
 import { toEngineVariables } from './engine-variables';
+import { commonErrors } from '../errors/error-codes';
 
 export interface HistoricProcess {
   id: string;
@@ -98,9 +98,7 @@ export class EngineClient {
     } catch (e) {
       if (!(e instanceof UpstreamError && e.unreachable)) throw e;
       this.logger.warn({ err: e.message, path }, 'engine unreachable');
-      throw new DomainError('ENGINE_UNAVAILABLE', 'The process engine is not reachable; try again shortly', {
-        status: 503,
-      });
+      throw commonErrors.ENGINE_UNAVAILABLE('The process engine is not reachable; try again shortly');
     }
   }
 }

@@ -4,18 +4,16 @@ export interface DomainErrorOptions {
   /** HTTP status when the error reaches a REST caller; business rule violations default to 422. */
   status?: HttpStatus;
   details?: unknown;
-  /** Process variables to set when the error is thrown by a worker as a BPMN error. */
-  variables?: Record<string, unknown>;
 }
 
 /**
- * A business outcome with a stable UPPER_SNAKE code. Over HTTP it becomes a 4xx body
- * `{ code, message }`; in a worker it becomes a BPMN error with the same code.
+ * A refusal with a stable UPPER_SNAKE code, made from a service's catalogue (`defineErrors`).
+ * Over HTTP it becomes a 4xx/5xx body `{ code, message, details? }`. It is not a BPMN error: a
+ * handler that means a modelled outcome throws `BpmnError` (see the task runner).
  */
 export class DomainError extends Error {
   readonly status: HttpStatus;
   readonly details?: unknown;
-  readonly variables?: Record<string, unknown>;
 
   constructor(
     readonly code: string,
@@ -26,6 +24,5 @@ export class DomainError extends Error {
     this.name = 'DomainError';
     this.status = options.status ?? HttpStatus.UNPROCESSABLE_ENTITY;
     this.details = options.details;
-    this.variables = options.variables;
   }
 }

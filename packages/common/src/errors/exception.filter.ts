@@ -3,6 +3,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { Request, Response } from 'express';
 import { DomainError } from './domain-error';
 import { CODE_BY_STATUS, type ErrorBody } from './error-body';
+import { commonErrors } from './error-codes';
 
 /** Errors thrown by Express middleware (body-parser) carry their status and kind this way. */
 interface StatusError {
@@ -18,19 +19,11 @@ interface StatusError {
 /** body-parser's failures, each as the answer a caller can act on. */
 const BODY_ERRORS: Record<string, (e: StatusError) => DomainError> = {
   'entity.parse.failed': (e) =>
-    new DomainError('MALFORMED_JSON', `The request body is not valid JSON${e.message ? `: ${e.message}` : ''}`, {
-      status: 400,
-    }),
+    commonErrors.MALFORMED_JSON(`The request body is not valid JSON${e.message ? `: ${e.message}` : ''}`),
   'entity.too.large': (e) =>
-    new DomainError(
-      'PAYLOAD_TOO_LARGE',
-      `The request body is too large${e.limit ? ` (at most ${e.limit} bytes)` : ''}`,
-      {
-        status: 413,
-      },
-    ),
-  'charset.unsupported': (e) => new DomainError('UNSUPPORTED_MEDIA_TYPE', `Only UTF-8: ${e.message}`, { status: 415 }),
-  'encoding.unsupported': (e) => new DomainError('UNSUPPORTED_MEDIA_TYPE', String(e.message), { status: 415 }),
+    commonErrors.PAYLOAD_TOO_LARGE(`The request body is too large${e.limit ? ` (at most ${e.limit} bytes)` : ''}`),
+  'charset.unsupported': (e) => commonErrors.UNSUPPORTED_MEDIA_TYPE(`Only UTF-8: ${e.message}`),
+  'encoding.unsupported': (e) => commonErrors.UNSUPPORTED_MEDIA_TYPE(String(e.message)),
 };
 
 /**

@@ -5,11 +5,11 @@ import {
   Injectable,
   NestInterceptor,
   SetMetadata,
-  UnsupportedMediaTypeException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiConsumes } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { commonErrors } from '../errors/error-codes';
 import type { Observable } from 'rxjs';
 
 export const CONSUMES_KEY = 'otus:consumes';
@@ -41,10 +41,9 @@ export class ContentTypeInterceptor implements NestInterceptor {
       const length = req.headers['content-length'];
       const hasBody = req.headers['transfer-encoding'] !== undefined || (length !== undefined && Number(length) > 0);
       if (hasBody && !req.is(accepted)) {
-        throw new UnsupportedMediaTypeException({
-          code: 'UNSUPPORTED_MEDIA_TYPE',
-          message: `Send the body as ${accepted.join(' or ')}, not ${req.get('content-type') ?? 'without a Content-Type'}`,
-        });
+        throw commonErrors.UNSUPPORTED_MEDIA_TYPE(
+          `Send the body as ${accepted.join(' or ')}, not ${req.get('content-type') ?? 'without a Content-Type'}`,
+        );
       }
     }
     return next.handle();

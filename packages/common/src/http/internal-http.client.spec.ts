@@ -119,7 +119,7 @@ describe('InternalHttpClient (against a real HTTP server)', () => {
     const metric = await register.getSingleMetric('internal_http_client_request_duration_seconds')!.get();
     const counted = metric.values.find(
       (v) =>
-        v.metricName === 'internal_http_client_request_duration_seconds_count' &&
+        (v as { metricName?: string }).metricName === 'internal_http_client_request_duration_seconds_count' &&
         v.labels.target === 'test service' &&
         v.labels.outcome === '2xx',
     );

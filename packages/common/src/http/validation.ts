@@ -1,7 +1,8 @@
-import { type ArgumentMetadata, HttpStatus, ValidationError, ValidationPipe } from '@nestjs/common';
+import { type ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ValidateIf } from 'class-validator';
 import { DomainError } from '../errors/domain-error';
 import type { FieldError } from '../errors/error-body';
+import { commonErrors } from '../errors/error-codes';
 
 /**
  * An optional field that, when sent, must be valid: absent is fine, `null` is refused.
@@ -38,10 +39,7 @@ function withoutUnsetFields<T>(value: T): T {
  * relation): the caller gets the same shape either way.
  */
 export function invalidFields(details: FieldError[]): DomainError {
-  return new DomainError('VALIDATION_FAILED', 'The request has invalid fields', {
-    status: HttpStatus.BAD_REQUEST,
-    details,
-  });
+  return commonErrors.VALIDATION_FAILED('The request has invalid fields', { details });
 }
 
 /** Whether `error` is a VALIDATION_FAILED from `invalidFields` (the pipe's or a rule's). */

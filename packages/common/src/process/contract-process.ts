@@ -32,5 +32,12 @@ export const MESSAGES = {
 } as const;
 export type ProcessMessage = (typeof MESSAGES)[keyof typeof MESSAGES];
 
+/** Error codes the model catches on error boundary events: a handler throws `new BpmnError(BPMN_ERRORS.noSeats, …)`. */
+export const BPMN_ERRORS = {
+  noSeats: 'NO_SEATS',
+  invalidVariables: 'INVALID_VARIABLES',
+} as const;
+export type BpmnErrorCode = (typeof BPMN_ERRORS)[keyof typeof BPMN_ERRORS];
+
 /** The sealed-box context of `clientLinkRef`: sealed by the user service, opened by notification. */
 export const CLIENT_LINK_SEAL_CONTEXT = 'client-link';

@@ -1,6 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { z } from 'zod';
 import type { CamundaTask, CamundaTaskService, CamundaVariables } from './camunda-client';
+import { DomainError } from '../errors/domain-error';
+import { BpmnError } from './bpmn-error';
 import { IncidentError } from './incident-error';
 import { RetryLaterError } from './retry-later-error';
 import type { TopicHandler } from './task-handler';
@@ -74,6 +76,48 @@ describe('TaskRunner failures', () => {
     );
     expect(service.handleBpmnError).not.toHaveBeenCalled();
     expect(service.complete).not.toHaveBeenCalled();
+  });
+});
+
+describe('TaskRunner outcomes and refusals', () => {
+  it('makes a BpmnError the modelled outcome, with its variables', async () => {
+    const service = taskService();
+    await runner.run(
+      'test.topic',
+      failingWith(new BpmnError('NO_SEATS', 'Course X has no free seats', { reason: 'full' })),
+      task(),
+      service,
+    );
+    expect(service.handleBpmnError).toHaveBeenCalledWith(
+      expect.anything(),
+      'NO_SEATS',
+      'Course X has no free seats',
+      expect.objectContaining({ getAll: expect.any(Function) }),
+    );
+    expect(service.handleBpmnError.mock.calls[0][3].getAll()).toEqual({ reason: 'full' });
+    expect(service.handleFailure).not.toHaveBeenCalled();
+  });
+
+  it('makes a service’s refusal (4xx DomainError) an incident at once, not a BPMN error', async () => {
+    const service = taskService();
+    const refusal = new DomainError('SEAT_HOLD_RELEASED', 'The seat was released', { status: 409 });
+    await runner.run('test.topic', failingWith(refusal), task(), service);
+    expect(service.handleBpmnError).not.toHaveBeenCalled();
+    expect(service.handleFailure).toHaveBeenCalledWith(
+      expect.anything(),
+      expect.objectContaining({ errorMessage: 'SEAT_HOLD_RELEASED: The seat was released', retries: 0 }),
+    );
+  });
+
+  it('retries a service that is unavailable (5xx DomainError) like any technical failure', async () => {
+    const service = taskService();
+    const unavailable = new DomainError('ENGINE_UNAVAILABLE', 'The process engine is not reachable', { status: 503 });
+    await runner.run('test.topic', failingWith(unavailable), task(), service);
+    expect(service.handleBpmnError).not.toHaveBeenCalled();
+    expect(service.handleFailure).toHaveBeenCalledWith(
+      expect.anything(),
+      expect.objectContaining({ errorMessage: 'ENGINE_UNAVAILABLE: The process engine is not reachable', retries: 4 }),
+    );
   });
 });
 

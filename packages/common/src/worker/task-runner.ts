@@ -1,14 +1,16 @@
 import { Logger } from '@nestjs/common';
 import { ZodError } from 'zod';
 import { DomainError } from '../errors/domain-error';
+import { BPMN_ERRORS } from '../process/contract-process';
 import { backoffDelayMs, retrying } from '../retry/retry-policy';
+import { BpmnError } from './bpmn-error';
 import { IncidentError } from './incident-error';
 import { RetryLaterError } from './retry-later-error';
 import type { CamundaTask, CamundaTaskService, CamundaVariables } from './camunda-client';
 import type { TaskContext, TopicHandler } from './task-handler';
 import { workerMetrics } from './worker.metrics';
 
-export const INVALID_VARIABLES = 'INVALID_VARIABLES';
+export const INVALID_VARIABLES = BPMN_ERRORS.invalidVariables;
 
 export interface RetryPolicy {
   maxRetries: number;
@@ -22,11 +24,11 @@ export function describeInvalidVariables(error: ZodError): string {
 }
 
 /**
- * The only code that talks to the task service. Business errors become BPMN errors, bad
- * input becomes INVALID_VARIABLES, an IncidentError an incident at once, a RetryLaterError a
- * retry at the moment it names, anything else a
- * failure with retries counted down and exponential back-off, ending as an incident when none
- * are left.
+ * The only code that talks to the task service. A BpmnError (a modelled outcome) becomes a BPMN
+ * error, bad input INVALID_VARIABLES; an IncidentError, or a service's refusal (a 4xx
+ * DomainError: retrying cannot change the answer), an incident at once; a RetryLaterError a
+ * retry at the moment it names; anything else (a 5xx DomainError too) a failure with retries
+ * counted down and exponential back-off, ending as an incident when none are left.
  */
 export class TaskRunner {
   private readonly logger = new Logger(TaskRunner.name);
@@ -68,7 +70,7 @@ export class TaskRunner {
     log: Record<string, unknown>,
   ) {
     try {
-      if (error instanceof DomainError || error instanceof ZodError) {
+      if (error instanceof BpmnError || error instanceof ZodError) {
         stopTimer({ result: 'bpmn_error' });
         await this.throwBpmnError(topic, policy, task, taskService, error, log);
         return;
@@ -81,7 +83,7 @@ export class TaskRunner {
         taskService,
         error,
         log,
-        error instanceof IncidentError ? 0 : undefined,
+        error instanceof IncidentError || isRefusal(error) ? 0 : undefined,
       );
     } catch (e) {
       this.logger.warn(
@@ -96,13 +98,13 @@ export class TaskRunner {
     policy: RetryPolicy,
     task: CamundaTask,
     taskService: CamundaTaskService,
-    error: DomainError | ZodError,
+    error: BpmnError | ZodError,
     log: Record<string, unknown>,
   ) {
-    const code = error instanceof DomainError ? error.code : INVALID_VARIABLES;
+    const code = error instanceof BpmnError ? error.code : INVALID_VARIABLES;
     const message = error instanceof ZodError ? describeInvalidVariables(error) : error.message;
     const variables =
-      error instanceof DomainError && error.variables ? this.newVariables().setAll(error.variables) : undefined;
+      error instanceof BpmnError && error.variables ? this.newVariables().setAll(error.variables) : undefined;
     this.logger.log({ ...log, code, reason: message }, 'task ended with a BPMN error');
     try {
       await retryOnConflict(() => taskService.handleBpmnError(task, code, message, variables));
@@ -133,7 +135,12 @@ export class TaskRunner {
         : error instanceof RetryLaterError
           ? Math.max(0, Math.round(error.retryAfterMs))
           : backoffDelayMs({ baseMs: policy.retryBaseMs, maxMs: policy.retryMaxMs }, attempt);
-    const err = error instanceof Error ? error : new Error(String(error));
+    const err =
+      error instanceof DomainError
+        ? Object.assign(new Error(`${error.code}: ${error.message}`), { stack: error.stack })
+        : error instanceof Error
+          ? error
+          : new Error(String(error));
     this.logger.error({ ...log, err, retriesLeft: retries, retryInMs: retryTimeout }, 'task failed');
     await retryOnConflict(() =>
       taskService.handleFailure(task, {
@@ -145,6 +152,11 @@ export class TaskRunner {
     );
     workerMetrics.failures.inc({ topic, incident: String(retries === 0) });
   }
+}
+
+/** A service said no (a 4xx DomainError): the same task would get the same answer. */
+function isRefusal(error: unknown): boolean {
+  return error instanceof DomainError && Number(error.status) < 500;
 }
 
 function toContext(task: CamundaTask): TaskContext {
@@ -165,7 +177,11 @@ function isEngineConflict(e: unknown): boolean {
 }
 
 function retryOnConflict(call: () => Promise<void>): Promise<void> {
-  return retrying(call, { attempts: 4, backoff: { baseMs: 50, maxMs: 400, jitter: 'full' }, retryIf: isEngineConflict });
+  return retrying(call, {
+    attempts: 4,
+    backoff: { baseMs: 50, maxMs: 400, jitter: 'full' },
+    retryIf: isEngineConflict,
+  });
 }
 
 /** The engine answered with a 5xx (as opposed to being unreachable, or the task being gone). */

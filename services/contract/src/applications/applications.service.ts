@@ -3,7 +3,6 @@ import { ConfigService } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
 import {
   checkWebhookUrl,
-  DomainError,
   EngineClient,
   invalidFields,
   webhookAddressPolicyOf,
@@ -17,6 +16,7 @@ import type { ContractEnv } from '../config';
 import { Application, type ApplicationDocument } from './application.schema';
 import type { ApplicationResponse, CreateApplicationDto } from './dto/application.dto';
 import { StepClaims } from './step-claims';
+import { contractErrors } from '../contract-errors';
 
 const TERMINAL = new Set([
   'CONCLUDED',
@@ -68,15 +68,13 @@ export class ApplicationsService {
 
   async forCrm(crmClientId: string, crmApplicationId: string): Promise<ApplicationResponse> {
     const application = await this.applications.findOne({ crmClientId, crmApplicationId });
-    if (!application)
-      throw new DomainError('APPLICATION_NOT_FOUND', `No application ${crmApplicationId}`, { status: 404 });
+    if (!application) throw contractErrors.APPLICATION_NOT_FOUND(`No application ${crmApplicationId}`);
     return toResponse(await this.withOutcome(application));
   }
 
   async get(applicationId: string): Promise<ApplicationDocument> {
     const application = await this.applications.findById(applicationId);
-    if (!application)
-      throw new DomainError('APPLICATION_NOT_FOUND', `No application ${applicationId}`, { status: 404 });
+    if (!application) throw contractErrors.APPLICATION_NOT_FOUND(`No application ${applicationId}`);
     return application;
   }
 

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '@otus/common';
 import type { ApplicationDocument } from '../applications/application.schema';
 import { PersonalDataVault } from '../applications/personal-data';
 import type { ContractParties, CourseTerms } from './pdf/contract-pdf.renderer';
+import { contractErrors } from '../contract-errors';
 
 /** Brings an application's stored data into the shape the PDF renderer takes. */
 @Injectable()
@@ -11,9 +11,7 @@ export class ContractComposer {
 
   parties(application: ApplicationDocument): ContractParties {
     if (!application.personal || !application.fullName) {
-      throw new DomainError('CLIENT_DATA_MISSING', `Application ${application._id} has no client data yet`, {
-        status: 409,
-      });
+      throw contractErrors.CLIENT_DATA_MISSING(`Application ${application._id} has no client data yet`);
     }
     return {
       applicationId: application._id,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { createHash } from 'node:crypto';
-import { countFunnelStep, DomainError } from '@otus/common';
+import { countFunnelStep } from '@otus/common';
 import type { Model } from 'mongoose';
 import { Application, type ApplicationDocument, ApplicationStatus } from '../applications/application.schema';
 import { ApplicationsService } from '../applications/applications.service';
@@ -12,6 +12,7 @@ import type { ContractDocument, DocumentKind } from './document.schema';
 import { DocumentsService } from './documents.service';
 import { ContractPdfRenderer, type CourseTerms, type RenderedPdf } from './pdf/contract-pdf.renderer';
 import { PdfSealer } from './seal/pdf-sealer';
+import { contractErrors } from '../contract-errors';
 
 /**
  * Issues an application's contract PDFs: the draft once the client's data is in, the signed
@@ -48,8 +49,7 @@ export class ContractIssuer {
       ApplicationStatus.Concluded,
       async (application, terms) => {
         const signature = application.signature;
-        if (!signature)
-          throw new DomainError('NOT_SIGNED', `Application ${application._id} has no signature`, { status: 409 });
+        if (!signature) throw contractErrors.NOT_SIGNED(`Application ${application._id} has no signature`);
         // The signed pages keep the draft's template version, even if a newer one was released meanwhile.
         const draft = await this.documents.get(application._id, 'draft');
         // The signing sheet lists the audit chain up to the signature and its head hash.

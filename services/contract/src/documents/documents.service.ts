@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { DomainError } from '@otus/common';
 import { isDuplicateKey } from '@otus/common/mongo';
 import type { Model } from 'mongoose';
 import { PersonalDataVault } from '../applications/personal-data';
 import type { RenderedPdf } from './pdf/contract-pdf.renderer';
 import { ContractDocument, DocumentDigest, type DocumentKind } from './document.schema';
+import { contractErrors } from '../contract-errors';
 
 @Injectable()
 export class DocumentsService {
@@ -59,13 +59,13 @@ export class DocumentsService {
 
   async get(applicationId: string, kind: DocumentKind): Promise<ContractDocument> {
     const document = await this.find(applicationId, kind);
-    if (!document) throw new DomainError('DOCUMENT_NOT_FOUND', `No ${kind} contract yet`, { status: 404 });
+    if (!document) throw contractErrors.DOCUMENT_NOT_FOUND(`No ${kind} contract yet`);
     return document;
   }
 
   async byId(id: string): Promise<ContractDocument> {
     const document = await this.documents.findById(id).lean<ContractDocument>();
-    if (!document) throw new DomainError('DOCUMENT_NOT_FOUND', `No document ${id}`, { status: 404 });
+    if (!document) throw contractErrors.DOCUMENT_NOT_FOUND(`No document ${id}`);
     return document;
   }
 

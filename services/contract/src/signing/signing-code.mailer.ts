@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { DomainError, InternalHttpClient } from '@otus/common';
+import { InternalHttpClient } from '@otus/common';
 import type { ContractEnv } from '../config';
+import { contractErrors } from '../contract-errors';
 
 export interface SigningCodeEmail {
   applicationId: string;
@@ -51,9 +52,7 @@ export class SigningCodeMailer {
       });
     } catch (e) {
       this.logger.warn({ applicationId, err: (e as Error).message }, 'the signing code e-mail was not sent');
-      throw new DomainError('CODE_NOT_SENT', 'The code could not be sent just now; please try again in a minute', {
-        status: 503,
-      });
+      throw contractErrors.CODE_NOT_SENT('The code could not be sent just now; please try again in a minute');
     }
   }
 }

@@ -13,6 +13,7 @@ import { ProcessMessenger } from '../process/process-messenger';
 import { SigningCode } from './signing-code.schema';
 import { SigningCodeMailer } from './signing-code.mailer';
 import { countSigningLock } from './signing.metrics';
+import { contractErrors } from '../contract-errors';
 
 export interface CodeState {
   sentAt: string;
@@ -79,8 +80,7 @@ export class SigningService {
     requireSignable(application);
     const previous = await this.codes.findOne({ applicationId: application._id }).lean();
     const tooSoon = (sentAt: Date) =>
-      new DomainError('CODE_RESEND_TOO_SOON', 'A code was sent less than a minute ago; please wait', {
-        status: 429,
+      contractErrors.CODE_RESEND_TOO_SOON('A code was sent less than a minute ago; please wait', {
         details: { canResendAt: new Date(sentAt.getTime() + this.resendAfterMs).toISOString() },
       });
     if (previous && !previous.usedAt && Date.now() - previous.sentAt.getTime() < this.resendAfterMs) {
@@ -101,9 +101,7 @@ export class SigningService {
           // The allowance is spent. While the last code can still sign, the client is told to use it;
           // once it cannot, signing locks.
           if (previous && (await this.canStillSign(application._id, previous))) {
-            throw new DomainError('CODE_LIMIT_REACHED', 'No more codes can be sent; enter the last code you received', {
-              status: 429,
-            });
+            throw contractErrors.CODE_LIMIT_REACHED('No more codes can be sent; enter the last code you received');
           }
           await this.lock(application, 'CODES_EXHAUSTED', actor);
           throw signingLocked();
@@ -151,10 +149,10 @@ export class SigningService {
     requireSignable(application);
     const current = await this.codes.findOne({ applicationId: application._id }).lean();
     if (!current || current.usedAt) {
-      throw new DomainError('CODE_NOT_REQUESTED', 'Ask for a code first', { status: 409 });
+      throw contractErrors.CODE_NOT_REQUESTED('Ask for a code first');
     }
     if (current.expiresAt.getTime() <= Date.now()) {
-      throw new DomainError('CODE_EXPIRED', 'The code has expired; ask for a new one', { status: 410 });
+      throw contractErrors.CODE_EXPIRED('The code has expired; ask for a new one');
     }
     const tryNumber = await this.claims.claimNext(
       this.triesPrefix(application._id, current.messageId),
@@ -165,10 +163,7 @@ export class SigningService {
       const attemptsLeft = this.maxAttempts - tryNumber;
       await this.audit.record(application._id, 'signing-code.rejected', actor, { attemptsLeft });
       if (attemptsLeft <= 0) throw await this.outOfTries(application, actor);
-      throw new DomainError('CODE_INVALID', `Wrong code; ${attemptsLeft} tries left`, {
-        status: 422,
-        details: { attemptsLeft },
-      });
+      throw contractErrors.CODE_INVALID(`Wrong code; ${attemptsLeft} tries left`, { details: { attemptsLeft } });
     }
     const draft = await this.documents.get(application._id, 'draft');
     const signature = {
@@ -186,7 +181,7 @@ export class SigningService {
         { $set: { usedAt: new Date() } },
       );
       if (used.modifiedCount === 0) {
-        throw new DomainError('CODE_EXPIRED', 'A newer code was sent; use that one', { status: 410 });
+        throw contractErrors.CODE_EXPIRED('A newer code was sent; use that one');
       }
       const moved = await this.applications.updateOne(
         { _id: application._id, status: ApplicationStatus.DraftReady },
@@ -220,8 +215,7 @@ export class SigningService {
    */
   async unlock(application: ApplicationDocument, actor: Actor): Promise<void> {
     requireStatus(application, ApplicationStatus.DraftReady);
-    const notLocked = () =>
-      new DomainError('SIGNING_NOT_LOCKED', 'Signing is not locked for this application', { status: 409 });
+    const notLocked = () => contractErrors.SIGNING_NOT_LOCKED('Signing is not locked for this application');
     if (!application.signingLockedAt) throw notLocked();
     const round = application.signingRound ?? 0;
     await this.claims.once(`${application._id}.signing-unlocked.${round}`, notLocked, async () => {
@@ -288,18 +282,16 @@ export class SigningService {
 }
 
 function changed(): DomainError {
-  return new DomainError('APPLICATION_CHANGED', 'The contract is no longer awaiting a signature', { status: 409 });
+  return contractErrors.APPLICATION_CHANGED('The contract is no longer awaiting a signature');
 }
 
 function locked(): DomainError {
-  return new DomainError('CODE_LOCKED', 'Too many wrong codes; ask for a new one', { status: 423 });
+  return contractErrors.CODE_LOCKED('Too many wrong codes; ask for a new one');
 }
 
 function signingLocked(): DomainError {
-  return new DomainError(
-    'SIGNING_LOCKED',
+  return contractErrors.SIGNING_LOCKED(
     'Signing is locked after too many codes; the school has been told and will contact you',
-    { status: 423 },
   );
 }
 
@@ -311,6 +303,6 @@ function requireSignable(application: ApplicationDocument): void {
 
 function requireStatus(application: ApplicationDocument, status: ApplicationStatus): void {
   if (application.status !== status || application.outcome) {
-    throw new DomainError('APPLICATION_NOT_SIGNABLE', 'The contract is not awaiting a signature', { status: 409 });
+    throw contractErrors.APPLICATION_NOT_SIGNABLE('The contract is not awaiting a signature');
   }
 }

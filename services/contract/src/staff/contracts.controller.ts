@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { CurrentStaff, DomainError, type Page, Roles, type StaffIdentity } from '@otus/common';
+import { CurrentStaff, type Page, Roles, type StaffIdentity } from '@otus/common';
 import { stringify } from 'csv-stringify';
 import type { Response } from 'express';
 import { Readable } from 'node:stream';
@@ -15,6 +15,7 @@ import {
   ContractSummary,
   ListContractsQuery,
 } from './dto/contract.dto';
+import { contractErrors } from '../contract-errors';
 
 const CSV_COLUMNS: (keyof ContractSummary)[] = [
   'applicationId',
@@ -97,8 +98,7 @@ export class ContractsController {
     @Param('kind') kind: string,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
-    if (kind !== 'draft' && kind !== 'signed')
-      throw new DomainError('DOCUMENT_NOT_FOUND', `No ${kind} document`, { status: 404 });
+    if (kind !== 'draft' && kind !== 'signed') throw contractErrors.DOCUMENT_NOT_FOUND(`No ${kind} document`);
     const document = await this.documents.get(applicationId, kind);
     await this.audit.record(applicationId, 'document.downloaded', { actor: `staff:${staff.subject}` }, { kind });
     res.setHeader('Content-Disposition', `attachment; filename="${applicationId}-${kind}.pdf"`);

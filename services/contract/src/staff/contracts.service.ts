@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { DomainError, type Page, toPage } from '@otus/common';
+import { type Page, toPage } from '@otus/common';
 import type { FilterQuery, Model } from 'mongoose';
 import { Application, type ApplicationDocument } from '../applications/application.schema';
 import { AuditService } from '../audit/audit.service';
 import type { AuditVerificationResponse, ContractSummary, ListContractsQuery } from './dto/contract.dto';
+import { contractErrors } from '../contract-errors';
 
 @Injectable()
 export class ContractsService {
@@ -24,15 +25,14 @@ export class ContractsService {
 
   async get(applicationId: string): Promise<ContractSummary> {
     const application = await this.applications.findById(applicationId);
-    if (!application)
-      throw new DomainError('APPLICATION_NOT_FOUND', `No application ${applicationId}`, { status: 404 });
+    if (!application) throw contractErrors.APPLICATION_NOT_FOUND(`No application ${applicationId}`);
     return toSummary(application);
   }
 
   /** Unlike the trail (empty for an unknown id), a verdict needs an application to be about. */
   async verifyAudit(applicationId: string): Promise<AuditVerificationResponse> {
     if (!(await this.applications.exists({ _id: applicationId })))
-      throw new DomainError('APPLICATION_NOT_FOUND', `No application ${applicationId}`, { status: 404 });
+      throw contractErrors.APPLICATION_NOT_FOUND(`No application ${applicationId}`);
     return this.audit.verify(applicationId);
   }
 

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DomainError, maskName } from '@otus/common';
+import { maskName } from '@otus/common';
 import { ApplicationsService } from '../applications/applications.service';
+import { contractErrors } from '../contract-errors';
 import type { ContractDocument } from '../documents/document.schema';
 import { DocumentsService } from '../documents/documents.service';
 import { contractNumber } from '../documents/pdf/contract-format';
@@ -67,7 +68,7 @@ export class VerificationService {
       const { signature } = await this.applications.get(applicationId);
       return signature ? { signerName: signature.signerName, signedAt: new Date(signature.signedAt) } : null;
     } catch (e) {
-      if (e instanceof DomainError && e.code === 'APPLICATION_NOT_FOUND') return null;
+      if (contractErrors.APPLICATION_NOT_FOUND.is(e)) return null;
       throw e;
     }
   }

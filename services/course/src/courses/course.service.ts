@@ -14,6 +14,7 @@ import type {
   ListCoursesQuery,
   UpdateCourseDto,
 } from './dto/course.dto';
+import { courseErrors } from '../course-errors';
 
 @Injectable()
 export class CourseService {
@@ -67,13 +68,7 @@ export class CourseService {
       if (dto.capacity !== undefined) {
         const taken = await this.seats.taken(id, em);
         if (dto.capacity < taken) {
-          throw new DomainError(
-            'CAPACITY_BELOW_TAKEN',
-            `Capacity ${dto.capacity} is below the ${taken} seats already taken`,
-            {
-              status: 409,
-            },
-          );
+          throw courseErrors.CAPACITY_BELOW_TAKEN(`Capacity ${dto.capacity} is below the ${taken} seats already taken`);
         }
       }
       const changes = {
@@ -94,13 +89,7 @@ export class CourseService {
     } catch (e) {
       // seat_holds reference the course: applications have been through it.
       if (isForeignKeyViolation(e)) {
-        throw new DomainError(
-          'COURSE_HAS_SEAT_HOLDS',
-          'Applications hold or held seats on this course; close it instead',
-          {
-            status: 409,
-          },
-        );
+        throw courseErrors.COURSE_HAS_SEAT_HOLDS('Applications hold or held seats on this course; close it instead');
       }
       throw e;
     }
@@ -125,7 +114,7 @@ export class CourseService {
   async card(code: string): Promise<CourseCard> {
     const course = await this.courses.findOne({ where: { code }, relations: { mentors: true } });
     if (!course || course.status === CourseStatus.Draft) {
-      throw new DomainError('COURSE_NOT_FOUND', `No course ${code}`, { status: 404 });
+      throw courseErrors.COURSE_NOT_FOUND(`No course ${code}`);
     }
     return {
       code: course.code,
@@ -178,9 +167,9 @@ function checkDeadline(startDate: string, enrolmentDeadline: string): void {
 }
 
 function notFound(id: string): DomainError {
-  return new DomainError('COURSE_NOT_FOUND', `No course ${id}`, { status: 404 });
+  return courseErrors.COURSE_NOT_FOUND(`No course ${id}`);
 }
 
 function codeTaken(code: string): DomainError {
-  return new DomainError('COURSE_CODE_TAKEN', `A course with code ${code} already exists`, { status: 409 });
+  return courseErrors.COURSE_CODE_TAKEN(`A course with code ${code} already exists`);
 }

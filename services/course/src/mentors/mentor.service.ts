@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DomainError, type Page, toPage, invalidFields } from '@otus/common';
+import { type Page, toPage, invalidFields } from '@otus/common';
 import { containsPattern } from '@otus/common/postgres';
 import { In, Repository } from 'typeorm';
 import { Course } from '../courses/course.entity';
 import type { CreateMentorDto, ListMentorsQuery, MentorResponse, UpdateMentorDto } from './dto/mentor.dto';
 import { Mentor } from './mentor.entity';
+import { courseErrors } from '../course-errors';
 
 @Injectable()
 export class MentorService {
@@ -53,7 +54,7 @@ export class MentorService {
 
   private async find(id: string): Promise<Mentor> {
     const mentor = await this.mentors.findOne({ where: { id }, relations: { courses: true } });
-    if (!mentor) throw new DomainError('MENTOR_NOT_FOUND', `No mentor ${id}`, { status: 404 });
+    if (!mentor) throw courseErrors.MENTOR_NOT_FOUND(`No mentor ${id}`);
     return mentor;
   }
 

@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DomainError } from '@otus/common';
 import { Counter } from 'prom-client';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Course, CourseStatus } from '../courses/course.entity';
 import { SeatHold, SeatHoldStatus } from './seat-hold.entity';
+import { courseErrors } from '../course-errors';
 
 export interface SeatCounts {
   held: number;
@@ -53,13 +53,13 @@ export class SeatService {
       if (existing) return this.reuse(existing);
       const course = await em.findOne(Course, { where: { code: courseCode }, lock: { mode: 'pessimistic_write' } });
       if (!course || course.status !== CourseStatus.Open) {
-        throw new DomainError('NO_SEATS', `Course ${courseCode} is not open for enrolment`, { status: 409 });
+        throw courseErrors.NO_SEATS(`Course ${courseCode} is not open for enrolment`);
       }
       // Re-read under the lock: a concurrent hold for this application may have committed meanwhile.
       const raced = await em.findOneBy(SeatHold, { applicationId });
       if (raced) return this.reuse(raced);
       if ((await this.taken(course.id, em)) >= course.capacity) {
-        throw new DomainError('NO_SEATS', `Course ${courseCode} has no free seats`, { status: 409 });
+        throw courseErrors.NO_SEATS(`Course ${courseCode} has no free seats`);
       }
       const { identifiers } = await em
         .createQueryBuilder()
@@ -82,13 +82,10 @@ export class SeatService {
   async confirm(applicationId: string): Promise<SeatHold> {
     return this.db.transaction(async (em) => {
       const hold = await em.findOne(SeatHold, { where: { applicationId }, lock: { mode: 'pessimistic_write' } });
-      if (!hold)
-        throw new DomainError('SEAT_HOLD_NOT_FOUND', `Application ${applicationId} holds no seat`, { status: 404 });
+      if (!hold) throw courseErrors.SEAT_HOLD_NOT_FOUND(`Application ${applicationId} holds no seat`);
       if (hold.status === SeatHoldStatus.Confirmed) return hold;
       if (hold.status === SeatHoldStatus.Released) {
-        throw new DomainError('SEAT_HOLD_RELEASED', `The seat of application ${applicationId} was released`, {
-          status: 409,
-        });
+        throw courseErrors.SEAT_HOLD_RELEASED(`The seat of application ${applicationId} was released`);
       }
       if (hold.status === SeatHoldStatus.Expired || hold.expiresAt.getTime() <= Date.now()) {
         // The seat stopped counting when the hold expired: take it again only if it is still free.
@@ -97,12 +94,8 @@ export class SeatService {
           lock: { mode: 'pessimistic_write' },
         });
         if ((await this.taken(course.id, em)) >= course.capacity) {
-          throw new DomainError(
-            'SEAT_HOLD_EXPIRED',
+          throw courseErrors.SEAT_HOLD_EXPIRED(
             `The seat hold of application ${applicationId} expired and the course is full`,
-            {
-              status: 409,
-            },
           );
         }
       }
@@ -143,12 +136,6 @@ export class SeatService {
 
   private reuse(hold: SeatHold): SeatHold {
     if (hold.status === SeatHoldStatus.Held || hold.status === SeatHoldStatus.Confirmed) return hold;
-    throw new DomainError(
-      'SEAT_HOLD_CLOSED',
-      `The seat hold of application ${hold.applicationId} is already ${hold.status}`,
-      {
-        status: 409,
-      },
-    );
+    throw courseErrors.SEAT_HOLD_CLOSED(`The seat hold of application ${hold.applicationId} is already ${hold.status}`);
   }
 }

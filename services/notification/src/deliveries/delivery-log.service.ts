@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DomainError, type Page, RetryLaterError, toPage } from '@otus/common';
+import { type Page, RetryLaterError, toPage } from '@otus/common';
 import { DataSource, Repository } from 'typeorm';
 import type { NotificationEnv } from '../config';
 import { Delivery, DeliveryStatus, DeliveryTrigger } from './delivery.entity';
@@ -9,6 +9,7 @@ import { deliveryMetrics } from './delivery.metrics';
 import type { DeliveryResponse, ListDeliveriesQuery } from './dto/delivery.dto';
 import { keyHash } from './idempotency';
 import { Channel, Message, MessageStatus } from './message.entity';
+import { notificationErrors } from '../notification-errors';
 
 export interface NewMessage {
   idempotencyKey: string;
@@ -166,7 +167,7 @@ export class DeliveryLogService {
 
   async find(id: string): Promise<Delivery & { message: Message }> {
     const delivery = await this.deliveries.findOne({ where: { id }, relations: { message: true } });
-    if (!delivery) throw new DomainError('DELIVERY_NOT_FOUND', `No delivery ${id}`, { status: 404 });
+    if (!delivery) throw notificationErrors.DELIVERY_NOT_FOUND(`No delivery ${id}`);
     return delivery as Delivery & { message: Message };
   }
 

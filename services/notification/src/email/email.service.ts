@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { countFunnelStep, DomainError, type TaskContext } from '@otus/common';
+import { countFunnelStep, type TaskContext } from '@otus/common';
 import type { NotificationEnv } from '../config';
 import { DeliveryInProgressError, DeliveryLogService } from '../deliveries/delivery-log.service';
 import { type Delivery, DeliveryStatus, DeliveryTrigger } from '../deliveries/delivery.entity';
@@ -14,6 +14,7 @@ import type { EmailSecrets, EmailTaskInput, EmailTemplate, EmailVariables } from
 import { emailView } from './email-view';
 import { MailerService, type OutgoingMail } from './mailer.service';
 import { ContractClient } from './contract.client';
+import { notificationErrors } from '../notification-errors';
 
 /** What a stored e-mail message holds: enough to build it again, nothing secret. */
 interface EmailContent {
@@ -95,9 +96,7 @@ export class EmailService {
       existing &&
       ((existing.content as unknown as EmailContent).to !== dto.to || existing.template !== dto.template)
     ) {
-      throw new DomainError('MESSAGE_ID_REUSED', `Message id ${dto.messageId} was used for another e-mail`, {
-        status: 409,
-      });
+      throw notificationErrors.MESSAGE_ID_REUSED(`Message id ${dto.messageId} was used for another e-mail`);
     }
     const { signingCode, ...variables } = dto.variables;
     try {
@@ -113,8 +112,7 @@ export class EmailService {
         async (message) => {
           const delivery = await this.attempt(message, DeliveryTrigger.Internal, { signingCode });
           if (delivery.status === DeliveryStatus.Failed) {
-            throw new DomainError('EMAIL_NOT_SENT', 'The e-mail could not be sent now; retry with the same messageId', {
-              status: 503,
+            throw notificationErrors.EMAIL_NOT_SENT('The e-mail could not be sent now; retry with the same messageId', {
               details: { deliveryId: delivery.id },
             });
           }
@@ -123,9 +121,7 @@ export class EmailService {
       return { id: message.id, status: 'sent', alreadySent };
     } catch (e) {
       if (e instanceof DeliveryInProgressError) {
-        throw new DomainError('DELIVERY_IN_PROGRESS', 'This message is being sent right now; retry shortly', {
-          status: 409,
-        });
+        throw notificationErrors.DELIVERY_IN_PROGRESS('This message is being sent right now; retry shortly');
       }
       throw e;
     }
@@ -134,10 +130,8 @@ export class EmailService {
   /** An administrator's resend: a new send of the same e-mail, with a Message-ID of its own so it is not dropped as a duplicate. */
   async resend(message: Message): Promise<Delivery> {
     if (!message.resendable) {
-      throw new DomainError(
-        'NOT_RESENDABLE',
+      throw notificationErrors.NOT_RESENDABLE(
         'A signing code is never stored, so this e-mail cannot be resent; the client asks for a new code',
-        { status: 409 },
       );
     }
     const messageId = `<${message.keyHash}.${randomBytes(6).toString('hex')}@${MESSAGE_ID_DOMAIN}>`;

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
-import { checkEndpointUrl, DomainError, invalidFields, type Page, SealedBox, toPage } from '@otus/common';
+import { checkEndpointUrl, invalidFields, type Page, SealedBox, toPage } from '@otus/common';
 import { isUniqueViolation } from '@otus/common/postgres';
 import { Repository } from 'typeorm';
 import type { NotificationEnv } from '../config';
@@ -15,6 +15,7 @@ import type {
 } from './dto/webhook-endpoint.dto';
 import { webhookAddressPolicy } from './address-policy';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
+import { notificationErrors } from '../notification-errors';
 
 const secretContext = (id: string) => `webhook-secret:${id}`;
 
@@ -41,9 +42,7 @@ export class WebhookEndpointsService {
       return { ...toResponse(endpoint), secret };
     } catch (e) {
       if (isUniqueViolation(e)) {
-        throw new DomainError('WEBHOOK_ENDPOINT_EXISTS', `CRM client ${dto.crmClientId} has an endpoint already`, {
-          status: 409,
-        });
+        throw notificationErrors.WEBHOOK_ENDPOINT_EXISTS(`CRM client ${dto.crmClientId} has an endpoint already`);
       }
       throw e;
     }
@@ -111,7 +110,7 @@ export class WebhookEndpointsService {
 
   private async find(id: string): Promise<WebhookEndpoint> {
     const endpoint = await this.endpoints.findOneBy({ id });
-    if (!endpoint) throw new DomainError('WEBHOOK_ENDPOINT_NOT_FOUND', `No webhook endpoint ${id}`, { status: 404 });
+    if (!endpoint) throw notificationErrors.WEBHOOK_ENDPOINT_NOT_FOUND(`No webhook endpoint ${id}`);
     return endpoint;
   }
 }

@@ -2,7 +2,6 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import {
   checkWebhookUrl,
-  DomainError,
   retrying,
   IncidentError,
   type TaskContext,
@@ -19,6 +18,7 @@ import { webhookPayload, type WebhookTaskInput } from './webhook-events';
 import { webhookAddressPolicy } from './address-policy';
 import { postWebhook } from './webhook-http';
 import { signWebhook } from './webhook-signature';
+import { notificationErrors } from '../notification-errors';
 
 interface Routing {
   crmWebhookUrl: string | null;
@@ -137,15 +137,9 @@ export class WebhookService {
   async resend(message: Message): Promise<Delivery> {
     const { routing } = message.content as unknown as WebhookContent;
     const policy = await this.addressPolicy();
-    const target = await this.target(
-      routing,
-      policy,
-      (reason) => new DomainError('WEBHOOK_URL_NOT_ALLOWED', reason, { status: 409 }),
-    );
+    const target = await this.target(routing, policy, (reason) => notificationErrors.WEBHOOK_URL_NOT_ALLOWED(reason));
     if (!target) {
-      throw new DomainError('WEBHOOK_ENDPOINT_MISSING', 'No webhook endpoint is configured for this application', {
-        status: 409,
-      });
+      throw notificationErrors.WEBHOOK_ENDPOINT_MISSING('No webhook endpoint is configured for this application');
     }
     return (await this.send(message, target, policy, DeliveryTrigger.Resend, 1)).last;
   }

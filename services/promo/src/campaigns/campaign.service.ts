@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DomainError, type Page, toPage, invalidFields } from '@otus/common';
+import { type Page, toPage, invalidFields } from '@otus/common';
 import { containsPattern, isForeignKeyViolation } from '@otus/common/postgres';
 import { DataSource, Repository } from 'typeorm';
 import { RedemptionService } from '../redemptions/redemption.service';
 import { Campaign, CampaignDiscountType } from './campaign.entity';
 import type { CampaignResponse, CreateCampaignDto, ListCampaignsQuery, UpdateCampaignDto } from './dto/campaign.dto';
+import { promoErrors } from '../promo-errors';
 
 @Injectable()
 export class CampaignService {
@@ -47,7 +48,7 @@ export class CampaignService {
   /** 404 PROMO_CAMPAIGN_NOT_FOUND unless the campaign exists. */
   async find(id: string): Promise<Campaign> {
     const campaign = await this.campaigns.findOneBy({ id });
-    if (!campaign) throw new DomainError('PROMO_CAMPAIGN_NOT_FOUND', `No campaign ${id}`, { status: 404 });
+    if (!campaign) throw promoErrors.PROMO_CAMPAIGN_NOT_FOUND(`No campaign ${id}`);
     return campaign;
   }
 
@@ -55,7 +56,7 @@ export class CampaignService {
     await this.db.transaction(async (em) => {
       // Locked like a reservation, so a use is never counted against a half-changed campaign.
       const campaign = await em.findOne(Campaign, { where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!campaign) throw new DomainError('PROMO_CAMPAIGN_NOT_FOUND', `No campaign ${id}`, { status: 404 });
+      if (!campaign) throw promoErrors.PROMO_CAMPAIGN_NOT_FOUND(`No campaign ${id}`);
       const { startsAt, endsAt, courseCodes, ...rest } = dto;
       Object.assign(campaign, rest);
       if (startsAt !== undefined) campaign.startsAt = new Date(startsAt);
@@ -74,10 +75,8 @@ export class CampaignService {
     } catch (e) {
       // Redemptions reference the campaign and its codes: applications have used it.
       if (isForeignKeyViolation(e)) {
-        throw new DomainError(
-          'PROMO_CAMPAIGN_HAS_REDEMPTIONS',
+        throw promoErrors.PROMO_CAMPAIGN_HAS_REDEMPTIONS(
           'Applications used codes of this campaign; deactivate it instead',
-          { status: 409 },
         );
       }
       throw e;

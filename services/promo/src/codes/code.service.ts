@@ -14,6 +14,7 @@ import type {
   UpdatePromoCodeDto,
 } from './dto/promo-code.dto';
 import { PromoCode } from './promo-code.entity';
+import { promoErrors } from '../promo-errors';
 
 @Injectable()
 export class CodeService {
@@ -48,10 +49,8 @@ export class CodeService {
         (codes) => insertNew(em, campaignId, codes, maxUses),
       );
       if (stored.length < dto.count) {
-        throw new DomainError(
-          'PROMO_CODE_SPACE_CROWDED',
+        throw promoErrors.PROMO_CODE_SPACE_CROWDED(
           `Could not find ${dto.count} unused codes; use a longer length or another prefix`,
-          { status: 409 },
         );
       }
       return stored;
@@ -96,9 +95,7 @@ export class CodeService {
       await this.codes.delete(id);
     } catch (e) {
       if (isForeignKeyViolation(e)) {
-        throw new DomainError('PROMO_CODE_HAS_REDEMPTIONS', 'Applications used this code; it cannot be deleted', {
-          status: 409,
-        });
+        throw promoErrors.PROMO_CODE_HAS_REDEMPTIONS('Applications used this code; it cannot be deleted');
       }
       throw e;
     }
@@ -106,7 +103,7 @@ export class CodeService {
 
   private async find(id: string): Promise<PromoCode> {
     const code = await this.codes.findOneBy({ id });
-    if (!code) throw new DomainError('PROMO_CODE_NOT_FOUND', `No promo code ${id}`, { status: 404 });
+    if (!code) throw promoErrors.PROMO_CODE_NOT_FOUND(`No promo code ${id}`);
     return code;
   }
 
@@ -139,5 +136,5 @@ async function insertNew(em: EntityManager, campaignId: string, codes: string[],
 }
 
 function codeTaken(code: string): DomainError {
-  return new DomainError('PROMO_CODE_TAKEN', `The promo code ${code} already exists`, { status: 409 });
+  return promoErrors.PROMO_CODE_TAKEN(`The promo code ${code} already exists`);
 }

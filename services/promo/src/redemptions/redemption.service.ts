@@ -10,6 +10,7 @@ import { fullPrice } from '../money/money';
 import type { CheckPromoCodeDto, PromoCheckResponse } from './dto/promo-check.dto';
 import { assessPromo, emailHash, emailHashes, type PromoStatus, type Uses, type Verdict } from './promo-rules';
 import { LIVE_STATUSES, Redemption, RedemptionStatus } from './redemption.entity';
+import { promoErrors } from '../promo-errors';
 
 export interface UseCounts {
   reserved: number;
@@ -179,11 +180,5 @@ function amounts({ discountKopecks, finalPriceKopecks }: { discountKopecks: numb
 }
 
 function released(applicationId: string): DomainError {
-  return new DomainError(
-    'PROMO_RESERVATION_RELEASED',
-    `The promo code use of application ${applicationId} was released`,
-    {
-      status: 409,
-    },
-  );
+  return promoErrors.PROMO_RESERVATION_RELEASED(`The promo code use of application ${applicationId} was released`);
 }

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DomainError } from '@otus/common';
+import { commonErrors } from '@otus/common';
 import { IsNull, Repository } from 'typeorm';
 import { newSecret, secretHash } from '../tokens';
 import { ApiClient } from './api-client.entity';
 import type { ApiClientResponse, CreatedApiClientResponse } from './dto/api-client.dto';
+import { userErrors } from '../user-errors';
 
 const KEY_PREFIX = 'otus_';
 
@@ -43,7 +44,7 @@ export class ApiClientService {
   async authenticate(apiKey: string): Promise<ApiClient> {
     const client = apiKey.startsWith(KEY_PREFIX) ? await this.clients.findOneBy({ keyHash: secretHash(apiKey) }) : null;
     if (!client || client.revokedAt) {
-      throw new DomainError('UNAUTHENTICATED', 'A valid CRM API key is required', { status: 401 });
+      throw commonErrors.UNAUTHENTICATED('A valid CRM API key is required');
     }
     // Once a minute is enough to tell operators the key is in use.
     if (!client.lastUsedAt || Date.now() - client.lastUsedAt.getTime() > 60_000) {
@@ -54,7 +55,7 @@ export class ApiClientService {
 
   private async find(id: string): Promise<ApiClient> {
     const client = await this.clients.findOneBy({ id });
-    if (!client) throw new DomainError('API_CLIENT_NOT_FOUND', `No API client ${id}`, { status: 404 });
+    if (!client) throw userErrors.API_CLIENT_NOT_FOUND(`No API client ${id}`);
     return client;
   }
 }

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DomainError } from '@otus/common';
 import { DataSource } from 'typeorm';
 import type { UserEnv } from '../config';
 import { KeyService } from '../keys/key.service';
@@ -12,14 +11,13 @@ import { assertNewPassword, UserService } from '../users/user.service';
 import type { TokenResponse } from './dto/auth.dto';
 import { type LoginAttempt, LoginThrottleService } from './login-throttle.service';
 import { RefreshToken } from './refresh-token.entity';
+import { userErrors } from '../user-errors';
 
 const WRONG_CREDENTIALS = 'Wrong e-mail or password';
 
 const passwordChangeRequired = () =>
-  new DomainError(
-    'PASSWORD_CHANGE_REQUIRED',
+  userErrors.PASSWORD_CHANGE_REQUIRED(
     'This password must be changed before signing in: POST /api/user/auth/password with the current and a new one',
-    { status: 403 },
   );
 
 @Injectable()
@@ -72,7 +70,7 @@ export class AuthService {
     who.userId = account?.id ?? null;
     if (!user) {
       await this.throttle.failed(who, claimed);
-      throw new DomainError('INVALID_CREDENTIALS', WRONG_CREDENTIALS, { status: 401 });
+      throw userErrors.INVALID_CREDENTIALS(WRONG_CREDENTIALS);
     }
     await this.throttle.succeeded(who);
     if (user.mustChangePassword && !passwordChange) throw passwordChangeRequired();
@@ -81,9 +79,7 @@ export class AuthService {
 
   /** Rotates the refresh token. A token presented twice revokes its whole family: someone else has a copy. */
   async refresh(refreshToken: string): Promise<TokenResponse> {
-    const invalid = new DomainError('INVALID_REFRESH_TOKEN', 'The refresh token is not valid; sign in again', {
-      status: 401,
-    });
+    const invalid = userErrors.INVALID_REFRESH_TOKEN('The refresh token is not valid; sign in again');
     const { user, familyId } = await this.db.transaction(async (em) => {
       const stored = await em.findOne(RefreshToken, {
         where: { tokenHash: secretHash(refreshToken) },

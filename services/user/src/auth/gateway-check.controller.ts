@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, HttpCode, Res } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { DomainError, Public } from '@otus/common';
+import { Public, commonErrors } from '@otus/common';
 import { parse as parseCookies } from 'cookie';
 import type { Response } from 'express';
 import { ApiClientService } from '../api-clients/api-client.service';
@@ -42,7 +42,7 @@ export class GatewayCheckController {
   async engineAdmin(@Headers() headers: Record<string, string | undefined>, @Res({ passthrough: true }) res: Response) {
     const { sub, roles } = await this.keys.verify(staffToken(headers), 'staff');
     if (!asRoles(roles).includes('engine-admin')) {
-      throw new DomainError('FORBIDDEN', 'Engine administrators only (role engine-admin)', { status: 403 });
+      throw commonErrors.FORBIDDEN('Engine administrators only (role engine-admin)');
     }
     res.setHeader('X-Auth-Subject', sub).setHeader('X-Auth-Roles', 'engine-admin');
   }
@@ -59,7 +59,7 @@ export class GatewayCheckController {
 function staffToken(headers: Record<string, string | undefined>): string {
   const [scheme, bearer] = (headers.authorization ?? '').split(' ');
   const token = scheme === 'Bearer' && bearer ? bearer : parseCookies(headers.cookie ?? '')[STAFF_SESSION_COOKIE];
-  if (!token) throw new DomainError('UNAUTHENTICATED', 'An access token is required', { status: 401 });
+  if (!token) throw commonErrors.UNAUTHENTICATED('An access token is required');
   return token;
 }
 

@@ -5,6 +5,7 @@ import { DomainError } from '@otus/common';
 import { DataSource } from 'typeorm';
 import type { UserEnv } from '../config';
 import { LoginEvent, type LoginEventType } from './login-event.entity';
+import { userErrors } from '../user-errors';
 
 /** Who is trying: the e-mail as typed (lower-cased), the account if one has it, and from where. */
 export interface LoginAttempt {
@@ -22,8 +23,8 @@ export interface ClaimedAttempt {
 
 export class LoginLockedError extends DomainError {
   constructor(readonly retryAfterSeconds: number) {
-    super('LOGIN_LOCKED', 'Too many failed sign-ins to this account; try again later', {
-      status: 429,
+    super(userErrors.LOGIN_LOCKED.code, 'Too many failed sign-ins to this account; try again later', {
+      status: userErrors.LOGIN_LOCKED.status,
       details: { retryAfter: retryAfterSeconds },
     });
   }

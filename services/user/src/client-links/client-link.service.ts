@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
-import { countFunnelStep, DomainError, maskEmail, maskName } from '@otus/common';
+import { countFunnelStep, maskEmail, maskName } from '@otus/common';
 import { Repository } from 'typeorm';
 import type { UserEnv } from '../config';
 import { KeyService } from '../keys/key.service';
 import { newSecret, secretHash } from '../tokens';
 import { ClientLink } from './client-link.entity';
+import { userErrors } from '../user-errors';
 
 /** Whom a link belongs to, masked, and whether opening it would replace a session of another application. */
 export interface LinkPreview {
@@ -101,7 +102,7 @@ export class ClientLinkService {
     const link = await this.links.findOneBy({ tokenHash: secretHash(token) });
     if (!link || link.expiresAt.getTime() <= Date.now()) {
       // One answer for unknown and expired tokens: nothing to learn by guessing.
-      throw new DomainError('LINK_INVALID', 'This link is not valid or has expired', { status: 410 });
+      throw userErrors.LINK_INVALID('This link is not valid or has expired');
     }
     return link;
   }

@@ -2,7 +2,7 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { clientAudience, DomainError, SealedBox } from '@otus/common';
+import { clientAudience, SealedBox, commonErrors } from '@otus/common';
 import { decodeProtectedHeader, importJWK, type JWK, type JWTPayload, jwtVerify, type KeyLike, SignJWT } from 'jose';
 import { DataSource, MoreThan, Repository } from 'typeorm';
 import type { UserEnv } from '../config';
@@ -90,7 +90,7 @@ export class KeyService implements OnModuleInit {
    * cannot make every request a query.
    */
   async verify(token: string, audience: Audience): Promise<JWTPayload & { sub: string }> {
-    const invalid = () => new DomainError('UNAUTHENTICATED', 'The token is not valid', { status: 401 });
+    const invalid = () => commonErrors.UNAUTHENTICATED('The token is not valid');
     if (token.length > MAX_TOKEN_LENGTH || !JWT_SHAPE.test(token)) throw invalid();
     let kid: unknown;
     try {

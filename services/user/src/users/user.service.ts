@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DomainError, type Page, type StaffIdentity, toPage } from '@otus/common';
+import { type Page, type StaffIdentity, toPage } from '@otus/common';
 import { containsPattern, isUniqueViolation } from '@otus/common/postgres';
 import { Brackets, DataSource, type EntityManager, IsNull, Repository } from 'typeorm';
 import { LoginThrottleService } from '../auth/login-throttle.service';
@@ -8,6 +8,7 @@ import { RefreshToken } from '../auth/refresh-token.entity';
 import { hashPassword, verifyPassword } from '../passwords';
 import type { ChangePasswordDto, CreateUserDto, ListUsersQuery, UpdateUserDto, UserResponse } from './dto/user.dto';
 import { User } from './user.entity';
+import { userErrors } from '../user-errors';
 
 const ADMIN_CHANGES_LOCK = 0x07_05_ad31;
 const ENGINE_ADMIN = 'engine-admin';
@@ -20,12 +21,8 @@ const ENGINE_ADMIN = 'engine-admin';
 function requireEngineAdminFor(actor: StaffIdentity, ...roleSets: (readonly string[] | undefined)[]): void {
   if (actor.roles.includes(ENGINE_ADMIN)) return;
   if (roleSets.some((roles) => roles?.includes(ENGINE_ADMIN))) {
-    throw new DomainError(
-      'ENGINE_ADMIN_REQUIRED',
+    throw userErrors.ENGINE_ADMIN_REQUIRED(
       'Only an engine administrator may grant engine-admin or change such an account',
-      {
-        status: 403,
-      },
     );
   }
 }
@@ -49,8 +46,7 @@ export class UserService {
       );
       return toResponse(user);
     } catch (e) {
-      if (isUniqueViolation(e))
-        throw new DomainError('USER_EMAIL_TAKEN', `A user with e-mail ${dto.email} exists`, { status: 409 });
+      if (isUniqueViolation(e)) throw userErrors.USER_EMAIL_TAKEN(`A user with e-mail ${dto.email} exists`);
       throw e;
     }
   }
@@ -113,7 +109,7 @@ export class UserService {
   async changeOwnPassword(id: string, { currentPassword, newPassword }: ChangePasswordDto): Promise<void> {
     const user = await this.find(id);
     if (!(await verifyPassword(user.passwordHash, currentPassword))) {
-      throw new DomainError('INVALID_CREDENTIALS', 'The current password is wrong', { status: 401 });
+      throw userErrors.INVALID_CREDENTIALS('The current password is wrong');
     }
     assertNewPassword(currentPassword, newPassword);
     await this.setPassword(id, newPassword);
@@ -139,7 +135,7 @@ export class UserService {
 
   private async find(id: string, em: EntityManager = this.db.manager): Promise<User> {
     const user = await em.findOneBy(User, { id });
-    if (!user) throw new DomainError('USER_NOT_FOUND', `No user ${id}`, { status: 404 });
+    if (!user) throw userErrors.USER_NOT_FOUND(`No user ${id}`);
     return user;
   }
 
@@ -152,14 +148,14 @@ export class UserService {
       .createQueryBuilder(User, 'u')
       .where(`'admin' = ANY(u.roles) AND u.active AND u.id <> :id`, { id: changed.id })
       .getCount();
-    if (others === 0) throw new DomainError('LAST_ADMIN', 'This would leave no active administrator', { status: 409 });
+    if (others === 0) throw userErrors.LAST_ADMIN('This would leave no active administrator');
   }
 }
 
 /** A new password must not be the current one (the length is the DTO's: 12 to 200). */
 export function assertNewPassword(currentPassword: string, newPassword: string): void {
   if (currentPassword === newPassword)
-    throw new DomainError('PASSWORD_UNCHANGED', 'The new password must differ from the current one', { status: 400 });
+    throw userErrors.PASSWORD_UNCHANGED('The new password must differ from the current one');
 }
 
 async function revokeSessions(em: EntityManager, userId: string): Promise<void> {
