@@ -1,4 +1,4 @@
-import { baseEnv, crmWebhookEnv, engineAccountPassword, SealedBox, secret } from '@otus/common';
+import { baseEnv, crmWebhookEnv, engineAccountPassword, SealedBox, secret, timeZoneEnv } from '@otus/common';
 import { z } from 'zod';
 
 /** `kid:base64key,…` as SealedBox takes it; checked here so a bad key stops start-up, named. */
@@ -12,18 +12,6 @@ const sealKeys = z.string().refine(
     }
   },
   { message: 'expected kid:<32 bytes in base64>[,kid2:…]' },
-);
-
-const timeZone = z.string().refine(
-  (zone) => {
-    try {
-      new Intl.DateTimeFormat('ru-RU', { timeZone: zone });
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'expected an IANA time zone such as Europe/Moscow' },
 );
 
 const ms = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -51,7 +39,7 @@ export const notificationEnv = baseEnv
     /** Where the templates live; by default services/notification/templates. */
     NOTIFICATION_TEMPLATES_DIR: z.string().optional(),
     /** Times in e-mails are shown in this zone. */
-    NOTIFICATION_TIME_ZONE: timeZone.default('Europe/Moscow'),
+    NOTIFICATION_TIME_ZONE: timeZoneEnv,
 
     /** The public origin the client opens links on: `${CLIENT_BASE_URL}/l/<token>`. */
     CLIENT_BASE_URL: z.url(),

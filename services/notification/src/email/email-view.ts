@@ -1,5 +1,5 @@
 import type { EmailSecrets, EmailVariables } from './email-variables';
-import { rubles, russianDate, russianDateTime } from './format';
+import { longDate, longDateTimeWithZone, rubles } from '@otus/common';
 
 /**
  * What the templates see. Every key is always present (null when a template has no use
@@ -7,11 +7,11 @@ import { rubles, russianDate, russianDateTime } from './format';
  */
 export function emailView(vars: EmailVariables, secrets: EmailSecrets, timeZone: string) {
   const money = (kopecks?: number) => (kopecks === undefined ? null : rubles(kopecks));
-  const at = (iso?: string) => (iso ? russianDateTime(new Date(iso), timeZone) : null);
+  const at = (iso?: string) => (iso ? longDateTimeWithZone(new Date(iso), timeZone) : null);
   return {
     clientName: vars.clientName,
     courseTitle: vars.courseTitle ?? null,
-    courseStartDate: vars.courseStartDate ? russianDate(vars.courseStartDate) : null,
+    courseStartDate: vars.courseStartDate ? longDate(vars.courseStartDate) : null,
     price: money(vars.priceKopecks),
     discount: vars.discountKopecks ? rubles(vars.discountKopecks) : null,
     finalPrice: money(vars.finalPriceKopecks),
