@@ -1,4 +1,7 @@
-/** Unit specs sit beside the code; e2e specs in each package's test/ talk to the running local stack. */
+/**
+ * Unit specs sit beside the code; service specs and e2e specs sit in each package's test/: service
+ * specs use only the stack's databases, e2e specs talk to the whole running local stack.
+ */
 const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['@swc/jest'] },
@@ -25,6 +28,14 @@ module.exports = {
       ...shared,
       displayName: 'deploy',
       testMatch: ['<rootDir>/test/deploy/**/*.spec.ts'],
+    },
+    // Service tests: a service's Nest modules called directly on the stack's real PostgreSQL, each
+    // on a throw-away database of its own (createServiceModule in @otus/testing) — no engine,
+    // worker, gateway or HTTP, so they run in parallel and take seconds.
+    {
+      ...shared,
+      displayName: 'service',
+      testMatch: ['<rootDir>/services/*/test/**/*.service-spec.ts'],
     },
     {
       ...shared,

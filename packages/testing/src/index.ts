@@ -12,3 +12,4 @@ export * from './journey';
 export * from './one-task-process';
 export * from './crm-receiver';
 export * from './stack-observations';
+export * from './service-module';
