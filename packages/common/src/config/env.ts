@@ -26,6 +26,7 @@ export const baseEnv = z.object({
   WORKER_POLL_INTERVAL_MS: z.coerce.number().int().nonnegative().default(20),
   WORKER_MAX_RETRIES: z.coerce.number().int().nonnegative().default(3),
   WORKER_RETRY_BASE_MS: z.coerce.number().int().positive().default(5_000),
+  WORKER_RETRY_MAX_MS: z.coerce.number().int().positive().default(150_000),
   WORKER_ENGINE_BACKOFF_MAX_MS: z.coerce.number().int().positive().default(30_000),
   WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().nonnegative().default(10_000),
 });

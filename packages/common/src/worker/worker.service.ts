@@ -80,7 +80,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
       {
         maxRetries: Number(cfg('WORKER_MAX_RETRIES')),
         retryBaseMs: Number(cfg('WORKER_RETRY_BASE_MS')),
-        retryMaxMs: 30 * Number(cfg('WORKER_RETRY_BASE_MS')),
+        retryMaxMs: Number(cfg('WORKER_RETRY_MAX_MS')),
       },
       () => new Variables(),
     );
