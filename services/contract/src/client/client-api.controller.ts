@@ -1,7 +1,18 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  createParamDecorator,
+  type ExecutionContext,
+  Get,
+  HttpCode,
+  Post,
+  Query,
+  Res,
+  StreamableFile,
+} from '@nestjs/common';
 import { ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ApiErrorResponses, DomainError, SECURITY } from '@otus/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import type { ApplicationDocument } from '../applications/application.schema';
 import type { Actor } from '../audit/audit.service';
 import { AuditService } from '../audit/audit.service';
@@ -19,6 +30,14 @@ import {
 import { ClientService } from './client.service';
 import { ClientFormDto, DeclineDto, SignDto } from './dto/client-form.dto';
 import { ClientViewResponse, SigningCodeStateResponse } from './dto/client-view.dto';
+
+/** The document in the path: the draft or the signed contract; any other name is DOCUMENT_NOT_FOUND. */
+const DocumentKind = createParamDecorator((_: unknown, context: ExecutionContext): 'draft' | 'signed' => {
+  const kind = context.switchToHttp().getRequest<Request>().params.kind;
+  if (kind !== 'draft' && kind !== 'signed')
+    throw new DomainError('DOCUMENT_NOT_FOUND', `No ${String(kind)} document`, { status: 404 });
+  return kind;
+});
 
 /**
  * The client's own application, reached with the link session. Another application's id
@@ -101,18 +120,18 @@ export class ClientApiController {
   }
 
   @Get('documents/:kind')
+  // Listed here, not only on the class, so that the id comes first, as in the path.
   @ApiParam({ name: 'kind', enum: ['draft', 'signed'] })
+  @ApiParam({ name: APPLICATION_ID_PARAM, type: String })
   @ApiProduces('application/pdf')
   @ApiOkResponse({ description: 'The PDF (draft or signed)', schema: { type: 'string', format: 'binary' } })
   async document(
     @ClientApplicationId() id: string,
-    @Param('kind') kind: string,
+    @DocumentKind() kind: 'draft' | 'signed',
     @Query('download') download: string | undefined,
     @ClientActor() actor: Actor,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
-    if (kind !== 'draft' && kind !== 'signed')
-      throw new DomainError('DOCUMENT_NOT_FOUND', `No ${kind} document`, { status: 404 });
     const document = await this.documents.get(id, kind);
     await this.audit.record(id, `document.${download ? 'downloaded' : 'viewed'}`, actor, {
       kind,

@@ -267,11 +267,13 @@ describe('the session and its one application, on every client route', () => {
     expect((await call('GET', `/client/${A}`, { cookie, headers: crossSite })).status).toBe(200);
   });
 
-  it('an unknown kind of document is DOCUMENT_NOT_FOUND on the own application', async () => {
-    const { status, code } = await call('GET', `/client/api/applications/${A}/documents/x`, {
-      cookie: await session(A),
-    });
-    expect([status, code]).toEqual([404, 'DOCUMENT_NOT_FOUND']);
+  it('an unknown kind of document is DOCUMENT_NOT_FOUND on the own application, and the id is checked first', async () => {
+    const cookie = await session(A);
+    const own = await call('GET', `/client/api/applications/${A}/documents/x`, { cookie });
+    expect([own.status, own.code]).toEqual([404, 'DOCUMENT_NOT_FOUND']);
+    // Before @ClientAccess the route judged the kind first and answered DOCUMENT_NOT_FOUND here.
+    const other = await call('GET', `/client/api/applications/${B}/documents/x`, { cookie });
+    expect([other.status, other.code]).toEqual([404, 'APPLICATION_NOT_FOUND']);
   });
 
   it('writes the client, its address and browser into the audit trail and the signature', async () => {
