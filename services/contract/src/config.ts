@@ -1,4 +1,4 @@
-import { baseEnv, crmWebhookEnv, engineAccountPassword, isoDuration, secret } from '@otus/common';
+import { baseEnv, crmWebhookEnv, engineAccountPassword, isoDuration, secret, timeZoneEnv } from '@otus/common';
 import { z } from 'zod';
 import { sealEnv } from './documents/seal/seal.config';
 
@@ -24,6 +24,12 @@ export const contractEnv = baseEnv.extend({
   /** Codes per application before signing locks (each with its own tries); staff unlock it. */
   CONTRACT_SIGNING_CODE_MAX_CODES: z.coerce.number().int().positive().default(3),
   CONTRACT_SIGNING_CODE_RESEND_AFTER: isoDuration.default(60_000),
+  /**
+   * The school's zone: it dates the contract (and so picks its template version) and shows the
+   * times on the PDF and the pages. The template names it in words (`timeZoneName`, «московское
+   * время» in 2026-11): another zone needs a template version that names that zone.
+   */
+  CONTRACT_TIME_ZONE: timeZoneEnv,
   /** The notification service's base URL for its /internal routes (signing-code e-mails). */
   NOTIFICATION_INTERNAL_URL: z.url(),
   /** Hosts an application's webhookUrl may name; the notification service checks the same list before sending. */

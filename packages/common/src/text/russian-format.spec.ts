@@ -57,7 +57,12 @@ describe('russian format', () => {
     });
 
     it('prints them as ru-RU does', () => {
-      const intl = new Intl.DateTimeFormat('ru-RU', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+      const intl = new Intl.DateTimeFormat('ru-RU', {
+        day: 'numeric',
+        month: 'long',
+        year: 'numeric',
+        timeZone: 'UTC',
+      });
       for (const date of ['2026-01-31', '2026-05-09', '2026-12-10', '2028-02-29']) {
         expect(longDate(date)).toBe(plain(intl.format(new Date(`${date}T00:00:00Z`))));
       }

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { maskEmail } from '@otus/common';
+import { maskEmail, pluralRu } from '@otus/common';
 import type { ApplicationDocument } from '../applications/application.schema';
 import { ClientService, type ClientView } from '../client/client.service';
 import { ClientFormDto } from '../client/dto/client-form.dto';
 import { type CodeState, SigningService } from '../signing/signing.service';
 import { dtoMessages, FORM_GROUPS, type FieldSpec } from './form-fields';
-import { formatClock, formatDate, formatDateTime, formatRubles, pluralRu } from './page-format';
+import { formatClock, formatDate, formatDateTime, formatRubles } from './page-format';
 import { outcomePage, promoNote } from './page-messages';
 import type { PageData, PageName } from './page-renderer';
 

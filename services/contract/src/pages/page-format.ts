@@ -1,35 +1,40 @@
-/** How the pages write money, dates and addresses for a Russian reader. */
+/**
+ * What the pages add to @otus/common's Russian formatter: values that may be missing, a moment
+ * named with its zone («МСК»), and the school's zone from CONTRACT_TIME_ZONE.
+ */
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { clockTime, DEFAULT_TIME_ZONE, longDate, longDateTime, rubles, zoneName } from '@otus/common';
+import type { ContractEnv } from '../config';
 
-/** Times are shown in Moscow time, as in the e-mails; the page says so («МСК»). */
-export const PAGE_TIME_ZONE = 'Europe/Moscow';
+let timeZone = DEFAULT_TIME_ZONE;
 
-const rubles = new Intl.NumberFormat('ru-RU', { style: 'currency', currency: 'RUB' });
-const longDate = new Intl.DateTimeFormat('ru-RU', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-const dateTime = new Intl.DateTimeFormat('ru-RU', {
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  timeZone: PAGE_TIME_ZONE,
-});
-const clock = new Intl.DateTimeFormat('ru-RU', {
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  timeZone: PAGE_TIME_ZONE,
-});
-
-/** 9 900 000 kopecks → «99 000,00 ₽» (with non-breaking spaces, as Intl writes them). */
-export function formatRubles(kopecks: number | null | undefined): string | null {
-  return typeof kopecks === 'number' ? rubles.format(kopecks / 100) : null;
+/**
+ * Sets the zone of the times on the pages from CONTRACT_TIME_ZONE (the PDF prints in the same
+ * zone). A provider of PagesModule, so that it is set before the first page is built.
+ */
+@Injectable()
+export class PageTimeZone {
+  constructor(config: ConfigService<ContractEnv, true>) {
+    timeZone = config.get('CONTRACT_TIME_ZONE', { infer: true });
+  }
 }
 
-/** A calendar date `YYYY-MM-DD` (or an ISO time) → «23 декабря 2026 г.». */
+/** «МСК» for the school's usual zone, the zone's short name («GMT+5») for any other. */
+function zoneLabel(instant: Date): string {
+  return timeZone === DEFAULT_TIME_ZONE ? 'МСК' : zoneName(instant, timeZone);
+}
+
+/** 9 900 000 kopecks → «99 000,00 ₽» (with non-breaking spaces); nothing for no price. */
+export function formatRubles(kopecks: number | null | undefined): string | null {
+  return typeof kopecks === 'number' ? rubles(kopecks) : null;
+}
+
+/** A calendar date `YYYY-MM-DD` (or the UTC date of an ISO time) → «23 декабря 2026 г.». */
 export function formatDate(value: string | null | undefined): string | null {
   if (!value) return null;
   const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
-  return Number.isNaN(date.getTime()) ? null : longDate.format(date);
+  return Number.isNaN(date.getTime()) ? null : longDate(date.toISOString().slice(0, 10));
 }
 
 /** A moment → «26 ноября 2026 г. в 19:18 (МСК)». */
@@ -37,20 +42,12 @@ export function formatDateTime(value: string | Date | null | undefined): string 
   if (!value) return null;
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return null;
-  return `${dateTime.format(date).replace(', ', ' в ')} (МСК)`;
+  return `${longDateTime(date, timeZone)} (${zoneLabel(date)})`;
 }
 
-/** A moment → «19:18:05» in Moscow time. */
+/** A moment → «19:18:05» in the school's zone. */
 export function formatClock(value: string | Date): string {
-  return clock.format(new Date(value));
-}
-
-const plural = new Intl.PluralRules('ru-RU');
-
-/** 1 попытка, 3 попытки, 5 попыток. */
-export function pluralRu(n: number, [one, few, many]: [string, string, string]): string {
-  const form = plural.select(n);
-  return `${n} ${form === 'one' ? one : form === 'few' ? few : many}`;
+  return clockTime(new Date(value), timeZone);
 }
 
 /** Today's date (UTC) shifted by whole years, as `YYYY-MM-DD`. */

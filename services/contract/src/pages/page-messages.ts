@@ -1,5 +1,5 @@
-import { DomainError } from '@otus/common';
-import { formatClock, pluralRu } from './page-format';
+import { DomainError, pluralRu } from '@otus/common';
+import { formatClock } from './page-format';
 
 /**
  * The one place where the services' error codes become words for the client. The services

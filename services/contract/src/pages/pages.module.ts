@@ -6,6 +6,7 @@ import { ClientPagesService } from './client-pages.service';
 import { LinkPageController } from './link-page.controller';
 import { PageAssets } from './page-assets';
 import { PageAssetsController } from './page-assets.controller';
+import { PageTimeZone } from './page-format';
 import { PageRenderer } from './page-renderer';
 import { PagesExceptionFilter } from './pages-exception.filter';
 import { PdfFrameMiddleware } from './pdf-frame.middleware';
@@ -14,7 +15,7 @@ import { PdfFrameMiddleware } from './pdf-frame.middleware';
 @Module({
   imports: [ClientModule, SigningModule],
   controllers: [PageAssetsController, LinkPageController, ClientPagesController],
-  providers: [PageAssets, PageRenderer, ClientPagesService, PagesExceptionFilter],
+  providers: [PageAssets, PageRenderer, PageTimeZone, ClientPagesService, PagesExceptionFilter],
   exports: [PageAssets, PageRenderer],
 })
 export class PagesModule implements NestModule {

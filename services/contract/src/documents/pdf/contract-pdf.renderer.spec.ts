@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ConfigService } from '@nestjs/config';
 import { parties, terms } from '../../../test/support/contract-samples';
 import {
   ContractPdfRenderer,
@@ -338,6 +339,54 @@ describe('ContractPdfRenderer', () => {
     await expect(
       renderer.renderSigned(parties, terms, createdAt, { ...certificate, draftSha256: 'abc' }),
     ).rejects.toThrow(/draftSha256/);
+  });
+
+  it('dates the contract and the signature in CONTRACT_TIME_ZONE', async () => {
+    // 21:05 UTC on 23 November is already 24 November in Moscow, the default zone.
+    const lateEvening = new Date('2026-11-23T21:05:09Z');
+    const inZone = (zone: string) =>
+      new ContractPdfRenderer({ get: () => zone } as unknown as ConfigService<never, true>);
+    const moscow = text('moscow.pdf', (await renderer.renderDraft(parties, terms, lateEvening)).pdf);
+    expect(moscow).toContain('Договор № 3F2A9C1B от 24 ноября 2026 г.');
+    const utc = await inZone('UTC').renderSigned(parties, terms, lateEvening, {
+      ...certificate,
+      signedAt: new Date('2026-11-23T22:41:03Z'),
+    });
+    const utcText = text('utc.pdf', utc.pdf).replace(/\s+/g, ' ');
+    expect(utcText).toContain('Договор № 3F2A9C1B от 23 ноября 2026 г.');
+    expect(utcText).toContain('23.11.2026 22:41:03 (московское время, UTC+00:00)');
+    // The same zone through configuration prints the same bytes as the default.
+    const configured = await inZone('Europe/Moscow').renderDraft(parties, terms, createdAt);
+    expect(configured.pdf.equals(draft.pdf)).toBe(true);
+  });
+
+  it('prints every fixed word from the template', async () => {
+    // Wording moved from code into the template prints exactly as before (byte identity is
+    // checked above against the same template; this pins what the words are).
+    const flat = draftText.replace(/\s+/g, ' ');
+    for (const words of [
+      'Стоимость Курса',
+      'Скидка (промокод «ОСЕНЬ10»)',
+      'Итого к оплате',
+      'Исполнитель',
+      'ИНН 7700000000, КПП 770001001',
+      'Паспорт: серия 4510 № 123456',
+      'Выдан 15.04.2012, Отделом УФМС России',
+      'От Исполнителя',
+      'Подписывается простой электронной подписью',
+      'Проект договора. Не подписан и не имеет юридической силы.',
+      'Страница 1 из 2',
+      'Заявка 3f2a9c1b-5d7e-4a8b-9c0d-1e2f3a4b5c6d',
+    ]) {
+      expect(flat).toContain(words);
+    }
+    const sheet = signedText.slice(signedText.indexOf('ЛИСТ ПОДПИСАНИЯ')).replace(/\s+/g, ' ');
+    expect(sheet).toContain(
+      'Сведения ниже записаны информационной системой Исполнителя (ООО «Отус») в момент подписания.',
+    );
+    expect(sheet).toContain(
+      'Способ подтверждения Одноразовый код подтверждения направлен на адрес электронной почты i***@example.org',
+    );
   });
 
   it('prints with an explicit template version, and refuses an unknown one', async () => {

@@ -60,10 +60,34 @@ describe('ContractTemplates', () => {
     expect(() => new ContractTemplates(dir)).toThrow(/declares 2026-12/);
   });
 
+  it('allows a text its own placeholders only where it has them', () => {
+    const shipped = current();
+    writeFileSync(
+      join(folder(), '2026-11.json'),
+      JSON.stringify({ ...shipped, wording: { ...shipped.wording, heading: 'Договор, страница {{page}}' } }),
+    );
+    expect(() => new ContractTemplates(dir)).toThrow(/unknown placeholders: page/);
+    writeFileSync(
+      join(folder(), '2026-11.json'),
+      JSON.stringify({ ...shipped, wording: { ...shipped.wording, pageNumber: 'Лист {{page}} / {{pageCount}}' } }),
+    );
+    expect(new ContractTemplates(dir).version('2026-11').wording.pageNumber).toBe('Лист {{page}} / {{pageCount}}');
+  });
+
+  it('stops at start-up on a template without the fixed words', () => {
+    const shipped = current();
+    delete shipped.wording.signingSheet.rows.methodValue;
+    writeFileSync(join(folder(), '2026-11.json'), JSON.stringify(shipped));
+    expect(() => new ContractTemplates(dir)).toThrow(/wording\.signingSheet\.rows\.methodValue/);
+    writeFileSync(join(folder(), '2026-11.json'), JSON.stringify({ ...current(), timeZoneName: '' }));
+    expect(() => new ContractTemplates(dir)).toThrow(/timeZoneName/);
+  });
+
   it('fills placeholders and refuses unknown ones', () => {
     expect(fill('Курс «{{course.title}}» с {{ course.startDate }}', values)).toBe(
       'Курс «<course.title>» с <course.startDate>',
     );
     expect(() => fill('{{client.passport}}', values)).toThrow(/unknown placeholder/);
+    expect(fill('Страница {{page}} из {{pageCount}}', values, { page: '1', pageCount: '2' })).toBe('Страница 1 из 2');
   });
 });

@@ -1,105 +1,49 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { isCalendarDate } from './contract-format';
+import {
+  CONTRACT_TEMPLATE_ID,
+  LOCAL_PLACEHOLDERS,
+  type ContractTemplate,
+  type Placeholder,
+  PLACEHOLDERS,
+  templateSchema,
+  type TemplateValues,
+} from './contract-template.schema';
 
-/** The one contract template this service prints; each of its versions is a file `<version>.json`. */
-export const CONTRACT_TEMPLATE_ID = 'otus-education-contract';
+export * from './contract-template.schema';
 
 /** services/contract/templates, from src/documents/pdf (tests) and dist/documents/pdf (the built service) alike. */
 export const DEFAULT_TEMPLATES_DIR = resolve(__dirname, '../../../templates');
 
-/** When a clause applies: a discount was given or not; there is something to pay or not. */
-export type ClauseCondition = 'discount' | 'noDiscount' | 'paid' | 'free';
-
-/** Every `{{name}}` a template text may use; anything else stops start-up. */
-export const PLACEHOLDERS = [
-  'contractNumber',
-  'contractDate',
-  'school.name',
-  'school.shortName',
-  'school.licence',
-  'school.representedBy',
-  'school.email',
-  'school.phone',
-  'school.site',
-  'client.fullName',
-  'client.birthDate',
-  'client.email',
-  'course.title',
-  'course.code',
-  'course.startDate',
-  'price',
-  'discount',
-  'finalPrice',
-  'promoSuffix',
-] as const;
-export type Placeholder = (typeof PLACEHOLDERS)[number];
-export type TemplateValues = Record<Placeholder, string>;
-
-const text = z.string().trim().min(1);
-const clause = z.union([text, z.object({ when: z.enum(['discount', 'noDiscount', 'paid', 'free']), text }).strict()]);
-
-const templateSchema = z
-  .object({
-    templateId: z.literal(CONTRACT_TEMPLATE_ID),
-    // 'YYYY-MM': sorts as it reads, and names the month the wording was approved.
-    version: z.string().regex(/^\d{4}-\d{2}$/),
-    /** Contracts created on or after this Moscow date use this version (until a later one starts). */
-    effectiveFrom: z.string().refine(isCalendarDate, 'effectiveFrom must be a YYYY-MM-DD date'),
-    title: text,
-    city: text,
-    school: z
-      .object({
-        name: text,
-        shortName: text,
-        inn: z.string().regex(/^\d{10}$/),
-        kpp: z.string().regex(/^\d{9}$/),
-        ogrn: z.string().regex(/^\d{13}$/),
-        licence: text,
-        address: text,
-        bank: z
-          .object({
-            name: text,
-            account: z.string().regex(/^\d{20}$/),
-            correspondentAccount: z.string().regex(/^\d{20}$/),
-            bik: z.string().regex(/^\d{9}$/),
-          })
-          .strict(),
-        email: text,
-        phone: text,
-        site: text,
-        signatory: z.object({ position: text, shortName: text, representedBy: text }).strict(),
-      })
-      .strict(),
-    preamble: text,
-    sections: z
-      .array(z.object({ title: text, clauses: z.array(clause).min(1), priceSummary: z.boolean().optional() }).strict())
-      .min(1),
-    requisitesTitle: text,
-  })
-  .strict();
-
-export type ContractTemplate = z.infer<typeof templateSchema>;
-export type TemplateClause = z.infer<typeof clause>;
-
 const PLACEHOLDER = /\{\{\s*([\w.]+)\s*\}\}/g;
 const KNOWN = new Set<string>(PLACEHOLDERS);
 
-/** Replaces each `{{name}}`; a name outside PLACEHOLDERS is a broken template, not an empty string. */
-export function fill(template: string, values: TemplateValues): string {
+/**
+ * Replaces each `{{name}}` with the document's value, or with `local`'s for the few texts that
+ * have placeholders of their own (LOCAL_PLACEHOLDERS). An unknown name is a broken template,
+ * not an empty string.
+ */
+export function fill(template: string, values: TemplateValues, local: Readonly<Record<string, string>> = {}): string {
   return template.replace(PLACEHOLDER, (_match, name: string) => {
+    if (Object.hasOwn(local, name)) return local[name];
     if (!KNOWN.has(name)) throw new Error(`unknown placeholder {{${name}}}`);
     return values[name as Placeholder];
   });
 }
 
+/** Every text of the template with its path: `sections.0.clauses.2.text`, `wording.pageNumber`… */
+function textsOf(value: unknown, path: string[] = []): [string, string][] {
+  if (typeof value === 'string') return [[path.join('.'), value]];
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, inner]) => textsOf(inner, [...path, key]));
+}
+
 function unknownPlaceholders(template: ContractTemplate): string[] {
-  const texts = [
-    template.preamble,
-    ...template.sections.flatMap((s) => [s.title, ...s.clauses.map((c) => (typeof c === 'string' ? c : c.text))]),
-  ];
-  return texts.flatMap((t) => [...t.matchAll(PLACEHOLDER)].map((m) => m[1])).filter((name) => !KNOWN.has(name));
+  return textsOf(template).flatMap(([path, text]) => {
+    const allowed = new Set(LOCAL_PLACEHOLDERS[path] ?? []);
+    return [...text.matchAll(PLACEHOLDER)].map((m) => m[1]).filter((name) => !KNOWN.has(name) && !allowed.has(name));
+  });
 }
 
 /**
@@ -133,7 +77,7 @@ export class ContractTemplates {
     }
   }
 
-  /** The version in force on a Moscow calendar date ('YYYY-MM-DD'): the latest one started by then. */
+  /** The version in force on a calendar date ('YYYY-MM-DD', in CONTRACT_TIME_ZONE): the latest one started by then. */
   forDate(date: string): ContractTemplate {
     const template = this.versions.filter((t) => t.effectiveFrom <= date).at(-1);
     if (!template) throw new Error(`No contract template version is in force on ${date}`);
