@@ -91,6 +91,8 @@ export interface ServiceTestModule {
   close(): Promise<void>;
 }
 
+/** As the services' own pools (postgresModule). */
+const POOL_SIZE = 10;
 const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
 /**
@@ -135,7 +137,7 @@ export async function createServiceModule(options: ServiceModuleOptions): Promis
           migrations: options.postgres.migrations,
           migrationsRun: true,
           retryAttempts: 0,
-          extra: { max: 10, connectionTimeoutMillis: 5_000 },
+          extra: { max: POOL_SIZE, connectionTimeoutMillis: 5_000 },
         }),
         ...options.imports,
       ],
@@ -144,9 +146,13 @@ export async function createServiceModule(options: ServiceModuleOptions): Promis
       .setLogger(new ConsoleLogger({ logLevels: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1) }))
       .compile();
     await module.init();
+    const db = module.get(DataSource);
+    // Open the whole pool now: otherwise the first of several racing calls runs alone while the
+    // others wait for new connections, and a race a test sets up never happens.
+    await Promise.all(Array.from({ length: POOL_SIZE }, () => db.query('SELECT pg_sleep(0.05)')));
     return {
       module,
-      db: module.get(DataSource),
+      db,
       database,
       get: (type) => module.get(type, { strict: false }),
       close: async () => {
