@@ -16,6 +16,7 @@ import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitorin
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import { testTool } from '@otus/testing';
 import { parseAllDocuments, parse as parseYaml, stringify } from 'yaml';
+import { Gateway, sizeBytes } from './support/gateway-routes';
 import { SERVICE_ENVS, SERVICES } from './support/service-envs';
 
 const ROOT = join(__dirname, '../..');
@@ -554,6 +555,138 @@ describe('Ingress mirrors the gateway (gateway/gateway.conf.template)', () => {
   it('keeps Cockpit sessions on one engine replica', () => {
     const admin = route(production, '/camunda/app/')!.route.ingress.metadata.annotations!;
     expect(admin['nginx.ingress.kubernetes.io/affinity']).toBe('cookie');
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+// Every path the gateway passes on without an auth check, read from the gateway's template
+// (support/gateway-routes.ts): the Ingresses must route it as the gateway does, through exactly
+// one path of one Ingress, with no auth annotation, the gateway's rate limit and body size.
+
+describe('Ingress routes every public path of the gateway as the gateway does', () => {
+  const gateway = new Gateway(read('gateway/gateway.conf.template'));
+  const isRegex = (l: { modifier: string }) => l.modifier === '~' || l.modifier === '~*';
+  const publicLocations = gateway.locations.filter((l) => gateway.isPublic(l));
+
+  /** Paths a regex location of the gateway stands for: a new public regex needs its own here. */
+  const regexSamples: Record<string, string[]> = {
+    '^/client/(api/applications/)?[^/]+/(signature|signing-code)/*$': [
+      '/client/app-1/signing-code',
+      '/client/app-1/signature',
+      '/client/app-1/signing-code/',
+      '/client/api/applications/app-1/signing-code',
+      '/client/api/applications/app-1/signature//',
+      '/Client/App-1/Signing-Code',
+    ],
+  };
+  /** Real routes behind the prefixes, besides the derived samples. */
+  const realPaths = [
+    '/api/user/auth/refresh',
+    '/api/user/auth/logout',
+    '/api/user/.well-known/jwks.json',
+    '/api/user/docs-json',
+    '/api/contract/public/verifications/pdf',
+    '/api/promo/public/promo-codes/check',
+    '/l/token-abc',
+    '/client/api/applications/app-1',
+    '/client/app-1/form',
+    '/client/api/applications/app-1/documents/contract',
+  ];
+  // Each location: its own path and, for prefixes, a path below it; an exact one also with a
+  // trailing slash, which the gateway routes elsewhere (or not at all) and so must the Ingress.
+  const derived = publicLocations.flatMap((l) => {
+    if (l.modifier === '=') return [l.match, `${l.match}/`];
+    if (isRegex(l)) return regexSamples[l.match] ?? [];
+    return l.match.endsWith('/') ? [`${l.match}sample-1`] : [l.match, `${l.match}/sample-1`];
+  });
+  const samples = [...new Set([...derived, ...realPaths])];
+
+  // ingress-nginx keeps one limit_req zone per Ingress (annotations/ratelimit: <ns>_<name>_<uid>),
+  // so the paths one gateway zone counts share an Ingress, and with it one body size: the largest.
+  const zoneBodySize = (zone: string) =>
+    gateway.locations
+      .filter((l) => l.directives.some((d) => d.name === 'limit_req' && d.args[0] === `zone=${zone}`))
+      .map((l) => gateway.bodySize(l))
+      .sort((a, b) => sizeBytes(b) - sizeBytes(a))[0];
+
+  const A = 'nginx.ingress.kubernetes.io/';
+  const rendered = () =>
+    [
+      ['default', defaults],
+      ['production-like', production],
+    ] as const;
+  const candidates = (ms: Manifest[], path: string) =>
+    ms
+      .filter((m) => m.kind === 'Ingress')
+      .flatMap(ingressPaths)
+      .filter((r) => new RegExp(`^${r.path}`, 'i').test(path));
+
+  it('finds the public routes in the template, and a sample for each', () => {
+    const matches = publicLocations.map((l) => `${l.modifier} ${l.match}`.trim());
+    for (const expected of [
+      '= /verify',
+      '= /api/user/client-links/preview',
+      '= /api/user/client-links/exchange',
+      '^~ /api/contract/public/verifications',
+      '^~ /l/',
+      '/engine-rest/',
+    ])
+      expect(matches).toContain(expected);
+    // Every public location is what the gateway picks for at least one sample.
+    const picked = new Set(samples.map((p) => gateway.select(p)));
+    expect(publicLocations.filter((l) => !picked.has(l)).map((l) => `${l.modifier} ${l.match}`)).toEqual([]);
+  });
+
+  it.each(samples)('%s', (path) => {
+    const expected = gateway.route(path);
+    for (const [name, ms] of rendered()) {
+      const found = candidates(ms, path);
+      const where = found.map((r) => `${r.ingress.metadata.name} ${r.path}`);
+      expect(`${name}: ${where.length}: ${where.join(', ')}`).toMatch(new RegExp(`^${name}: ${expected ? 1 : 0}: `));
+      if (!expected) continue;
+      const [r] = found;
+      const annotations = r.ingress.metadata.annotations!;
+      const capture = new RegExp(`^${r.path}`, 'i').exec(path)!;
+      const userPort = (find(ms, 'Service', 'otus-contract-user').spec as { ports: { port: number }[] }).ports[0].port;
+      expect({
+        at: name,
+        service: r.service,
+        upstreamPath: annotations[`${A}rewrite-target`] === '/$1' ? `/${capture[1] ?? ''}` : path,
+        useRegex: annotations[`${A}use-regex`],
+        authUrl: annotations[`${A}auth-url`] ?? null,
+        authAnnotations: Object.keys(annotations).filter((k) => k.startsWith(`${A}auth-`)).length > 0,
+        limitRpm: annotations[`${A}limit-rpm`] ?? null,
+        bodySize: annotations[`${A}proxy-body-size`],
+      }).toEqual({
+        at: name,
+        service: `otus-contract-${expected.service}`,
+        upstreamPath: expected.upstreamPath,
+        useRegex: 'true',
+        authUrl: expected.authCheck
+          ? `http://otus-contract-user.otus-contract.svc.cluster.local:${userPort}${expected.authCheck}`
+          : null,
+        authAnnotations: expected.authCheck !== null,
+        limitRpm: expected.zone ? String(gateway.zoneRate(expected.zone)) : null,
+        bodySize: expected.zone ? zoneBodySize(expected.zone) : expected.bodySize,
+      });
+    }
+  });
+
+  it('counts each gateway limit_req zone in one Ingress of its own', () => {
+    for (const [, ms] of rendered()) {
+      const byZone = new Map<string, Set<string>>();
+      for (const path of samples) {
+        const expected = gateway.route(path);
+        const [r] = candidates(ms, path);
+        if (!expected?.zone || !r) continue;
+        byZone.set(expected.zone, (byZone.get(expected.zone) ?? new Set()).add(r.ingress.metadata.name));
+      }
+      const zones = Object.fromEntries([...byZone].map(([zone, names]) => [zone, [...names]]));
+      for (const [zone, names] of Object.entries(zones)) expect(`${zone}: ${names.length}`).toBe(`${zone}: 1`);
+      const names = Object.values(zones).flat();
+      expect(new Set(names).size).toBe(names.length);
+      expect(Object.keys(zones).sort()).toEqual(['codes', 'engine', 'links', 'login', 'verify']);
+    }
   });
 });
 
