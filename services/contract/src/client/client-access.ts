@@ -9,12 +9,13 @@ import {
   type Type,
   UseInterceptors,
 } from '@nestjs/common';
-import { type AuthenticatedRequest, ClientSession, DomainError } from '@otus/common';
+import { type AuthenticatedRequest, ClientSession, commonErrors } from '@otus/common';
 import type { Request } from 'express';
 import type { Observable } from 'rxjs';
 import type { ApplicationDocument } from '../applications/application.schema';
 import type { Actor } from '../audit/audit.service';
 import { ClientService } from './client.service';
+import { contractErrors } from '../contract-errors';
 
 /**
  * The one check behind every route a client reaches with the link session, the JSON API's and
@@ -45,10 +46,10 @@ export const APPLICATION_ID_PARAM = 'applicationId';
  */
 export function grantAccess(req: ClientRequest, load: (id: string) => Promise<ApplicationDocument>): ClientAccess {
   // Only a @ClientSession route has a verified client; anything else is refused, never let through.
-  if (!req.client) throw new DomainError('UNAUTHENTICATED', 'Open the link from your e-mail first', { status: 401 });
+  if (!req.client) throw commonErrors.UNAUTHENTICATED('Open the link from your e-mail first');
   const applicationId: unknown = req.params?.[APPLICATION_ID_PARAM];
   if (typeof applicationId !== 'string' || !applicationId || applicationId !== req.client.applicationId) {
-    throw new DomainError('APPLICATION_NOT_FOUND', `No application ${String(applicationId)}`, { status: 404 });
+    throw contractErrors.APPLICATION_NOT_FOUND(`No application ${String(applicationId)}`);
   }
   let loaded: Promise<ApplicationDocument> | undefined;
   return { applicationId, application: () => (loaded ??= load(applicationId)) };

@@ -11,7 +11,7 @@ import {
   StreamableFile,
 } from '@nestjs/common';
 import { ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { ApiErrorResponses, DomainError, SECURITY } from '@otus/common';
+import { ApiErrorResponses, SECURITY } from '@otus/common';
 import type { Request, Response } from 'express';
 import type { ApplicationDocument } from '../applications/application.schema';
 import type { Actor } from '../audit/audit.service';
@@ -30,12 +30,12 @@ import {
 import { ClientService } from './client.service';
 import { ClientFormDto, DeclineDto, SignDto } from './dto/client-form.dto';
 import { ClientViewResponse, SigningCodeStateResponse } from './dto/client-view.dto';
+import { contractErrors } from '../contract-errors';
 
 /** The document in the path: the draft or the signed contract; any other name is DOCUMENT_NOT_FOUND. */
 const DocumentKind = createParamDecorator((_: unknown, context: ExecutionContext): 'draft' | 'signed' => {
   const kind = context.switchToHttp().getRequest<Request>().params.kind;
-  if (kind !== 'draft' && kind !== 'signed')
-    throw new DomainError('DOCUMENT_NOT_FOUND', `No ${String(kind)} document`, { status: 404 });
+  if (kind !== 'draft' && kind !== 'signed') throw contractErrors.DOCUMENT_NOT_FOUND(`No ${String(kind)} document`);
   return kind;
 });
 

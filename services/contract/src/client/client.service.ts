@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { countFunnelStep, DomainError, EngineClient, MESSAGES, invalidFields } from '@otus/common';
+import { countFunnelStep, EngineClient, MESSAGES, invalidFields } from '@otus/common';
 import type { Model } from 'mongoose';
 import { Application, ApplicationStatus, type ApplicationDocument } from '../applications/application.schema';
 import { ApplicationsService } from '../applications/applications.service';
@@ -9,6 +9,7 @@ import { ProcessMessenger } from '../process/process-messenger';
 import type { ClientFormDto } from './dto/client-form.dto';
 import { PersonalDataVault } from '../applications/personal-data';
 import { StepClaims } from '../applications/step-claims';
+import { contractErrors } from '../contract-errors';
 
 /** What the client's page shows; one state at a time. */
 export type ClientState =
@@ -100,11 +101,11 @@ export class ClientService {
    */
   async submit(application: ApplicationDocument, form: ClientFormDto, actor: Actor): Promise<void> {
     if (stateOf(application) !== 'FORM') {
-      throw new DomainError('FORM_CLOSED', 'The form can no longer be submitted for this application', { status: 409 });
+      throw contractErrors.FORM_CLOSED('The form can no longer be submitted for this application');
     }
     checkDates(form);
     const { fullName, phone, promoCode, ...personal } = form;
-    const closed = () => new DomainError('FORM_CLOSED', 'The form was already submitted', { status: 409 });
+    const closed = () => contractErrors.FORM_CLOSED('The form was already submitted');
     await this.claims.once(`${application._id}.data-submitted`, closed, async () => {
       const moved = await this.applications.updateOne(
         { _id: application._id, status: ApplicationStatus.Created },

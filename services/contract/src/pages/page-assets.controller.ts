@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { DomainError, Public } from '@otus/common';
+import { Public, commonErrors } from '@otus/common';
 import type { Response } from 'express';
 import { PageAssets } from './page-assets';
 
@@ -14,7 +14,7 @@ export class PageAssetsController {
   @Get(':name')
   file(@Param('name') name: string, @Res() res: Response): void {
     const asset = this.assets.get(name);
-    if (!asset) throw new DomainError('NOT_FOUND', 'No such file', { status: 404 });
+    if (!asset) throw commonErrors.NOT_FOUND('No such file');
     res
       .set({
         'Content-Type': asset.type,

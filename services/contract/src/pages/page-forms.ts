@@ -8,7 +8,7 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { DomainError, DtoValidationPipe } from '@otus/common';
+import { DomainError, DtoValidationPipe, commonErrors } from '@otus/common';
 import type { Request, Response } from 'express';
 import { catchError, from, type Observable } from 'rxjs';
 import { accessOf, type ClientRequest } from '../client/client-access';
@@ -89,7 +89,7 @@ export function sameOrigin(req: Request): void {
   const origin = req.get('origin');
   const foreignOrigin = origin && origin !== 'null' && safeHost(origin) !== req.get('host');
   if ((site && site !== 'same-origin' && site !== 'none') || foreignOrigin) {
-    throw new DomainError('FORBIDDEN', 'Forms are accepted from this site only', { status: 403 });
+    throw commonErrors.FORBIDDEN('Forms are accepted from this site only');
   }
 }
 

@@ -1,4 +1,5 @@
-import { DomainError, pluralRu } from '@otus/common';
+import { type CommonErrorCode, DomainError, pluralRu } from '@otus/common';
+import type { ContractErrorCode } from '../contract-errors';
 import { formatClock } from './page-format';
 
 /**
@@ -7,7 +8,8 @@ import { formatClock } from './page-format';
  */
 export function clientMessage(error: DomainError, now = new Date()): string {
   const details = (error.details ?? {}) as Record<string, unknown>;
-  switch (error.code) {
+  // Typed: a case for a code no catalogue has does not compile.
+  switch (error.code as ContractErrorCode | CommonErrorCode) {
     case 'CODE_INVALID': {
       const left = typeof details.attemptsLeft === 'number' ? details.attemptsLeft : null;
       return left === null
