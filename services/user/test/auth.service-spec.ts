@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServiceModule, type ServiceTestModule } from '@otus/testing';
+import { EntityManager } from 'typeorm';
 import { StaffAuthModule } from '../src/auth/auth.module';
 import { AuthService } from '../src/auth/auth.service';
 import { userEnv } from '../src/config';
@@ -250,40 +251,44 @@ describe('refresh tokens', () => {
     expect(first.revoked).toBe(true);
   });
 
-  // KNOWN BUG (left to the user service's owners): AuthService.refresh revokes the old token in a
-  // transaction but inserts the new one after it has committed, so a reuse detected in between
-  // revokes the family without the token being issued to the winner, which stays valid. Here the
-  // reuse is made to arrive in that gap. When refresh inserts the new token in the same
-  // transaction, this test starts passing: drop `.failing` then.
-  it.failing(
-    'revokes the token a refresh is still issuing when a reuse of its predecessor arrives meanwhile',
-    async () => {
-      const user = await newUser();
-      const { refreshToken } = await auth.login(user.email, user.password);
-      const manager = service.db.manager;
-      const insert = manager.insert.bind(manager);
-      let reached!: () => void;
-      const inGap = new Promise<void>((resolve) => (reached = resolve));
-      let reuseDone!: () => void;
-      const afterReuse = new Promise<void>((resolve) => (reuseDone = resolve));
-      const spy = jest.spyOn(manager, 'insert').mockImplementationOnce(async (...args: Parameters<typeof insert>) => {
-        reached();
-        await afterReuse;
-        return insert(...args);
-      });
-      try {
-        const winning = auth.refresh(refreshToken);
-        await inGap;
-        await expect(auth.refresh(refreshToken)).rejects.toMatchObject({ code: 'INVALID_REFRESH_TOKEN' });
-        reuseDone();
-        const winner = await winning;
-        await expect(auth.refresh(winner.refreshToken)).rejects.toMatchObject({ code: 'INVALID_REFRESH_TOKEN' });
-      } finally {
-        reuseDone();
-        spy.mockRestore();
-      }
-    },
-  );
+  // A refresh and a reuse of the token it replaces, overlapping: the reuse must end the family
+  // with the successor in it. The successor's insert is held back while the reuse runs; when
+  // refresh stored it only after committing the revoke, the reuse slipped in between and the
+  // successor stayed valid (this test failed). Storing it in the same transaction makes the reuse
+  // wait on the row lock instead.
+  it('revokes the token a refresh is issuing when a reuse of its predecessor arrives meanwhile', async () => {
+    const user = await newUser();
+    const { refreshToken } = await auth.login(user.email, user.password);
+    const insert = EntityManager.prototype.insert;
+    let reached!: () => void;
+    const inserting = new Promise<void>((resolve) => (reached = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const spy = jest.spyOn(EntityManager.prototype, 'insert').mockImplementationOnce(async function (
+      this: EntityManager,
+      ...args: Parameters<typeof insert>
+    ) {
+      reached();
+      await released;
+      return insert.apply(this, args);
+    });
+    try {
+      const winning = auth.refresh(refreshToken);
+      await inserting;
+      const reuse = auth.refresh(refreshToken).then(
+        () => 'issued',
+        (e: { code?: string }) => e.code,
+      );
+      await new Promise((r) => setTimeout(r, 300)); // the reuse runs now, or waits on the lock
+      release();
+      const winner = await winning;
+      expect(await reuse).toBe('INVALID_REFRESH_TOKEN');
+      await expect(auth.refresh(winner.refreshToken)).rejects.toMatchObject({ code: 'INVALID_REFRESH_TOKEN' });
+    } finally {
+      release();
+      spy.mockRestore();
+    }
+  });
 
   it('refuses an expired token, a token of a deactivated account, unknown tokens, and a token after logout', async () => {
     const user = await newUser();

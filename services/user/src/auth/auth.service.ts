@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { UserEnv } from '../config';
 import { KeyService } from '../keys/key.service';
 import { newSecret, secretHash } from '../tokens';
@@ -80,22 +80,26 @@ export class AuthService {
   /** Rotates the refresh token. A token presented twice revokes its whole family: someone else has a copy. */
   async refresh(refreshToken: string): Promise<TokenResponse> {
     const invalid = userErrors.INVALID_REFRESH_TOKEN('The refresh token is not valid; sign in again');
-    const { user, familyId } = await this.db.transaction(async (em) => {
+    const issued = await this.db.transaction(async (em) => {
       const stored = await em.findOne(RefreshToken, {
         where: { tokenHash: secretHash(refreshToken) },
         lock: { mode: 'pessimistic_write' },
       });
       if (!stored) throw invalid;
       if (stored.revokedAt) {
+        // Reuse: someone holds a copy. End the whole family (the revoke commits; the caller gets 401).
         await em.update(RefreshToken, { familyId: stored.familyId }, { revokedAt: new Date() });
-        return { user: null, familyId: stored.familyId };
+        return null;
       }
       if (stored.expiresAt.getTime() <= Date.now()) throw invalid;
       await em.update(RefreshToken, stored.id, { revokedAt: new Date() });
-      return { user: await this.users.findActive(stored.userId), familyId: stored.familyId };
+      const user = await this.users.findActive(stored.userId);
+      // The successor is stored in this transaction: a reuse of `stored` waits on its row lock and
+      // then revokes the family with the successor in it (stored after commit, it would escape).
+      return user ? this.issue(user, stored.familyId, em) : null;
     });
-    if (!user) throw invalid;
-    return this.issue(user, familyId);
+    if (!issued) throw invalid;
+    return issued;
   }
 
   /** Ends the session the refresh token belongs to. Answers the same whatever the token. */
@@ -108,11 +112,11 @@ export class AuthService {
     return this.accessTtlMs;
   }
 
-  private async issue(user: User, familyId: string): Promise<TokenResponse> {
+  private async issue(user: User, familyId: string, em: EntityManager = this.db.manager): Promise<TokenResponse> {
     // The one place tokens are made: none for an account that must change its password first.
     if (user.mustChangePassword) throw passwordChangeRequired();
     const refreshToken = newSecret();
-    await this.db.manager.insert(RefreshToken, {
+    await em.insert(RefreshToken, {
       userId: user.id,
       familyId,
       tokenHash: secretHash(refreshToken),
