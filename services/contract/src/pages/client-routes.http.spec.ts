@@ -17,6 +17,7 @@ import { LinkPageController } from './link-page.controller';
 import { PageAssets } from './page-assets';
 import { PageRenderer } from './page-renderer';
 import { PagesExceptionFilter } from './pages-exception.filter';
+import { validForm } from '@otus/testing';
 
 // Stand-ins: this spec is about HTTP (the session, the ownership check, the forms' answers), not the database.
 jest.mock('../client/client.service', () => ({ ClientService: class {} }));
@@ -154,21 +155,10 @@ async function call(method: string, path: string, { cookie, body, headers = {} }
   };
 }
 
-const validForm = {
-  fullName: 'Петров Иван Сергеевич',
-  birthDate: '1990-05-17',
-  passportSeries: '4510',
-  passportNumber: '987654',
-  passportIssuedBy: 'ГУ МВД России по г. Москве',
-  passportIssueDate: '2015-06-01',
-  address: 'г. Москва, ул. Тверская, д. 1, кв. 1',
-  phone: '+7 999 123-45-67',
-};
-
 /** Every route a session reaches, the JSON API's and the pages', with a body it accepts. */
 const API = (id: string): [string, string, Call['body']][] => [
   ['GET', `/client/api/applications/${id}`, undefined],
-  ['POST', `/client/api/applications/${id}/form`, JSON.stringify(validForm)],
+  ['POST', `/client/api/applications/${id}/form`, JSON.stringify(validForm())],
   ['POST', `/client/api/applications/${id}/signing-code`, undefined],
   ['POST', `/client/api/applications/${id}/signature`, JSON.stringify({ signingCode: '123456' })],
   ['POST', `/client/api/applications/${id}/decline`, JSON.stringify({ reason: 'Передумал' })],
@@ -176,7 +166,7 @@ const API = (id: string): [string, string, Call['body']][] => [
 ];
 const PAGES = (id: string): [string, string, Call['body']][] => [
   ['GET', `/client/${id}`, undefined],
-  ['POST', `/client/${id}/form`, validForm],
+  ['POST', `/client/${id}/form`, validForm()],
   ['POST', `/client/${id}/signing-code`, undefined],
   ['POST', `/client/${id}/signature`, { signingCode: '123456' }],
   ['GET', `/client/${id}/decline`, undefined],
@@ -259,10 +249,10 @@ describe('the session and its one application, on every client route', () => {
         })
       ).status,
     ).toBe(415);
-    const foreign = await call('POST', `/client/${B}/form`, { cookie, body: validForm, headers: crossSite });
+    const foreign = await call('POST', `/client/${B}/form`, { cookie, body: validForm(), headers: crossSite });
     expect(foreign.status).toBe(403);
     expect(foreign.html).toContain('Запрос отклонён');
-    expect((await call('POST', `/client/${B}/form`, { body: validForm, headers: crossSite })).status).toBe(401);
+    expect((await call('POST', `/client/${B}/form`, { body: validForm(), headers: crossSite })).status).toBe(401);
     // Reading a page is not a form: the same-site check does not apply.
     expect((await call('GET', `/client/${A}`, { cookie, headers: crossSite })).status).toBe(200);
   });
@@ -304,9 +294,9 @@ describe('the session and its one application, on every client route', () => {
 describe('the pages’ forms: a refusal is the page again, a stale state a 303', () => {
   it('form: 303 to the page; wrong fields are the form again, 400, with the messages and the values', async () => {
     const cookie = await session(A);
-    const ok = await call('POST', `/client/${A}/form`, { cookie, body: validForm });
+    const ok = await call('POST', `/client/${A}/form`, { cookie, body: validForm() });
     expect([ok.status, ok.location]).toEqual([303, `/client/${A}`]);
-    const wrong = await call('POST', `/client/${A}/form`, { cookie, body: { ...validForm, passportSeries: '45' } });
+    const wrong = await call('POST', `/client/${A}/form`, { cookie, body: { ...validForm(), passportSeries: '45' } });
     expect(wrong.status).toBe(400);
     expect(wrong.html).toContain('Серия паспорта — 4 цифры');
     expect(wrong.html).toContain('value="45"');
@@ -319,14 +309,14 @@ describe('the pages’ forms: a refusal is the page again, a stale state a 303',
         details: [{ field: 'birthDate', errors: ['Укажите настоящую дату рождения'] }],
       }),
     );
-    const rule = await call('POST', `/client/${A}/form`, { cookie, body: validForm });
+    const rule = await call('POST', `/client/${A}/form`, { cookie, body: validForm() });
     expect(rule.status).toBe(400);
     expect(rule.html).toContain('Укажите настоящую дату рождения');
   });
 
   it('form sent twice (another tab): 303 to the page as it is now', async () => {
     clients.submit.mockRejectedValueOnce(new DomainError('FORM_CLOSED', 'closed', { status: 409 }));
-    const again = await call('POST', `/client/${A}/form`, { cookie: await session(A), body: validForm });
+    const again = await call('POST', `/client/${A}/form`, { cookie: await session(A), body: validForm() });
     expect([again.status, again.location]).toEqual([303, `/client/${A}`]);
   });
 
@@ -384,11 +374,11 @@ describe('the pages’ forms: a refusal is the page again, a stale state a 303',
   it('anything else is the error page: a code refusal on the form route, a failure 500 with its trace id', async () => {
     const cookie = await session(A);
     clients.submit.mockRejectedValueOnce(new DomainError('CODE_NOT_SENT', 'x', { status: 503 }));
-    const refused = await call('POST', `/client/${A}/form`, { cookie, body: validForm });
+    const refused = await call('POST', `/client/${A}/form`, { cookie, body: validForm() });
     expect(refused.status).toBe(503);
     expect(refused.html).toContain('Что-то пошло не так');
     clients.submit.mockRejectedValueOnce(new Error('database down'));
-    const broken = await call('POST', `/client/${A}/form`, { cookie, body: validForm });
+    const broken = await call('POST', `/client/${A}/form`, { cookie, body: validForm() });
     expect(broken.status).toBe(500);
     expect(broken.html).toContain('Что-то пошло не так');
   });
