@@ -83,7 +83,11 @@ interface Manifest {
 interface EnvVar {
   name: string;
   value?: string;
-  valueFrom?: { configMapKeyRef?: { name: string; key: string }; secretKeyRef?: { name: string; key: string } };
+  valueFrom?: {
+    configMapKeyRef?: { name: string; key: string };
+    secretKeyRef?: { name: string; key: string };
+    fieldRef?: { fieldPath: string };
+  };
 }
 interface Container {
   name: string;
@@ -116,7 +120,10 @@ const podTemplate = (deployment: Manifest) => (deployment.spec as { template: Po
 const matches = (selector: Record<string, string>, labels: Record<string, string>) =>
   Object.entries(selector).every(([k, v]) => labels[k] === v);
 
-/** A Deployment's first container's environment, resolved from the ConfigMaps and Secrets among the manifests. */
+/**
+ * A Deployment's first container's environment, resolved from the ConfigMaps and Secrets among the
+ * manifests; a field of the pod (downward API) as `<fieldRef metadata.name>`.
+ */
 function resolvedEnv(manifests: Manifest[], deployment: Manifest, secrets?: Record<string, string>) {
   const env: Record<string, string> = {};
   for (const e of podTemplate(deployment).spec.containers[0].env) {
@@ -132,7 +139,7 @@ function resolvedEnv(manifests: Manifest[], deployment: Manifest, secrets?: Reco
       const secret = secrets ?? find(manifests, 'Secret', name).stringData!;
       env[e.name] = secret[key];
       expect(`${e.name} in Secret ${name}: ${env[e.name] !== undefined}`).toBe(`${e.name} in Secret ${name}: true`);
-    }
+    } else if (e.valueFrom?.fieldRef) env[e.name] = `<fieldRef ${e.valueFrom.fieldRef.fieldPath}>`;
   }
   return env;
 }
@@ -154,7 +161,8 @@ async function validate(manifests: Manifest[]): Promise<string[]> {
   const dir = mkdtempSync(join(tmpdir(), 'otus-k8s-'));
   try {
     const file = join(dir, 'manifests.yaml');
-    writeFileSync(file, core.map((m) => stringify(m)).join('---\n'));
+    // YAML 1.1, as kubernetes-validate (PyYAML) and kubectl read it: a string such as "on" stays quoted.
+    writeFileSync(file, core.map((m) => stringify(m, { version: '1.1' })).join('---\n'));
     const version = KUBE_VERSION.replace(/\.0$/, '');
     const result = await run(kubernetesValidate, ['--strict', '--kubernetes-version', KUBE_VERSION, file]);
     const lines = `${result.stdout}${result.stderr}`.split('\n').filter(Boolean);
@@ -292,6 +300,60 @@ describe('helm chart', () => {
       const engineAccounts = Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_ENGINE_PASSWORD`, 'x']));
       const env = resolvedEnv(ms, engine, { ENGINE_DB_PASSWORD: 'x', CAMUNDA_ADMIN_PASSWORD: 'x', ...engineAccounts });
       expect(env.ENGINE_DB_URL).toMatch(/^jdbc:postgresql:\/\/[^/]+:5432\/camunda(\?|$)/);
+    }
+  });
+
+  it('runs the cluster relay on every engine replica, each under its own pod name', () => {
+    for (const ms of [defaults, production]) {
+      const engine = find(ms, 'Deployment', 'otus-contract-engine');
+      const entries = podTemplate(engine).spec.containers[0].env;
+      // The pod's own name, once: a node ignores notifications carrying its own name, so a name
+      // shared by two pods (a plain value, or a second entry overriding it) would keep them deaf.
+      expect(entries.filter((e) => e.name === 'ENGINE_NODE_NAME')).toEqual([
+        { name: 'ENGINE_NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+      ]);
+      // "on", not "auto": the chart always runs on PostgreSQL, so a relay that cannot start fails loudly.
+      expect(entries.filter((e) => e.name === 'ENGINE_CLUSTER_RELAY')).toHaveLength(1);
+      const engineAccounts = Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_ENGINE_PASSWORD`, 'x']));
+      const env = resolvedEnv(ms, engine, { ENGINE_DB_PASSWORD: 'x', CAMUNDA_ADMIN_PASSWORD: 'x', ...engineAccounts });
+      expect(env.ENGINE_CLUSTER_RELAY).toBe('on');
+    }
+  });
+
+  it('takes engine.clusterRelay as on, auto or off (a bare YAML on/off too), and nothing else', async () => {
+    const relay = async (valuesYaml: string) => {
+      const dir = mkdtempSync(join(tmpdir(), 'otus-values-'));
+      try {
+        writeFileSync(join(dir, 'values.yaml'), valuesYaml);
+        const ms = documents(await template(...MINIMAL, '-f', join(dir, 'values.yaml')));
+        return find(ms, 'ConfigMap', 'otus-contract-config').data!.ENGINE_CLUSTER_RELAY;
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    };
+    // YAML 1.1, as Helm reads values, takes a bare on/off for true/false.
+    expect(await relay('engine:\n  clusterRelay: off\n')).toBe('off');
+    expect(await relay('engine:\n  clusterRelay: on\n')).toBe('on');
+    expect(await relay("engine:\n  clusterRelay: 'auto'\n")).toBe('auto');
+    expect(await relay("engine:\n  clusterRelay: 'off'\n")).toBe('off');
+    for (const [set, message] of [
+      ['engine.clusterRelay=maybe', 'clusterRelay'],
+      // Not through engine.env: a name there would be every pod's, and the relay's mode has its value.
+      ['engine.env.ENGINE_NODE_NAME=engine', 'ENGINE_NODE_NAME'],
+      ['engine.env.ENGINE_CLUSTER_RELAY=off', 'ENGINE_CLUSTER_RELAY'],
+    ]) {
+      const result = await run(helm, [
+        'template',
+        'x',
+        CHART,
+        '--kube-version',
+        KUBE_VERSION,
+        ...MINIMAL,
+        '--set',
+        set,
+      ]);
+      expect(`${set}: ${result.code}`).not.toBe(`${set}: 0`);
+      expect(result.stderr).toContain(message);
     }
   });
 

@@ -59,6 +59,12 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- printf "http://%s:%v" (include "otus.name" .) $port -}}
 {{- end -}}
 
+{{/* ENGINE_CLUSTER_RELAY from engine.clusterRelay; a bare YAML on/off arrives as true/false. */}}
+{{- define "otus.clusterRelay" -}}
+{{- $v := .Values.engine.clusterRelay -}}
+{{- if kindIs "bool" $v -}}{{- ternary "on" "off" $v -}}{{- else -}}{{- $v -}}{{- end -}}
+{{- end -}}
+
 {{/* Where the contract service finds the school's seal (PKCS#12), mounted from the Secret. */}}
 {{- define "otus.sealDir" -}}/var/run/secrets/otus-seal{{- end -}}
 {{- define "otus.sealFile" -}}seal.p12{{- end -}}
