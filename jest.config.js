@@ -50,5 +50,17 @@ module.exports = {
       setupFiles: ['<rootDir>/test/setup/stack-env.ts'],
       testMatch: ['<rootDir>/test/fault/**/*.fault-spec.ts'],
     },
+    // On the cluster topology (`npm run stack:up -- --cluster`): the engine nodes' relay, a node
+    // lost mid-flow, and the journeys and deadline endings again with two of everything.
+    {
+      ...shared,
+      displayName: 'cluster',
+      setupFiles: ['<rootDir>/test/setup/stack-env.ts'],
+      testMatch: [
+        '<rootDir>/test/cluster/**/*.cluster-spec.ts',
+        '<rootDir>/test/journeys.e2e-spec.ts',
+        '<rootDir>/test/fault/deadlines.fault-spec.ts',
+      ],
+    },
   ],
 };

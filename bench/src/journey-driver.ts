@@ -46,6 +46,24 @@ async function until<T>(
  * moment the application turned DRAFT_READY plus the same call. The mail can reach MailDev a
  * moment before its task ends, so this waits for the end.
  */
+/**
+ * Only the first step, as the CRM sees it: POST the application, until the link e-mail task has
+ * ended (engine history). Milliseconds from the POST, or the error.
+ */
+export async function linkStep(crm: ApiClient, courseCode: string): Promise<number | string> {
+  const posted = Date.now();
+  try {
+    const response = await crm.post(
+      '/applications',
+      application(courseCode, { clientEmail: `bench-${randomUUID().slice(0, 12)}@example.test` }),
+    );
+    if (response.status !== 201) return `CRM post: ${response.status}`;
+    return (await taskEndedAt(response.body.applicationId as string, 'Task_EmailLink')) - posted;
+  } catch (e) {
+    return `ERROR ${(e as Error).message}`;
+  }
+}
+
 async function taskEndedAt(applicationId: string, activityId: string): Promise<number> {
   const engine = new EngineApi(stackEnv().CAMUNDA_REST_URL);
   return until(async () => {

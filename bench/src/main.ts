@@ -3,8 +3,19 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { crm, openCourse, REPO_ROOT, stackEnv } from '@otus/testing';
-import { journey, type JourneyMarks } from './journey-driver';
+import {
+  crm,
+  deployProbe,
+  engineNodes,
+  fetchAndLock,
+  openCourse,
+  PROBE,
+  probeWorker,
+  REPO_ROOT,
+  stackEnv,
+  untilPollOpen,
+} from '@otus/testing';
+import { journey, type JourneyMarks, linkStep } from './journey-driver';
 import { runNoop, startNoopWorkers } from './noop-baseline';
 import { gatewayOverhead, pdfRendering, peakRss, rss, seatContention } from './sections';
 import { pool, round, sleep, summary } from './stats';
@@ -105,7 +116,59 @@ async function latency(courseCode: string) {
   };
 }
 
-const SECTIONS = ['pdf', 'gateway', 'seats', 'throughput', 'latency'] as const;
+/**
+ * CRM POST → link e-mail alone, at RATE for DURATION_S: the step that crosses every service's
+ * worker once, so a poll on the wrong engine node shows as a wait of its timeout (20 s).
+ */
+async function link(courseCode: string) {
+  const client = await crm();
+  const runs: Promise<number | string>[] = [];
+  const count = RATE * DURATION_S;
+  const t0 = Date.now();
+  for (let i = 0; i < count; i++) {
+    await sleep(Math.max(0, t0 + (i * 1000) / RATE - Date.now()));
+    runs.push(linkStep(client, courseCode));
+  }
+  const results = await Promise.all(runs);
+  const ms = results.filter((r): r is number => typeof r === 'number');
+  const errors = results.filter((r): r is string => typeof r === 'string');
+  return {
+    arrivalsPerSecond: RATE,
+    applications: count,
+    failed: errors.length,
+    firstError: errors[0],
+    crmPostToLinkEmail: summary(ms),
+    over10s: ms.filter((m) => m > 10_000).length,
+  };
+}
+
+/**
+ * How long a long poll open on one engine node waits for a task made on a node: the same one
+ * (Camunda's own wake-up) and the other one (the cluster relay; without it, until something else
+ * wakes that node). Only the probe model's own topic, so no service worker takes its tasks.
+ */
+async function wake(tries: number) {
+  const nodes = engineNodes();
+  await deployProbe(nodes[0]);
+  const pairs = nodes.flatMap((_, from) => nodes.map((__, to) => [from, to] as const));
+  const ms = { sameNode: [] as number[], otherNode: [] as number[] };
+  for (let i = 0; i < tries; i++) {
+    for (const [from, to] of pairs) {
+      const workerId = probeWorker();
+      const poll = fetchAndLock(nodes[to], workerId, { asyncResponseTimeout: 60_000 });
+      await untilPollOpen(nodes[to], workerId);
+      await nodes[from].api.start(PROBE.key, workerId, {});
+      const answer = await poll;
+      (from === to ? ms.sameNode : ms.otherNode).push(answer.ms);
+      for (const task of answer.tasks) {
+        await nodes[to].api.request('POST', `/external-task/${task.id}/complete`, { workerId });
+      }
+    }
+  }
+  return { nodes: nodes.length, sameNode: summary(ms.sameNode), otherNode: summary(ms.otherNode) };
+}
+
+const SECTIONS = ['pdf', 'gateway', 'seats', 'throughput', 'latency', 'link', 'wake'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function selectedSections(): Set<Section> {
@@ -161,6 +224,8 @@ async function main() {
   });
   const noopPerMinute = noop && round((noop.completed / noop.seconds) * 60);
   const steady = await step('latency', () => latency(course.code));
+  const linkOnly = await step('link', () => link(course.code));
+  const wakeUp = await step('wake', () => wake(N));
   machine.loadAverageAtEnd = loadAverage();
 
   const ratio = real && noopPerMinute ? round(real.perMinute / noopPerMinute, 2) : undefined;
@@ -180,6 +245,8 @@ async function main() {
     machine,
     throughput: real && { ...real, noopPerMinute, noop, ratio, target: '≥ 0.5' },
     latency: steady && { ...steady, target: 'link e-mail p95 < 300 ms at 10/s' },
+    link: linkOnly && { ...linkOnly, topology: process.env.STACK_TOPOLOGY ?? 'single' },
+    wake: wakeUp,
     seats: seats && { ...seats, target: '0 overbooked' },
     memory: { idleMb: idle, underLoadMb: underLoad, target: 'idle < 150 MB per service' },
     gateway: gateway && { ...gateway, target: 'auth_request overhead p50 < 2 ms' },
@@ -206,6 +273,26 @@ async function main() {
     };
     rows['form → draft ready p50 / p95 / p99 ms'] = { value: pct(steady.formSubmitToDraftReady), target: '' };
     rows['code → signed e-mail p50 / p95 / p99 ms'] = { value: pct(steady.correctCodeToSignedEmail), target: '' };
+  }
+  if (linkOnly) {
+    rows[
+      `CRM POST → link e-mail only, p50 / p95 / p99 ms (${RATE}/s, ${linkOnly.failed} failed, ${linkOnly.over10s} over 10 s)`
+    ] = {
+      value: pct(linkOnly.crmPostToLinkEmail),
+      target: '',
+    };
+  }
+  if (wakeUp) {
+    rows[`long poll woken by a task on the same node, p50 / p95 / p99 ms`] = {
+      value: pct(wakeUp.sameNode),
+      target: '',
+    };
+    if (wakeUp.nodes > 1) {
+      rows[`long poll woken by a task on the other node, p50 / p95 / p99 ms`] = {
+        value: pct(wakeUp.otherNode),
+        target: '',
+      };
+    }
   }
   if (seats) {
     rows[`seat holds / s (${seats.holds} on ${seats.seats}, 2 workers)`] = { value: seats.holdsPerSecond, target: '' };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { admin, clientSession, crmWithReceiver, mailsTo, openCourse, processOf } from '@otus/testing';
-import { stack } from './helpers';
+import { processesOf, stack } from './helpers';
 import {
   apply,
   clientState,
@@ -29,9 +29,11 @@ let crm: Awaited<ReturnType<typeof crmWithReceiver>>;
 let courseDb: DataSource;
 let promoDb: DataSource;
 
+const contract = processesOf('contract');
+
 beforeAll(async () => {
-  await stack('down', 'contract');
-  await stack('up', 'contract', { env: SHORT });
+  await stack('down', ...contract);
+  await stack('up', ...contract, '--no-build', { env: SHORT });
   crm = await crmWithReceiver();
   courseDb = await new DataSource({ type: 'postgres', url: env.COURSE_DB_URL }).initialize();
   promoDb = await new DataSource({ type: 'postgres', url: env.PROMO_DB_URL }).initialize();
@@ -41,8 +43,8 @@ afterAll(async () => {
   await crm?.receiver.close();
   await courseDb?.destroy();
   await promoDb?.destroy();
-  await stack('down', 'contract');
-  await stack('up', 'contract');
+  await stack('down', ...contract);
+  await stack('up', ...contract, '--no-build');
 });
 
 const seatOf = (applicationId: string) =>

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT } from '@otus/testing';
+import { REPO_ROOT, stackEnv } from '@otus/testing';
 
 const exec = promisify(execFile);
 
@@ -26,4 +26,12 @@ export async function stack(...args: (string | { env: Record<string, string> })[
     { cwd: REPO_ROOT, timeout: 300_000, env },
   );
   return stdout + stderr;
+}
+
+/**
+ * The stack components that run `service`: one process, or two on the cluster topology
+ * (`<service>` and `<service>-2`), e.g. to restart every contract process with other settings.
+ */
+export function processesOf(service: string): string[] {
+  return stackEnv().STACK_TOPOLOGY === 'cluster' ? [service, `${service}-2`] : [service];
 }

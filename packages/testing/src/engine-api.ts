@@ -110,7 +110,8 @@ export class EngineApi {
   }
 }
 
-function adminCredentials(): { username: string; password: string } {
+/** The stack's engine administrator (CAMUNDA_ADMIN_USER). */
+export function adminCredentials(): { username: string; password: string } {
   const env = stackEnv();
   return { username: env.CAMUNDA_ADMIN_USER!, password: env.CAMUNDA_ADMIN_PASSWORD! };
 }

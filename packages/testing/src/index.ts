@@ -13,3 +13,4 @@ export * from './one-task-process';
 export * from './crm-receiver';
 export * from './stack-observations';
 export * from './service-module';
+export * from './engine-nodes';

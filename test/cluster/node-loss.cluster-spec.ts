@@ -1,0 +1,131 @@
+import { DataSource } from 'typeorm';
+import { stack } from '../fault/helpers';
+import {
+  apply,
+  env,
+  expectCleanEnd,
+  type Http,
+  MINUTE,
+  outcomeOf,
+  requestCode,
+  sign,
+  stackPid,
+  type Started,
+  submitForm,
+  untilState,
+  waitingIn,
+} from '../support/journey-steps';
+import {
+  clientSession,
+  crmWithReceiver,
+  type CrmWithReceiver,
+  deployProbe,
+  engineNodes,
+  fetchAndLock,
+  mailsTo,
+  openCourse,
+  PROBE,
+  probeWorker,
+  untilPollOpen,
+  waitFor,
+} from '@otus/testing';
+
+/**
+ * One engine node is killed (SIGKILL: no graceful shutdown, its open polls and connections just
+ * vanish) while journeys wait at every point and two have only just started. The workers and the
+ * balancer move to the surviving node, every journey concludes once, without an incident; the
+ * killed node comes back and is woken by, and wakes, the other again.
+ */
+const nodes = engineNodes();
+
+jest.setTimeout(6 * MINUTE);
+
+let crm: CrmWithReceiver;
+let courseDb: DataSource;
+
+beforeAll(async () => {
+  expect(nodes).toHaveLength(2);
+  crm = await crmWithReceiver();
+  courseDb = await new DataSource({ type: 'postgres', url: env.COURSE_DB_URL }).initialize();
+});
+
+afterAll(async () => {
+  await crm?.receiver.close();
+  await courseDb?.destroy();
+  await stack('up', 'engine-2', '--no-build');
+});
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+it('journeys in every state conclude once on the surviving node; the killed node rejoins', async () => {
+  const course = await openCourse({ capacity: 10 });
+  const [atForm, atSigning, withCode] = await Promise.all([1, 2, 3].map(() => apply(crm.amo, course.code)));
+  await waitingIn(atForm.applicationId, 'Task_WaitClientData');
+  const reachSigning = async (started: Started) => {
+    const client = await submitForm(started);
+    await untilState(client, 'SIGNING');
+    return client;
+  };
+  const [signingClient, codeClient] = await Promise.all([reachSigning(atSigning), reachSigning(withCode)]);
+  const code = await requestCode(codeClient, withCode.email);
+
+  // Two more whose first tasks (course check, link e-mail) are being fetched and worked on as the node dies.
+  const justStarted = [apply(crm.amo, course.code), apply(crm.amo, course.code)];
+  const pid = stackPid('engine-2');
+  process.kill(pid, 'SIGKILL');
+  await waitFor('engine-2 to be gone', () => !isAlive(pid));
+  const fresh = await Promise.all(justStarted);
+
+  const finish = async (started: Started, client?: Http, signingCode?: string) => {
+    const session = client ?? (await clientSession(started.applicationId));
+    if (!client) {
+      await submitForm(started, session);
+      await untilState(session, 'SIGNING');
+    }
+    await sign(session, signingCode ?? (await requestCode(session, started.email)));
+    expect(await outcomeOf(crm.amo, started)).toMatchObject({ status: 'CONCLUDED', outcome: 'CONCLUDED' });
+    await expectCleanEnd(started.applicationId, 'End_Concluded');
+  };
+  await Promise.all([
+    finish(atForm),
+    finish(atSigning, signingClient),
+    finish(withCode, codeClient, code),
+    ...fresh.map((started) => finish(started)),
+  ]);
+
+  // Every effect once: one confirmed seat, one webhook of each kind, no e-mail twice.
+  const all = [atForm, atSigning, withCode, ...fresh];
+  const seats = await courseDb.query(`SELECT status FROM seat_holds WHERE application_id = ANY($1)`, [
+    all.map((s) => s.applicationId),
+  ]);
+  expect(seats).toEqual(all.map(() => ({ status: 'confirmed' })));
+  for (const started of all) {
+    expect((await crm.webhookTypes(started.applicationId, 2)).sort()).toEqual(['contract.signed', 'link.sent']);
+    const subjects = (await mailsTo(started.email)).map((m) => m.subject);
+    expect(new Set(subjects).size).toBe(subjects.length);
+  }
+
+  // The node restarts, takes polls again, and the relay works both ways with it.
+  await stack('up', 'engine-2', '--no-build');
+  await deployProbe(nodes[0]);
+  for (const [from, to] of [
+    [0, 1],
+    [1, 0],
+  ]) {
+    const workerId = probeWorker();
+    const poll = fetchAndLock(nodes[to], workerId, { asyncResponseTimeout: MINUTE });
+    await untilPollOpen(nodes[to], workerId);
+    const instance = await nodes[from].api.start(PROBE.key, workerId, {});
+    const answer = await poll;
+    expect(answer.tasks).toEqual([expect.objectContaining({ processInstanceId: instance.id })]);
+    expect(answer.ms).toBeLessThan(10_000);
+    await nodes[to].api.request('POST', `/external-task/${answer.tasks[0].id}/complete`, { workerId });
+  }
+});
