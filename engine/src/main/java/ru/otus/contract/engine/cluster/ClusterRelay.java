@@ -1,6 +1,7 @@
 package ru.otus.contract.engine.cluster;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.sql.Connection;
@@ -64,6 +65,10 @@ public class ClusterRelay implements AutoCloseable {
     this.tasksReceived = counter(meters, "task", "received");
     this.releasesSent = counter(meters, "release", "sent");
     this.releasesReceived = counter(meters, "release", "received");
+    // For the alert EngineClusterRelayNotListening: Prometheus still scrapes a node that is not ready.
+    Gauge.builder("engine.cluster.relay.listening", this, relay -> relay.listening ? 1 : 0)
+        .description("1 while this node listens to the other nodes (LISTEN on PostgreSQL), else 0")
+        .register(meters);
     this.listener = new Thread(this::listen, "cluster-relay-listener");
     this.listener.setDaemon(true);
   }
