@@ -41,12 +41,6 @@ async function until<T>(
 }
 
 /**
- * When the task `activityId` of the application's process ended, in ms since the epoch: for an
- * e-mail, the SMTP server's acceptance plus the task's completion call; for the draft, the
- * moment the application turned DRAFT_READY plus the same call. The mail can reach MailDev a
- * moment before its task ends, so this waits for the end.
- */
-/**
  * Only the first step, as the CRM sees it: POST the application, until the link e-mail task has
  * ended (engine history). Milliseconds from the POST, or the error.
  */
@@ -64,6 +58,12 @@ export async function linkStep(crm: ApiClient, courseCode: string): Promise<numb
   }
 }
 
+/**
+ * When the task `activityId` of the application's process ended, in ms since the epoch: for an
+ * e-mail, the SMTP server's acceptance plus the task's completion call; for the draft, the
+ * moment the application turned DRAFT_READY plus the same call. The mail can reach MailDev a
+ * moment before its task ends, so this waits for the end.
+ */
 async function taskEndedAt(applicationId: string, activityId: string): Promise<number> {
   const engine = new EngineApi(stackEnv().CAMUNDA_REST_URL);
   return until(async () => {

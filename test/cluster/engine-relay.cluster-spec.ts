@@ -23,7 +23,8 @@ const nodes = engineNodes();
 
 jest.setTimeout(3 * MINUTE);
 
-const WOKEN_WITHIN_MS = 2_000;
+/** From the request that makes the task to the poll's answer. */
+const WOKEN_WITHIN_MS = 3_000;
 const TRIES = 3;
 const LONG_POLL_MS = 60_000;
 
@@ -43,19 +44,20 @@ describe.each([
       const poll = fetchAndLock(nodes[to], workerId, { asyncResponseTimeout: LONG_POLL_MS });
       await untilPollOpen(nodes[to], workerId);
 
+      const made = Date.now();
       const instance = await nodes[from].api.start(PROBE.key, workerId, {});
       const answer = await poll;
 
       expect(answer.status).toBe(200);
       expect(answer.tasks).toEqual([expect.objectContaining({ processInstanceId: instance.id, workerId })]);
-      times.push(answer.ms);
+      times.push(answer.at - made);
       await nodes[from].api.request('POST', `/external-task/${answer.tasks[0].id}/complete`, { workerId });
     }
     expect(times.filter((ms) => ms >= WOKEN_WITHIN_MS)).toEqual([]);
   });
 });
 
-it('a task handed back on one node (a failure with retries left) wakes a poll on the other, every time', async () => {
+it('a task unlocked on one node (its worker let it go) wakes a poll on the other, every time', async () => {
   const times: number[] = [];
   for (let i = 0; i < TRIES; i++) {
     const first = probeWorker();
@@ -68,16 +70,12 @@ it('a task handed back on one node (a failure with retries left) wakes a poll on
     const second = probeWorker();
     const poll = fetchAndLock(nodes[1], second, { asyncResponseTimeout: LONG_POLL_MS });
     await untilPollOpen(nodes[1], second);
-    await nodes[0].api.request('POST', `/external-task/${taken.id}/failure`, {
-      workerId: first,
-      errorMessage: 'handed back by the test',
-      retries: 1,
-      retryTimeout: 0,
-    });
+    const made = Date.now();
+    await nodes[0].api.request('POST', `/external-task/${taken.id}/unlock`);
 
     const answer = await poll;
     expect(answer.tasks).toEqual([expect.objectContaining({ id: taken.id, workerId: second })]);
-    times.push(answer.ms);
+    times.push(answer.at - made);
     await nodes[1].api.request('POST', `/external-task/${taken.id}/complete`, { workerId: second });
   }
   expect(times.filter((ms) => ms >= WOKEN_WITHIN_MS)).toEqual([]);
@@ -91,8 +89,9 @@ it("a worker's release poll on one node ends its open poll on the other, so no t
   // What a stopping worker sends (packages/common WorkerService.releaseOpenPoll), to the other node.
   const release = await fetchAndLock(nodes[1], workerId, { maxTasks: 0, asyncResponseTimeout: 1 });
   expect(release.status).toBe(200);
+  const released = Date.now();
   const ended = await poll;
-  expect(ended.ms).toBeLessThan(WOKEN_WITHIN_MS);
+  expect(ended.at - released).toBeLessThan(WOKEN_WITHIN_MS);
   expect(ended.tasks).toEqual([]);
   // The node's list of open polls is refreshed by its long-poll thread, a moment after the answer.
   await waitFor(
@@ -112,24 +111,27 @@ it("a worker's release poll on one node ends its open poll on the other, so no t
   await nodes[1].api.request('POST', `/external-task/${taken.id}/complete`, { workerId: other });
 });
 
-it('/actuator/longpolls shows the polls of every service process, each on one node', async () => {
+it('/actuator/longpolls shows the polls of every service process', async () => {
   const services = ['user', 'contract', 'course', 'promo', 'notification'];
   const processes = services
     .flatMap((s) => [s, `${s}-2`])
     .map((component) => ({ component, pid: stackPid(component) }));
   // A worker's poll is open between answers; across a few looks every process is seen.
-  const seen = new Map<number, Set<string>>();
-  await waitFor('a poll of every service process', async () => {
-    for (const [index, node] of nodes.entries()) {
-      for (const poll of await openPolls(node)) {
-        const pid = Number(poll.workerId.split('-').at(-2));
-        const onNodes = seen.get(pid) ?? new Set<string>();
-        seen.set(pid, onNodes.add(`node ${index + 1}`));
-        expect(poll.topics.length).toBeGreaterThan(0);
+  // Right after `stack:up` a worker may still be backing off from the engine's start (up to 30 s).
+  const seen = new Set<number>();
+  await waitFor(
+    'a poll of every service process',
+    async () => {
+      for (const node of nodes) {
+        for (const poll of await openPolls(node)) {
+          expect(poll.topics.length).toBeGreaterThan(0);
+          seen.add(Number(poll.workerId.split('-').at(-2)));
+        }
       }
-    }
-    return processes.every(({ pid }) => seen.has(pid));
-  });
+      return processes.every(({ pid }) => seen.has(pid));
+    },
+    { timeoutMs: 60_000, intervalMs: 250 },
+  );
 });
 
 it('a service process that stops leaves no open poll on either node', async () => {

@@ -65,7 +65,7 @@ const isAlive = (pid: number) => {
 };
 
 it('journeys in every state conclude once on the surviving node; the killed node rejoins', async () => {
-  const course = await openCourse({ capacity: 10 });
+  const course = await openCourse({ capacity: 12 });
   const [atForm, atSigning, withCode] = await Promise.all([1, 2, 3].map(() => apply(crm.amo, course.code)));
   await waitingIn(atForm.applicationId, 'Task_WaitClientData');
   const reachSigning = async (started: Started) => {
@@ -76,12 +76,13 @@ it('journeys in every state conclude once on the surviving node; the killed node
   const [signingClient, codeClient] = await Promise.all([reachSigning(atSigning), reachSigning(withCode)]);
   const code = await requestCode(codeClient, withCode.email);
 
-  // Two more whose first tasks (course check, link e-mail) are being fetched and worked on as the node dies.
-  const justStarted = [apply(crm.amo, course.code), apply(crm.amo, course.code)];
+  // Two whose first tasks (course check, link, e-mail) are being fetched and worked on as the node
+  // dies, and two posted while it is gone.
+  const justStarted = await Promise.all([apply(crm.amo, course.code), apply(crm.amo, course.code)]);
   const pid = stackPid('engine-2');
   process.kill(pid, 'SIGKILL');
   await waitFor('engine-2 to be gone', () => !isAlive(pid));
-  const fresh = await Promise.all(justStarted);
+  const fresh = [...justStarted, ...(await Promise.all([apply(crm.amo, course.code), apply(crm.amo, course.code)]))];
 
   const finish = async (started: Started, client?: Http, signingCode?: string) => {
     const session = client ?? (await clientSession(started.applicationId));
@@ -112,7 +113,8 @@ it('journeys in every state conclude once on the surviving node; the killed node
     expect(new Set(subjects).size).toBe(subjects.length);
   }
 
-  // The node restarts, takes polls again, and the relay works both ways with it.
+  // The node restarts and takes polls again (workers' connections stay where they are until they
+  // reconnect, as behind a Kubernetes Service); the relay works both ways with it.
   await stack('up', 'engine-2', '--no-build');
   await deployProbe(nodes[0]);
   for (const [from, to] of [
@@ -122,10 +124,11 @@ it('journeys in every state conclude once on the surviving node; the killed node
     const workerId = probeWorker();
     const poll = fetchAndLock(nodes[to], workerId, { asyncResponseTimeout: MINUTE });
     await untilPollOpen(nodes[to], workerId);
+    const made = Date.now();
     const instance = await nodes[from].api.start(PROBE.key, workerId, {});
     const answer = await poll;
     expect(answer.tasks).toEqual([expect.objectContaining({ processInstanceId: instance.id })]);
-    expect(answer.ms).toBeLessThan(10_000);
+    expect(answer.at - made).toBeLessThan(3_000);
     await nodes[to].api.request('POST', `/external-task/${answer.tasks[0].id}/complete`, { workerId });
   }
 });

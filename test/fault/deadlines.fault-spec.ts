@@ -99,6 +99,31 @@ it.concurrent(
   },
 );
 
+it.concurrent('several at once: each timer fires once, whichever engine node runs it', async () => {
+  const course = await openCourse({ capacity: 6 });
+  const all = await Promise.all(Array.from({ length: 6 }, () => apply(crm.amo, course.code)));
+  const nodes = new Set<string>();
+  for (const started of all) {
+    expect(await outcomeOf(crm.amo, started, 2 * MINUTE)).toMatchObject({ outcome: 'LINK_EXPIRED' });
+    await expectCleanEnd(started.applicationId, 'End_LinkExpired');
+    const subjects = (await mailsTo(started.email)).map((m) => m.subject);
+    expect(subjects.filter((s) => /^Напоминание/.test(s))).toHaveLength(1);
+    expect(subjects.filter((s) => /ссылки .* истёк/.test(s))).toHaveLength(1);
+    // The timer jobs that ran: the reminder and the expiry, each once.
+    const ran = await engine.request<{ jobDefinitionId: string; jobDefinitionType: string; hostname: string }[]>(
+      'GET',
+      `/history/job-log?processInstanceId=${await processOf(started.applicationId)}&successLog=true`,
+    );
+    const timers = ran.filter((j) => j.jobDefinitionType.startsWith('timer'));
+    expect(timers).toHaveLength(2);
+    expect(new Set(timers.map((j) => j.jobDefinitionId)).size).toBe(2);
+    for (const job of timers) nodes.add(job.hostname);
+  }
+  // The node names are the stack's (ENGINE_NODE_NAME): engine-1, and engine-2 on the cluster.
+  const names = processesOf('engine').map((_, i) => `engine-${i + 1}`);
+  expect([...nodes].filter((n) => !names.includes(n))).toEqual([]);
+});
+
 it.concurrent('signing timed out: seat and promo use released, the client and the CRM are told', async () => {
   const course = await openCourse({ capacity: 1 });
   const started = await apply(crm.amo, course.code, { promoCode: await promoCode(course.code) });

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { crm, mailsTo, openCourse, processOf, waitFor } from '@otus/testing';
-import { stack } from './helpers';
+import { processesOf, stack } from './helpers';
 import { crashAfterEffect } from './support/crash-worker';
 import {
   apply,
@@ -64,14 +64,14 @@ beforeAll(async () => {
 });
 
 // Whatever happened, the stack is whole again for the next spec.
-afterAll(() => stack('up', 'course', 'notification'));
+afterAll(() => stack('up', ...processesOf('course'), ...processesOf('notification')));
 
 it('course.hold-seat: the seat is held once, by the task the stack worker completes after the lock expired', async () => {
   const course = await openCourse({ capacity: 5 });
   const started = await apply(amo, course.code);
   await waitingIn(started.applicationId, 'Task_WaitClientData');
 
-  await stack('down', 'course');
+  await stack('down', ...processesOf('course'));
   const client = await submitForm(started);
   const processInstanceId = await waitingIn(started.applicationId, 'Task_HoldSeat');
   await expectUnlocked(processInstanceId, 'Task_HoldSeat');
@@ -90,7 +90,7 @@ it('course.hold-seat: the seat is held once, by the task the stack worker comple
     expect(open).toMatchObject({ id: crash.taskId, activityId: 'Task_HoldSeat' });
     expect(await clientState(client)).toBe('PREPARING_DRAFT');
 
-    await stack('up', 'course');
+    await stack('up', ...processesOf('course'));
     await untilState(client, 'SIGNING');
 
     expect(await holds()).toEqual([{ id: crash.output.seatHoldId, status: 'held' }]);
@@ -117,7 +117,7 @@ it('course.hold-seat: the seat is held once, by the task the stack worker comple
 
 it('notification.email: the link e-mail reaches the client once, though the task ran twice', async () => {
   const course = await openCourse({ capacity: 5 });
-  await stack('down', 'notification');
+  await stack('down', ...processesOf('notification'));
   const started = await apply(amo, course.code);
   const processInstanceId = await waitingIn(started.applicationId, 'Task_EmailLink');
   await expectUnlocked(processInstanceId, 'Task_EmailLink');
@@ -132,7 +132,7 @@ it('notification.email: the link e-mail reaches the client once, though the task
   expect(sent.subject).toMatch(/^Оформление договора/);
   expect((await engine.externalTasks(processInstanceId)).map((t) => t.id)).toContain(crash.taskId);
 
-  await stack('up', 'notification');
+  await stack('up', ...processesOf('notification'));
   // The webhook after the e-mail runs only once the e-mail task is complete.
   await passed(started.applicationId, 'Task_WebhookLinkSent');
 

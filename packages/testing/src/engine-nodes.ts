@@ -53,12 +53,12 @@ export interface LockedTask {
   workerId: string;
 }
 
-/** POST /external-task/fetchAndLock on one node; resolves with the answer's status, tasks and duration. */
+/** POST /external-task/fetchAndLock on one node; resolves with the answer's status, tasks, duration and time of arrival. */
 export async function fetchAndLock(
   node: EngineNode,
   workerId: string,
   options: { maxTasks?: number; asyncResponseTimeout?: number } = {},
-): Promise<{ status: number; tasks: LockedTask[]; ms: number }> {
+): Promise<{ status: number; tasks: LockedTask[]; ms: number; at: number }> {
   const t0 = Date.now();
   const { maxTasks = 1, asyncResponseTimeout } = options;
   const response = await fetch(`${node.url}/external-task/fetchAndLock`, {
@@ -77,6 +77,7 @@ export async function fetchAndLock(
     status: response.status,
     tasks: response.ok && text ? (JSON.parse(text) as LockedTask[]) : [],
     ms: Date.now() - t0,
+    at: Date.now(),
   };
 }
 

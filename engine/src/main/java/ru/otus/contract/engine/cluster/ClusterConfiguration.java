@@ -28,8 +28,8 @@ import ru.otus.contract.engine.EngineConfigurationException;
 
 /**
  * Engine nodes sharing one PostgreSQL: the {@link ClusterRelay} (on by default with PostgreSQL,
- * {@code ENGINE_CLUSTER_RELAY=auto|on|off}), its health ({@code clusterRelay}, part of readiness)
- * and {@code /actuator/longpolls}, which lists the workers with a long poll open on this node.
+ * {@code ENGINE_CLUSTER_RELAY=auto|on|off}), its health ({@code clusterRelay}) and
+ * {@code /actuator/longpolls}, which lists the workers with a long poll open on this node.
  */
 @Configuration
 public class ClusterConfiguration {
@@ -63,10 +63,13 @@ public class ClusterConfiguration {
   }
 
   @Bean
-  ProcessEnginePlugin clusterRelayPlugin(java.util.Optional<ClusterRelay> relay) {
+  ProcessEnginePlugin clusterRelayPlugin(java.util.Optional<ClusterRelay> relay,
+      @Value("${engine.node-name:}") String nodeName) {
     return new AbstractProcessEnginePlugin() {
       @Override
       public void preInit(ProcessEngineConfigurationImpl configuration) {
+        // The history's job log names the node that ran each job (timers, async steps).
+        if (!nodeName.isBlank()) configuration.setHostname(nodeName);
         if (relay.isEmpty()) return;
         List<SessionFactory> factories = configuration.getCustomSessionFactories() == null
             ? new ArrayList<>() : new ArrayList<>(configuration.getCustomSessionFactories());
@@ -76,7 +79,11 @@ public class ClusterConfiguration {
     };
   }
 
-  /** Down while a relaying node cannot hear the others: its long polls would wait out their timeout. */
+  /**
+   * Down while a relaying node cannot hear the others: its long polls wait out their timeout. Not
+   * part of readiness on purpose: that is a slowdown, and taking the node out of the Service (every
+   * node at once when PostgreSQL is at fault) would make it an outage. The alert tells a person.
+   */
   @Bean
   HealthIndicator clusterRelayHealthIndicator(java.util.Optional<ClusterRelay> relay) {
     return () -> {

@@ -3,8 +3,10 @@ package ru.otus.contract.engine.cluster;
 import jakarta.ws.rs.container.AsyncResponse;
 
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.logging.Logger;
 
@@ -27,6 +29,8 @@ public class ClusterFetchAndLockHandler extends FetchAndLockHandlerImpl {
 
   /** Worker ids whose open poll another node was asked to end; drained by the handler thread. */
   private final Queue<String> remoteReleases = new ConcurrentLinkedQueue<>();
+  /** The releases of the handler's current pass (handler thread only). */
+  private Set<String> releasing = Set.of();
   private volatile List<OpenPoll> openPolls = List.of();
 
   public record OpenPoll(String workerId, List<String> topics, Instant until) {}
@@ -65,18 +69,27 @@ public class ClusterFetchAndLockHandler extends FetchAndLockHandlerImpl {
 
   @Override
   protected void acquire() {
-    // On the handler thread, the only one that touches pendingRequests.
-    boolean released = false;
-    for (String workerId; (workerId = remoteReleases.poll()) != null; ) {
-      String id = workerId;
-      released |= pendingRequests.removeIf(request -> {
-        if (!id.equals(request.getDto().getWorkerId())) return false;
-        request.getAsyncResponse().cancel();
-        return true;
-      });
-    }
-    if (released) listOpenPolls();
+    // On the handler thread, the only one that touches pendingRequests and newRequests.
+    Set<String> drained = new HashSet<>();
+    for (String workerId; (workerId = remoteReleases.poll()) != null; ) drained.add(workerId);
+    releasing = drained;
+    if (!drained.isEmpty() && cancelReleased(pendingRequests)) listOpenPolls();
     super.acquire();
+  }
+
+  /** Also the polls that arrived with this pass, still on their way into pendingRequests. */
+  @Override
+  protected void removeDuplicates() {
+    super.removeDuplicates();
+    if (!releasing.isEmpty()) cancelReleased(newRequests);
+  }
+
+  private boolean cancelReleased(List<FetchAndLockRequest> requests) {
+    return requests.removeIf(request -> {
+      if (!releasing.contains(request.getDto().getWorkerId())) return false;
+      request.getAsyncResponse().cancel();
+      return true;
+    });
   }
 
   @Override

@@ -30,13 +30,16 @@ import org.postgresql.PGNotification;
  *       the one holding its open poll; every node cancels W's poll if it holds one.</li>
  * </ul>
  * A node ignores its own notifications. While the listening connection is down, the node's long
- * polls fall back to their timeout (as with one node and no relay) and the health says so.
+ * polls fall back to their timeout (as with one node and no relay); the health component
+ * {@code clusterRelay} and the gauge {@code engine_cluster_relay_listening} say so. A failing
+ * {@code pg_notify} fails the transaction that made the task, like any other statement in it.
  */
 public class ClusterRelay implements AutoCloseable {
 
   static final String CHANNEL = "otus_engine_cluster";
   private static final Logger LOG = Logger.getLogger(ClusterRelay.class.getName());
-  private static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(30);
+  // Short: a node that cannot listen is slow (polls fall back to their timeout), so it should hear again soon.
+  private static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(5);
   private static final int WAIT_MS = 5_000;
   private static volatile ClusterRelay active;
 
@@ -120,7 +123,8 @@ public class ClusterRelay implements AutoCloseable {
       notify(connection, "release|" + nodeName + "|" + workerId);
       if (!connection.getAutoCommit()) connection.commit();
       releasesSent.increment();
-    } catch (SQLException e) {
+    } catch (SQLException | RuntimeException e) {
+      // The local release goes on regardless; only the other nodes miss it (their poll then ends at its timeout).
       LOG.log(Level.WARNING, "could not relay the release of worker " + workerId + "'s poll", e);
     }
   }
@@ -163,7 +167,7 @@ public class ClusterRelay implements AutoCloseable {
         if (!running) break;
         failures++;
         lastError = e.getMessage();
-        long delay = Math.min(MAX_RECONNECT_DELAY.toMillis(), 500L << Math.min(failures, 6));
+        long delay = Math.min(MAX_RECONNECT_DELAY.toMillis(), 250L << Math.min(failures, 6));
         LOG.warning("cluster relay not listening (" + e.getMessage() + "); retrying in " + delay + " ms");
         try {
           Thread.sleep(delay);

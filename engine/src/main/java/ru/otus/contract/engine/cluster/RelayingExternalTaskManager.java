@@ -6,9 +6,10 @@ import org.camunda.bpm.engine.impl.interceptor.SessionFactory;
 import org.camunda.bpm.engine.impl.persistence.entity.ExternalTaskManager;
 
 /**
- * The engine's external-task manager, which also tells the other nodes when it tells its own long
- * polls that a task became available (a task created, unlocked, failed with retries left, or
- * activated).
+ * The engine's external-task manager, which also tells the other nodes whenever it tells its own
+ * long polls that a task became available: Camunda 7.24 does so when a task is created or
+ * unlocked. (A task failed with retries left becomes available when its retry timeout passes;
+ * no node is told then, each finds it at its polls' next look.)
  */
 public class RelayingExternalTaskManager extends ExternalTaskManager {
 
