@@ -3,18 +3,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  crm,
-  deployProbe,
-  engineNodes,
-  fetchAndLock,
-  openCourse,
-  PROBE,
-  probeWorker,
-  REPO_ROOT,
-  stackEnv,
-  untilPollOpen,
-} from '@otus/testing';
+import { crm, deployProbe, engineNodes, openCourse, probeWakeUp, REPO_ROOT, stackEnv } from '@otus/testing';
 import { journey, type JourneyMarks, linkStep } from './journey-driver';
 import { runNoop, startNoopWorkers } from './noop-baseline';
 import { gatewayOverhead, pdfRendering, peakRss, rss, seatContention } from './sections';
@@ -154,15 +143,8 @@ async function wake(tries: number) {
   const ms = { sameNode: [] as number[], otherNode: [] as number[] };
   for (let i = 0; i < tries; i++) {
     for (const [from, to] of pairs) {
-      const workerId = probeWorker();
-      const poll = fetchAndLock(nodes[to], workerId, { asyncResponseTimeout: 60_000 });
-      await untilPollOpen(nodes[to], workerId);
-      await nodes[from].api.start(PROBE.key, workerId, {});
-      const answer = await poll;
-      (from === to ? ms.sameNode : ms.otherNode).push(answer.ms);
-      for (const task of answer.tasks) {
-        await nodes[to].api.request('POST', `/external-task/${task.id}/complete`, { workerId });
-      }
+      const { ms: waited } = await probeWakeUp(nodes[from], nodes[to]);
+      (from === to ? ms.sameNode : ms.otherNode).push(waited);
     }
   }
   return { nodes: nodes.length, sameNode: summary(ms.sameNode), otherNode: summary(ms.otherNode) };

@@ -1,38 +1,21 @@
 import { DataSource } from 'typeorm';
 import { stack } from '../fault/helpers';
+import { apply, conclude, env, journeysAtEveryPoint, MINUTE, stackPid } from '../support/journey-steps';
 import {
-  apply,
-  env,
-  expectCleanEnd,
-  type Http,
-  MINUTE,
-  outcomeOf,
-  requestCode,
-  sign,
-  stackPid,
-  type Started,
-  submitForm,
-  untilState,
-  waitingIn,
-} from '../support/journey-steps';
-import {
-  clientSession,
   crmWithReceiver,
   type CrmWithReceiver,
   deployProbe,
   engineNodes,
-  fetchAndLock,
   mailsTo,
   openCourse,
-  PROBE,
-  probeWorker,
-  untilPollOpen,
+  probeWakeUp,
   waitFor,
 } from '@otus/testing';
 
 /**
  * One engine node is killed (SIGKILL: no graceful shutdown, its open polls and connections just
- * vanish) while journeys wait at every point and two have only just started. The workers and the
+ * vanish) while journeys wait at every point and two have only just started; two more arrive while
+ * it is down. The workers and the
  * balancer move to the surviving node, every journey concludes once, without an incident; the
  * killed node comes back and is woken by, and wakes, the other again.
  */
@@ -66,15 +49,10 @@ const isAlive = (pid: number) => {
 
 it('journeys in every state conclude once on the surviving node; the killed node rejoins', async () => {
   const course = await openCourse({ capacity: 12 });
-  const [atForm, atSigning, withCode] = await Promise.all([1, 2, 3].map(() => apply(crm.amo, course.code)));
-  await waitingIn(atForm.applicationId, 'Task_WaitClientData');
-  const reachSigning = async (started: Started) => {
-    const client = await submitForm(started);
-    await untilState(client, 'SIGNING');
-    return client;
-  };
-  const [signingClient, codeClient] = await Promise.all([reachSigning(atSigning), reachSigning(withCode)]);
-  const code = await requestCode(codeClient, withCode.email);
+  const { atForm, atSigning, withCode, signingClient, codeClient, code } = await journeysAtEveryPoint(
+    crm.amo,
+    course.code,
+  );
 
   // Two whose first tasks (course check, link, e-mail) are being fetched and worked on as the node
   // dies, and two posted while it is gone.
@@ -84,21 +62,11 @@ it('journeys in every state conclude once on the surviving node; the killed node
   await waitFor('engine-2 to be gone', () => !isAlive(pid));
   const fresh = [...justStarted, ...(await Promise.all([apply(crm.amo, course.code), apply(crm.amo, course.code)]))];
 
-  const finish = async (started: Started, client?: Http, signingCode?: string) => {
-    const session = client ?? (await clientSession(started.applicationId));
-    if (!client) {
-      await submitForm(started, session);
-      await untilState(session, 'SIGNING');
-    }
-    await sign(session, signingCode ?? (await requestCode(session, started.email)));
-    expect(await outcomeOf(crm.amo, started)).toMatchObject({ status: 'CONCLUDED', outcome: 'CONCLUDED' });
-    await expectCleanEnd(started.applicationId, 'End_Concluded');
-  };
   await Promise.all([
-    finish(atForm),
-    finish(atSigning, signingClient),
-    finish(withCode, codeClient, code),
-    ...fresh.map((started) => finish(started)),
+    conclude(crm.amo, atForm),
+    conclude(crm.amo, atSigning, signingClient),
+    conclude(crm.amo, withCode, codeClient, code),
+    ...fresh.map((started) => conclude(crm.amo, started)),
   ]);
 
   // Every effect once: one confirmed seat, one webhook of each kind, no e-mail twice.
@@ -121,14 +89,8 @@ it('journeys in every state conclude once on the surviving node; the killed node
     [0, 1],
     [1, 0],
   ]) {
-    const workerId = probeWorker();
-    const poll = fetchAndLock(nodes[to], workerId, { asyncResponseTimeout: MINUTE });
-    await untilPollOpen(nodes[to], workerId);
-    const made = Date.now();
-    const instance = await nodes[from].api.start(PROBE.key, workerId, {});
-    const answer = await poll;
-    expect(answer.tasks).toEqual([expect.objectContaining({ processInstanceId: instance.id })]);
-    expect(answer.at - made).toBeLessThan(3_000);
-    await nodes[to].api.request('POST', `/external-task/${answer.tasks[0].id}/complete`, { workerId });
+    const woken = await probeWakeUp(nodes[from], nodes[to]);
+    expect(woken.tasks).toEqual([expect.objectContaining({ processInstanceId: woken.processInstanceId })]);
+    expect(woken.ms).toBeLessThan(3_000);
   }
 });

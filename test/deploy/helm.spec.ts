@@ -53,6 +53,13 @@ function requireTools(): void {
   }
 }
 
+/** `helm template` with `--set <set>` fails and names `message`. */
+async function expectRefused(set: string, message: string): Promise<void> {
+  const result = await run(helm, ['template', 'x', CHART, '--kube-version', KUBE_VERSION, ...MINIMAL, '--set', set]);
+  expect(`${set}: ${result.code}`).not.toBe(`${set}: 0`);
+  expect(result.stderr).toContain(message);
+}
+
 async function template(...args: string[]): Promise<string> {
   requireTools();
   const result = await run(helm, [
@@ -247,18 +254,7 @@ describe('helm chart', () => {
       ['publicUrl=ftp://x', 'publicUrl'],
       ['servces.user.port=1', 'servces'],
     ]) {
-      const result = await run(helm, [
-        'template',
-        'x',
-        CHART,
-        '--kube-version',
-        KUBE_VERSION,
-        ...MINIMAL,
-        '--set',
-        set,
-      ]);
-      expect(`${set}: ${result.code}`).not.toBe(`${set}: 0`);
-      expect(result.stderr).toContain(message);
+      await expectRefused(set, message);
     }
   });
 
@@ -342,18 +338,7 @@ describe('helm chart', () => {
       ['engine.env.ENGINE_NODE_NAME=engine', 'ENGINE_NODE_NAME'],
       ['engine.env.ENGINE_CLUSTER_RELAY=off', 'ENGINE_CLUSTER_RELAY'],
     ]) {
-      const result = await run(helm, [
-        'template',
-        'x',
-        CHART,
-        '--kube-version',
-        KUBE_VERSION,
-        ...MINIMAL,
-        '--set',
-        set,
-      ]);
-      expect(`${set}: ${result.code}`).not.toBe(`${set}: 0`);
-      expect(result.stderr).toContain(message);
+      await expectRefused(set, message);
     }
   });
 

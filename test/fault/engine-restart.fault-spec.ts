@@ -1,21 +1,7 @@
 import { DataSource } from 'typeorm';
-import { clientSession, crm, openCourse, processOf } from '@otus/testing';
+import { crm, openCourse, processOf } from '@otus/testing';
 import { stack } from './helpers';
-import {
-  apply,
-  engine,
-  env,
-  expectCleanEnd,
-  type Http,
-  MINUTE,
-  outcomeOf,
-  requestCode,
-  sign,
-  type Started,
-  submitForm,
-  untilState,
-  waitingIn,
-} from '../support/journey-steps';
+import { conclude, engine, env, journeysAtEveryPoint, MINUTE, waitingIn } from '../support/journey-steps';
 
 /**
  * The engine is stopped and started again while applications wait at different points:
@@ -29,16 +15,7 @@ afterAll(() => stack('up', 'engine'));
 it('instances waiting for the form, for the signature and with a code already sent all conclude after a restart', async () => {
   const amo = await crm();
   const course = await openCourse({ capacity: 5 });
-  const [atForm, atSigning, withCode] = await Promise.all([1, 2, 3].map(() => apply(amo, course.code)));
-
-  await waitingIn(atForm.applicationId, 'Task_WaitClientData');
-  const reachSigning = async (started: Started) => {
-    const client = await submitForm(started);
-    await untilState(client, 'SIGNING');
-    return client;
-  };
-  const [signingClient, codeClient] = await Promise.all([reachSigning(atSigning), reachSigning(withCode)]);
-  const code = await requestCode(codeClient, withCode.email);
+  const { atForm, atSigning, withCode, signingClient, codeClient, code } = await journeysAtEveryPoint(amo, course.code);
   const before = await Promise.all([atForm, atSigning, withCode].map((s) => processOf(s.applicationId)));
 
   await stack('down', 'engine');
@@ -51,21 +28,11 @@ it('instances waiting for the form, for the signature and with a code already se
   await waitingIn(atSigning.applicationId, 'Task_WaitSignature');
   await waitingIn(withCode.applicationId, 'Task_WaitSignature');
 
-  const finish = async (started: Started, client: Http, signingCode?: string) => {
-    await sign(client, signingCode ?? (await requestCode(client, started.email)));
-    expect(await outcomeOf(amo, started)).toMatchObject({ status: 'CONCLUDED', outcome: 'CONCLUDED' });
-    await expectCleanEnd(started.applicationId, 'End_Concluded');
-  };
   await Promise.all([
-    (async () => {
-      const client = await clientSession(atForm.applicationId);
-      await submitForm(atForm, client);
-      await untilState(client, 'SIGNING');
-      await finish(atForm, client);
-    })(),
-    finish(atSigning, signingClient),
+    conclude(amo, atForm),
+    conclude(amo, atSigning, signingClient),
     // The code e-mailed before the restart is still the one that signs.
-    finish(withCode, codeClient, code),
+    conclude(amo, withCode, codeClient, code),
   ]);
 
   const db = await new DataSource({ type: 'postgres', url: env.COURSE_DB_URL }).initialize();

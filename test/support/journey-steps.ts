@@ -129,6 +129,39 @@ export function outcomeOf(crm: Http, started: Started, timeoutMs = 2 * MINUTE) {
   );
 }
 
+/**
+ * Three applications waiting at each point a fault can meet a client: for the form, for the
+ * signature, and for the signature with a code already e-mailed (`code`).
+ */
+export async function journeysAtEveryPoint(crm: Http, courseCode: string) {
+  const [atForm, atSigning, withCode] = await Promise.all([1, 2, 3].map(() => apply(crm, courseCode)));
+  await waitingIn(atForm.applicationId, 'Task_WaitClientData');
+  const reachSigning = async (started: Started) => {
+    const client = await submitForm(started);
+    await untilState(client, 'SIGNING');
+    return client;
+  };
+  const [signingClient, codeClient] = await Promise.all([reachSigning(atSigning), reachSigning(withCode)]);
+  const code = await requestCode(codeClient, withCode.email);
+  return { atForm, atSigning, withCode, signingClient, codeClient, code };
+}
+
+/**
+ * Takes the application to a concluded contract from wherever it waits: the form (no `client`
+ * yet), or the signature (its `client`, and the `signingCode` if one was already e-mailed).
+ */
+export async function conclude(crm: Http, started: Started, client?: Http, signingCode?: string): Promise<void> {
+  let session = client;
+  if (!session) {
+    session = await clientSession(started.applicationId);
+    await submitForm(started, session);
+    await untilState(session, 'SIGNING');
+  }
+  await sign(session, signingCode ?? (await requestCode(session, started.email)));
+  expect(await outcomeOf(crm, started)).toMatchObject({ status: 'CONCLUDED', outcome: 'CONCLUDED' });
+  await expectCleanEnd(started.applicationId, 'End_Concluded');
+}
+
 /** Incidents ever raised for the instance, open or resolved. */
 export function incidentsEver(processInstanceId: string): Promise<unknown[]> {
   return engine.request('GET', `/history/incident?processInstanceId=${processInstanceId}`);

@@ -82,3 +82,25 @@ export async function fetchAndLock(
 }
 
 export const probeWorker = () => `relay-probe-${randomUUID().slice(0, 8)}`;
+
+/**
+ * A long poll opened on `pollOn`, then a probe instance started on `startOn`: resolves with how
+ * long the poll took to answer after the start was requested, and the tasks it got (completed
+ * again, so nothing stays behind).
+ */
+export async function probeWakeUp(
+  startOn: EngineNode,
+  pollOn: EngineNode,
+  asyncResponseTimeout = 60_000,
+): Promise<{ ms: number; processInstanceId: string; tasks: LockedTask[] }> {
+  const workerId = probeWorker();
+  const poll = fetchAndLock(pollOn, workerId, { asyncResponseTimeout });
+  await untilPollOpen(pollOn, workerId);
+  const made = Date.now();
+  const instance = await startOn.api.start(PROBE.key, workerId, {});
+  const answer = await poll;
+  for (const task of answer.tasks) {
+    await pollOn.api.request('POST', `/external-task/${task.id}/complete`, { workerId });
+  }
+  return { ms: answer.at - made, processInstanceId: instance.id, tasks: answer.tasks };
+}
