@@ -407,7 +407,7 @@ function render(template, target, extra = {}) {
  */
 function prepareGateway(topology) {
   const prefix = join(STATE, 'nginx');
-  for (const dir of ['conf.d', 'temp']) mkdirSync(join(prefix, dir), { recursive: true });
+  mkdirSync(join(prefix, 'conf.d'), { recursive: true });
   const cluster = topology === 'cluster';
   const servers = (...keys) => keys.map((key) => `${env.STACK_HOST}:${port(key)}`).join('; server ');
   const upstreams = Object.fromEntries(
@@ -430,20 +430,33 @@ function prepareGateway(topology) {
     GATEWAY_ACCESS_LOG: join(STATE, 'logs/gateway-access.log'),
   });
   // The main file only says where this local instance keeps its pid, logs and temp files.
+  writeNginxConf(prefix, {
+    component: 'gateway',
+    pidFile: 'nginx-master.pid',
+    workers: 2,
+    http: ['include /etc/nginx/mime.types;', 'include conf.d/*.conf;'],
+  });
+}
+
+/**
+ * <prefix>/nginx.conf of a local NGINX instance (nginxArgs): where it keeps its pid, error log
+ * (the component's log) and temp files, and the `http` block's lines; the temp directory is made.
+ */
+function writeNginxConf(prefix, { component, pidFile, workers, http }) {
+  mkdirSync(join(prefix, 'temp'), { recursive: true });
   writeFileSync(
     join(prefix, 'nginx.conf'),
     [
       isRoot ? 'user www-data;' : '',
-      'worker_processes 2;',
-      `pid ${join(STATE, 'run/nginx-master.pid')};`,
-      `error_log ${processes.logFile('gateway')} warn;`,
+      `worker_processes ${workers};`,
+      `pid ${join(STATE, 'run', pidFile)};`,
+      `error_log ${processes.logFile(component)} warn;`,
       'events { worker_connections 1024; }',
       'http {',
-      '  include /etc/nginx/mime.types;',
       ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map(
         (t) => `  ${t}_temp_path ${join(prefix, 'temp', t)};`,
       ),
-      '  include conf.d/*.conf;',
+      ...http.map((line) => `  ${line}`),
       '}',
       '',
     ].join('\n'),
@@ -460,58 +473,45 @@ function prepareGateway(topology) {
  * that carries it (InsideOnlyServiceAccounts: it came through the public gateway).
  */
 function prepareEngineBalancer() {
-  const prefix = join(STATE, 'engine-lb');
-  mkdirSync(join(prefix, 'temp'), { recursive: true });
-  writeFileSync(
-    join(prefix, 'nginx.conf'),
-    [
-      '# Written by stack/stack.mjs (prepareEngineBalancer): the engine nodes behind one address.',
-      isRoot ? 'user www-data;' : '',
-      'worker_processes 1;',
-      `pid ${join(STATE, 'run/engine-lb-nginx.pid')};`,
-      `error_log ${processes.logFile('engine-lb')} warn;`,
-      'events { worker_connections 1024; }',
-      'http {',
-      ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map(
-        (t) => `  ${t}_temp_path ${join(prefix, 'temp', t)};`,
-      ),
-      `  log_format engine_lb '$remote_addr:$remote_port [$time_local] "$request" $status $request_time -> $upstream_addr';`,
-      `  access_log ${join(STATE, 'logs/engine-lb-access.log')} engine_lb;`,
-      '  upstream engine_nodes {',
-      '    hash $remote_addr$remote_port consistent;',
+  writeNginxConf(join(STATE, 'engine-lb'), {
+    component: 'engine-lb',
+    pidFile: 'engine-lb-nginx.pid',
+    workers: 1,
+    http: [
+      `log_format engine_lb '$remote_addr:$remote_port [$time_local] "$request" $status $request_time -> $upstream_addr';`,
+      `access_log ${join(STATE, 'logs/engine-lb-access.log')} engine_lb;`,
+      'upstream engine_nodes {',
+      '  hash $remote_addr$remote_port consistent;',
       // max_fails=0: no passive health state. A node that refuses connections (stopped, killed,
       // still starting) is skipped for the next one on every request, and gets its connections
       // back as soon as it accepts again, as a Service's endpoints follow the pods.
-      ...ENGINE_NODES.map((n) => `    server ${env.STACK_HOST}:${port(n.portName)} max_fails=0;`),
+      ...ENGINE_NODES.map((n) => `  server ${env.STACK_HOST}:${port(n.portName)} max_fails=0;`),
       // Idle connections to a node close here (60 s) before the engine closes them (75 s).
-      '    keepalive 32;',
-      '    keepalive_timeout 60s;',
-      '  }',
-      '  server {',
-      `    listen ${env.STACK_HOST}:${port('ENGINE_LB')};`,
-      '    server_tokens off;',
+      '  keepalive 32;',
+      '  keepalive_timeout 60s;',
+      '}',
+      'server {',
+      `  listen ${env.STACK_HOST}:${port('ENGINE_LB')};`,
+      '  server_tokens off;',
       // A client connection stays open as long as the client keeps it: kube-proxy does not close them either.
-      '    keepalive_timeout 75s;',
-      '    keepalive_requests 1000000;',
-      '    client_max_body_size 0;',
-      '    location / {',
-      '      proxy_pass http://engine_nodes;',
-      '      proxy_http_version 1.1;',
-      '      proxy_set_header Connection "";',
-      '      proxy_set_header Host $http_host;',
+      '  keepalive_timeout 75s;',
+      '  keepalive_requests 1000000;',
+      '  client_max_body_size 0;',
+      '  location / {',
+      '    proxy_pass http://engine_nodes;',
+      '    proxy_http_version 1.1;',
+      '    proxy_set_header Connection "";',
+      '    proxy_set_header Host $http_host;',
       // Longer than a worker's long poll (20 s) and its own request timeout (30 s).
-      '      proxy_read_timeout 75s;',
-      '      proxy_send_timeout 75s;',
-      '      proxy_connect_timeout 5s;',
-      '      proxy_buffering off;',
-      '      add_header X-Engine-Upstream $upstream_addr always;',
-      '    }',
+      '    proxy_read_timeout 75s;',
+      '    proxy_send_timeout 75s;',
+      '    proxy_connect_timeout 5s;',
+      '    proxy_buffering off;',
+      '    add_header X-Engine-Upstream $upstream_addr always;',
       '  }',
       '}',
-      '',
-    ].join('\n'),
-  );
-  if (isRoot) spawnSync('chown', ['-R', 'www-data:', join(prefix, 'temp')]);
+    ],
+  });
 }
 
 /**

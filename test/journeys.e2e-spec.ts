@@ -1,17 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createConnection } from 'mongoose';
 import { DataSource } from 'typeorm';
-import {
-  apply,
-  engine,
-  env,
-  expectCleanEnd,
-  MINUTE,
-  outcomeOf,
-  type Started,
-  submitForm,
-  untilState,
-} from './support/journey-steps';
+import { apply, reachSigning, engine, env, expectCleanEnd, MINUTE, outcomeOf } from './support/journey-steps';
 import {
   admin,
   type ApiClient,
@@ -54,13 +44,6 @@ afterAll(async () => {
 });
 
 const subjects = (mails: ReceivedMail[]) => mails.map((m) => m.subject);
-
-/** The client fills in the form and waits for the draft. */
-const reachSigning = async (started: Started) => {
-  const client = await submitForm(started);
-  await untilState(client, 'SIGNING');
-  return client;
-};
 
 describe.each([
   ['COURSE_NOT_FOUND', async () => 'NO-SUCH-COURSE', /не найден в нашем каталоге/],

@@ -84,19 +84,23 @@ async function throughput(courseCode: string) {
   };
 }
 
+/** Open-loop arrivals: `run` started RATE times a second for DURATION_S, whether earlier ones ended or not. */
+async function arrivals<T>(run: () => Promise<T>): Promise<T[]> {
+  const runs: Promise<T>[] = [];
+  const t0 = Date.now();
+  for (let i = 0; i < RATE * DURATION_S; i++) {
+    await sleep(Math.max(0, t0 + (i * 1000) / RATE - Date.now()));
+    runs.push(run());
+  }
+  return Promise.all(runs);
+}
+
 async function latency(courseCode: string) {
   const client = await crm();
-  const runs: Promise<JourneyMarks>[] = [];
-  const count = RATE * DURATION_S;
-  const t0 = Date.now();
-  for (let i = 0; i < count; i++) {
-    await sleep(Math.max(0, t0 + (i * 1000) / RATE - Date.now()));
-    runs.push(safeJourney(client, courseCode));
-  }
-  const marks = await Promise.all(runs);
+  const marks = await arrivals(() => safeJourney(client, courseCode));
   return {
     arrivalsPerSecond: RATE,
-    applications: count,
+    applications: marks.length,
     concluded: marks.filter((m) => m.outcome === 'CONCLUDED').length,
     ...failures(marks),
     crmPostToLinkEmail: summary(between(marks, 'posted', 'linkMail')),
@@ -111,19 +115,12 @@ async function latency(courseCode: string) {
  */
 async function link(courseCode: string) {
   const client = await crm();
-  const runs: Promise<number | string>[] = [];
-  const count = RATE * DURATION_S;
-  const t0 = Date.now();
-  for (let i = 0; i < count; i++) {
-    await sleep(Math.max(0, t0 + (i * 1000) / RATE - Date.now()));
-    runs.push(linkStep(client, courseCode));
-  }
-  const results = await Promise.all(runs);
+  const results = await arrivals(() => linkStep(client, courseCode));
   const ms = results.filter((r): r is number => typeof r === 'number');
   const errors = results.filter((r): r is string => typeof r === 'string');
   return {
     arrivalsPerSecond: RATE,
-    applications: count,
+    applications: results.length,
     failed: errors.length,
     firstError: errors[0],
     crmPostToLinkEmail: summary(ms),

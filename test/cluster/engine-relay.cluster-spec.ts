@@ -4,12 +4,14 @@ import {
   deployProbe,
   engineNodes,
   fetchAndLock,
+  lockProbeTask,
   openPolls,
   probeWakeUp,
   PROBE,
   probeWorker,
   untilPollOpen,
   waitFor,
+  workerPid,
 } from '@otus/testing';
 
 /**
@@ -54,10 +56,7 @@ it('a task unlocked on one node (its worker let it go) wakes a poll on the other
   for (let i = 0; i < TRIES; i++) {
     const first = probeWorker();
     const instance = await nodes[0].api.start(PROBE.key, first, {});
-    const taken = await waitFor('the probe task to be locked', async () => {
-      const { tasks } = await fetchAndLock(nodes[0], first);
-      return tasks.find((t) => t.processInstanceId === instance.id);
-    });
+    const taken = await lockProbeTask(nodes[0], first, instance.id);
 
     const second = probeWorker();
     const poll = fetchAndLock(nodes[1], second, { asyncResponseTimeout: LONG_POLL_MS });
@@ -95,10 +94,7 @@ it("a worker's release poll on one node ends its open poll on the other, so no t
   // A task created now goes to a live worker, never to the one that left.
   const instance = await nodes[1].api.start(PROBE.key, workerId, {});
   const other = probeWorker();
-  const taken = await waitFor('the new task to be fetched', async () => {
-    const { tasks } = await fetchAndLock(nodes[1], other);
-    return tasks.find((t) => t.processInstanceId === instance.id);
-  });
+  const taken = await lockProbeTask(nodes[1], other, instance.id);
   expect(taken.workerId).toBe(other);
   await nodes[1].api.request('POST', `/external-task/${taken.id}/complete`, { workerId: other });
 });
@@ -117,7 +113,7 @@ it('/actuator/longpolls shows the polls of every service process', async () => {
       for (const node of nodes) {
         for (const poll of await openPolls(node)) {
           expect(poll.topics.length).toBeGreaterThan(0);
-          seen.add(Number(poll.workerId.split('-').at(-2)));
+          seen.add(workerPid(poll.workerId));
         }
       }
       return processes.every(({ pid }) => seen.has(pid));
@@ -129,7 +125,7 @@ it('/actuator/longpolls shows the polls of every service process', async () => {
 it('a service process that stops leaves no open poll on either node', async () => {
   const pid = stackPid('course-2');
   const pollsOf = async () =>
-    (await Promise.all(nodes.map(openPolls))).flat().filter((p) => Number(p.workerId.split('-').at(-2)) === pid);
+    (await Promise.all(nodes.map(openPolls))).flat().filter((p) => workerPid(p.workerId) === pid);
   await waitFor('course-2 to have a poll open', async () => (await pollsOf()).length > 0);
   try {
     await stack('down', 'course-2');

@@ -1,17 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { admin, clientSession, crmWithReceiver, mailsTo, openCourse, processOf } from '@otus/testing';
+import { admin, clientSession, crmWithReceiver, engineNodes, mailsTo, openCourse, processOf } from '@otus/testing';
 import { processesOf, stack } from './helpers';
 import {
   apply,
+  reachSigning,
   clientState,
   engine,
   env,
   expectCleanEnd,
   MINUTE,
   outcomeOf,
-  submitForm,
-  untilState,
 } from '../support/journey-steps';
 
 /**
@@ -120,15 +119,14 @@ it.concurrent('several at once: each timer fires once, whichever engine node run
     for (const job of timers) nodes.add(job.hostname);
   }
   // The node names are the stack's (ENGINE_NODE_NAME): engine-1, and engine-2 on the cluster.
-  const names = processesOf('engine').map((_, i) => `engine-${i + 1}`);
+  const names = engineNodes().map((_, i) => `engine-${i + 1}`);
   expect([...nodes].filter((n) => !names.includes(n))).toEqual([]);
 });
 
 it.concurrent('signing timed out: seat and promo use released, the client and the CRM are told', async () => {
   const course = await openCourse({ capacity: 1 });
   const started = await apply(crm.amo, course.code, { promoCode: await promoCode(course.code) });
-  const client = await submitForm(started);
-  await untilState(client, 'SIGNING');
+  const client = await reachSigning(started);
   expect(await seatOf(started.applicationId)).toEqual([{ status: 'held' }]);
   expect(await promoUseOf(started.applicationId)).toEqual([{ status: 'reserved' }]);
   expect((await engine.variables(await processOf(started.applicationId))).signTtl).toBe('PT15S');

@@ -1,22 +1,16 @@
-import { clientSession, crm, mailsTo, openCourse, processOf, waitFor } from '@otus/testing';
+import { crm, mailsTo, openCourse, processOf, waitFor } from '@otus/testing';
 import { stack } from './helpers';
 import {
   apply,
+  conclude,
+  reachSigning,
   engine,
   env,
-  expectCleanEnd,
-  type Http,
   incidentsEver,
   MINUTE,
-  outcomeOf,
   passed,
-  requestCode,
-  sign,
   sleep,
   stackPid,
-  type Started,
-  submitForm,
-  untilState,
   waitingIn,
 } from '../support/journey-steps';
 
@@ -44,8 +38,7 @@ it('services reconnect on their own and no instance is lost', async () => {
   const course = await openCourse({ capacity: 5 });
   const [atForm, atSigning] = await Promise.all([apply(amo, course.code), apply(amo, course.code)]);
   await waitingIn(atForm.applicationId, 'Task_WaitClientData');
-  const signingClient = await submitForm(atSigning);
-  await untilState(signingClient, 'SIGNING');
+  const signingClient = await reachSigning(atSigning);
   const instances = await Promise.all([atForm, atSigning].map((s) => processOf(s.applicationId)));
   const pids = Object.fromEntries(SERVICES.map((s) => [s, stackPid(s)]));
 
@@ -90,18 +83,5 @@ it('services reconnect on their own and no instance is lost', async () => {
     }),
   );
 
-  const finish = async (started: Started, client: Http) => {
-    await sign(client, await requestCode(client, started.email));
-    expect(await outcomeOf(amo, started)).toMatchObject({ outcome: 'CONCLUDED' });
-    await expectCleanEnd(started.applicationId, 'End_Concluded');
-  };
-  await Promise.all([
-    (async () => {
-      const client = await clientSession(atForm.applicationId);
-      await submitForm(atForm, client);
-      await untilState(client, 'SIGNING');
-      await finish(atForm, client);
-    })(),
-    finish(atSigning, signingClient),
-  ]);
+  await Promise.all([conclude(amo, atForm), conclude(amo, atSigning, signingClient)]);
 });

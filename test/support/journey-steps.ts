@@ -129,6 +129,13 @@ export function outcomeOf(crm: Http, started: Started, timeoutMs = 2 * MINUTE) {
   );
 }
 
+/** The client submits the form, and the draft is ready to sign. */
+export async function reachSigning(started: Started): Promise<Http> {
+  const client = await submitForm(started);
+  await untilState(client, 'SIGNING');
+  return client;
+}
+
 /**
  * Three applications waiting at each point a fault can meet a client: for the form, for the
  * signature, and for the signature with a code already e-mailed (`code`).
@@ -136,11 +143,6 @@ export function outcomeOf(crm: Http, started: Started, timeoutMs = 2 * MINUTE) {
 export async function journeysAtEveryPoint(crm: Http, courseCode: string) {
   const [atForm, atSigning, withCode] = await Promise.all([1, 2, 3].map(() => apply(crm, courseCode)));
   await waitingIn(atForm.applicationId, 'Task_WaitClientData');
-  const reachSigning = async (started: Started) => {
-    const client = await submitForm(started);
-    await untilState(client, 'SIGNING');
-    return client;
-  };
   const [signingClient, codeClient] = await Promise.all([reachSigning(atSigning), reachSigning(withCode)]);
   const code = await requestCode(codeClient, withCode.email);
   return { atForm, atSigning, withCode, signingClient, codeClient, code };
@@ -151,12 +153,7 @@ export async function journeysAtEveryPoint(crm: Http, courseCode: string) {
  * yet), or the signature (its `client`, and the `signingCode` if one was already e-mailed).
  */
 export async function conclude(crm: Http, started: Started, client?: Http, signingCode?: string): Promise<void> {
-  let session = client;
-  if (!session) {
-    session = await clientSession(started.applicationId);
-    await submitForm(started, session);
-    await untilState(session, 'SIGNING');
-  }
+  const session = client ?? (await reachSigning(started));
   await sign(session, signingCode ?? (await requestCode(session, started.email)));
   expect(await outcomeOf(crm, started)).toMatchObject({ status: 'CONCLUDED', outcome: 'CONCLUDED' });
   await expectCleanEnd(started.applicationId, 'End_Concluded');

@@ -53,13 +53,12 @@ export interface LockedTask {
   workerId: string;
 }
 
-/** POST /external-task/fetchAndLock on one node; resolves with the answer's status, tasks, duration and time of arrival. */
+/** POST /external-task/fetchAndLock on one node; resolves with the answer's status, tasks and time of arrival. */
 export async function fetchAndLock(
   node: EngineNode,
   workerId: string,
   options: { maxTasks?: number; asyncResponseTimeout?: number } = {},
-): Promise<{ status: number; tasks: LockedTask[]; ms: number; at: number }> {
-  const t0 = Date.now();
+): Promise<{ status: number; tasks: LockedTask[]; at: number }> {
   const { maxTasks = 1, asyncResponseTimeout } = options;
   const response = await fetch(`${node.url}/external-task/fetchAndLock`, {
     method: 'POST',
@@ -76,12 +75,22 @@ export async function fetchAndLock(
   return {
     status: response.status,
     tasks: response.ok && text ? (JSON.parse(text) as LockedTask[]) : [],
-    ms: Date.now() - t0,
     at: Date.now(),
   };
 }
 
 export const probeWorker = () => `relay-probe-${randomUUID().slice(0, 8)}`;
+
+/** The probe task of `processInstanceId`, fetched and locked by `workerId` on `node` (no long poll). */
+export function lockProbeTask(node: EngineNode, workerId: string, processInstanceId: string): Promise<LockedTask> {
+  return waitFor(`the probe task of ${processInstanceId} to be locked`, async () => {
+    const { tasks } = await fetchAndLock(node, workerId);
+    return tasks.find((t) => t.processInstanceId === processInstanceId);
+  });
+}
+
+/** The pid in a service worker's id, `<service>-<host>-<pid>-<random>` (packages/common WorkerService). */
+export const workerPid = (workerId: string): number => Number(workerId.split('-').at(-2));
 
 /**
  * A long poll opened on `pollOn`, then a probe instance started on `startOn`: resolves with how

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import javax.sql.DataSource;
 
@@ -63,7 +64,7 @@ public class ClusterConfiguration {
   }
 
   @Bean
-  ProcessEnginePlugin clusterRelayPlugin(java.util.Optional<ClusterRelay> relay,
+  ProcessEnginePlugin clusterRelayPlugin(Optional<ClusterRelay> relay,
       @Value("${engine.node-name:}") String nodeName) {
     return new AbstractProcessEnginePlugin() {
       @Override
@@ -85,7 +86,7 @@ public class ClusterConfiguration {
    * node at once when PostgreSQL is at fault) would make it an outage. The alert tells a person.
    */
   @Bean
-  HealthIndicator clusterRelayHealthIndicator(java.util.Optional<ClusterRelay> relay) {
+  HealthIndicator clusterRelayHealthIndicator(Optional<ClusterRelay> relay) {
     return () -> {
       if (relay.isEmpty()) return Health.up().withDetail("relay", "off").build();
       ClusterRelay r = relay.get();
@@ -97,7 +98,7 @@ public class ClusterConfiguration {
   }
 
   @Bean
-  LongPollsEndpoint longPollsEndpoint(java.util.Optional<ClusterRelay> relay) {
+  LongPollsEndpoint longPollsEndpoint(Optional<ClusterRelay> relay) {
     return new LongPollsEndpoint(relay.map(ClusterRelay::nodeName).orElseGet(ClusterConfiguration::hostName));
   }
 
