@@ -33,6 +33,21 @@ async function withConnection<T>(url: string, work: (db: DataSource) => Promise<
 }
 
 /**
+ * Drops database `name`, closing the connections still open to it. FORCE terminates them, but
+ * PostgreSQL 15 refuses it when an autovacuum worker is in the database (its process has no role
+ * the caller could be a member of); a plain DROP cancels autovacuum itself and waits up to 5 s for
+ * closing backends, so it is the fallback.
+ */
+export async function dropDatabase(admin: DataSource, name: string): Promise<void> {
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } catch (e) {
+    if ((e as { code?: string }).code !== '42501') throw e; // insufficient_privilege
+    await admin.query(`DROP DATABASE IF EXISTS "${name}"`);
+  }
+}
+
+/**
  * A new, empty database on the PostgreSQL server of `serverUrl` (a service's stack database:
  * its role may create databases), for one test or one test file. Databases of earlier runs
  * that never dropped theirs (a killed run) are dropped on the first call, once they are an hour old.
@@ -48,7 +63,7 @@ export async function createThrowawayDatabase(serverUrl: string, label: string):
       );
       for (const { datname } of rows) {
         const created = Number(/_(\d{10})_[0-9a-f]+$/.exec(datname)?.[1] ?? now);
-        if (now - created > STALE_AFTER_S) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+        if (now - created > STALE_AFTER_S) await dropDatabase(admin, datname);
       }
     }
     await admin.query(`CREATE DATABASE "${name}"`);
@@ -58,7 +73,7 @@ export async function createThrowawayDatabase(serverUrl: string, label: string):
   return {
     url: url.toString(),
     name,
-    drop: () => withConnection(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)),
+    drop: () => withConnection(serverUrl, (admin) => dropDatabase(admin, name)),
   };
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
-import { createTestApp, stackEnv } from '@otus/testing';
+import { createTestApp, dropDatabase, stackEnv } from '@otus/testing';
 import { DataSource } from 'typeorm';
 
 /** A free port on loopback, so an in-process app can be told its own URL (its JWKS) before it starts. */
@@ -66,7 +66,7 @@ export async function scratchDatabase(): Promise<{ url: string; drop: () => Prom
   return {
     url: url.toString(),
     drop: async () => {
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await dropDatabase(admin, name);
       await admin.destroy();
     },
   };
