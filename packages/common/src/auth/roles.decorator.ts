@@ -3,7 +3,7 @@ import { ApiExcludeController, ApiExcludeEndpoint } from '@nestjs/swagger';
 import type { AuthenticatedRequest, ClientIdentity, StaffIdentity } from './identity';
 
 /** Staff roles, plus `crm` for the CRM's machine calls (the gateway trades its API key for a token). */
-export type Role = 'admin' | 'operator' | 'engine-admin' | 'crm';
+export type Role = 'admin' | 'manager' | 'operator' | 'engine-admin' | 'crm';
 
 export const ROLES_KEY = 'otus:roles';
 export const PUBLIC_KEY = 'otus:public';

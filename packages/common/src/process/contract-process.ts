@@ -9,10 +9,12 @@ export const CONTRACT_PROCESS_KEY = 'contract-conclusion';
 /** External-task topics, one handler class per topic (`@TaskHandler(TOPICS.courseHoldSeat)`). */
 export const TOPICS = {
   userIssueClientLink: 'user.issue-client-link',
+  userExtendClientLink: 'user.extend-client-link',
   courseCheckAvailability: 'course.check-availability',
   courseHoldSeat: 'course.hold-seat',
   courseConfirmSeat: 'course.confirm-seat',
   courseReleaseSeat: 'course.release-seat',
+  courseExtendHold: 'course.extend-hold',
   promoValidate: 'promo.validate',
   promoRedeem: 'promo.redeem',
   promoRelease: 'promo.release',
@@ -23,18 +25,23 @@ export const TOPICS = {
 } as const;
 export type Topic = (typeof TOPICS)[keyof typeof TOPICS];
 
-/** Messages the contract service correlates when the client acts on the pages. */
+/** Messages the contract service correlates when the client acts on the pages, or staff and the CRM steer an application. */
 export const MESSAGES = {
   clientDataSubmitted: 'ClientDataSubmitted',
   contractSigned: 'ContractSigned',
   contractDeclined: 'ContractDeclined',
   signingLocked: 'SigningLocked',
+  applicationCancelled: 'ApplicationCancelled',
+  linkDeadlineExtended: 'LinkDeadlineExtended',
+  signingDeadlineExtended: 'SigningDeadlineExtended',
 } as const;
 export type ProcessMessage = (typeof MESSAGES)[keyof typeof MESSAGES];
 
 /** Error codes the model catches on error boundary events: a handler throws `new BpmnError(BPMN_ERRORS.noSeats, …)`. */
 export const BPMN_ERRORS = {
   noSeats: 'NO_SEATS',
+  /** The course closed, its enrolment deadline passed or it started; `unavailableReason` says which. */
+  courseUnavailable: 'COURSE_UNAVAILABLE',
   invalidVariables: 'INVALID_VARIABLES',
 } as const;
 export type BpmnErrorCode = (typeof BPMN_ERRORS)[keyof typeof BPMN_ERRORS];
