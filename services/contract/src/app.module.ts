@@ -5,6 +5,7 @@ import { mongoDatabase } from '@otus/common/mongo';
 import { ApplicationsModule } from './applications/applications.module';
 import { ClientModule } from './client/client.module';
 import { contractEnv } from './config';
+import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { PagesModule } from './pages/pages.module';
 import { StaffModule } from './staff/staff.module';
 import { VerificationModule } from './verification/verification.module';
@@ -20,6 +21,7 @@ import { ContractWorkerModule } from './worker/contract-worker.module';
     ScheduleModule.forRoot(),
     ApplicationsModule,
     ClientModule,
+    LifecycleModule,
     PagesModule,
     StaffModule,
     VerificationModule,

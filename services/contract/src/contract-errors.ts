@@ -4,6 +4,7 @@ import { defineErrors, type ErrorCode } from '@otus/common';
 /** Applications, the client form, signing and documents: every refusal of the contract service besides the common ones (`commonErrors`), with its HTTP status. */
 export const contractErrors = defineErrors({
   APPLICATION_CHANGED: HttpStatus.CONFLICT,
+  APPLICATION_ENDED: HttpStatus.CONFLICT,
   APPLICATION_NOT_FOUND: HttpStatus.NOT_FOUND,
   APPLICATION_NOT_SIGNABLE: HttpStatus.CONFLICT,
   CLIENT_DATA_MISSING: HttpStatus.CONFLICT,
@@ -14,8 +15,11 @@ export const contractErrors = defineErrors({
   CODE_NOT_REQUESTED: HttpStatus.CONFLICT,
   CODE_NOT_SENT: HttpStatus.SERVICE_UNAVAILABLE,
   CODE_RESEND_TOO_SOON: HttpStatus.TOO_MANY_REQUESTS,
+  CONTRACT_SIGNED: HttpStatus.CONFLICT,
+  DEADLINE_OUT_OF_RANGE: HttpStatus.UNPROCESSABLE_ENTITY,
   DOCUMENT_NOT_FOUND: HttpStatus.NOT_FOUND,
   FORM_CLOSED: HttpStatus.CONFLICT,
+  NO_RUNNING_DEADLINE: HttpStatus.CONFLICT,
   NOT_SIGNED: HttpStatus.CONFLICT,
   SIGNING_LOCKED: HttpStatus.LOCKED,
   SIGNING_NOT_LOCKED: HttpStatus.CONFLICT,

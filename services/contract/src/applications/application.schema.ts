@@ -10,6 +10,17 @@ export enum ApplicationStatus {
   Signed = 'SIGNED',
   Declined = 'DECLINED',
   Concluded = 'CONCLUDED',
+  /** Staff or the CRM cancelled it; the process releases what it held and ends `CANCELLED`. */
+  Cancelled = 'CANCELLED',
+}
+
+/** Who cancelled, and why: the code goes to the CRM and the process, the text to the client too. */
+export interface Cancellation {
+  reasonCode: string;
+  reasonText: string | null;
+  by: 'staff' | 'crm';
+  actor: string;
+  at: Date;
 }
 
 /** What the client typed that identifies them; sealed at rest (AES-256-GCM), the key id inside the seal. */
@@ -84,6 +95,9 @@ export class Application {
 
   @Prop({ type: String, default: null })
   declineReason!: string | null;
+
+  @Prop({ type: Object, default: null })
+  cancellation!: Cancellation | null;
 
   /** Set when the caps on codes and tries ran out; staff unlock it (SigningService.unlock). */
   @Prop({ type: Date, default: null })

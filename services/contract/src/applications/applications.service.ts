@@ -26,6 +26,8 @@ const TERMINAL = new Set([
   'DECLINED',
   'SIGNING_EXPIRED',
   'FAILED',
+  'CANCELLED',
+  'COURSE_UNAVAILABLE',
 ]);
 
 const applicationEvents = new Counter({
@@ -62,14 +64,20 @@ export class ApplicationsService {
       applicationEvents.inc({ event: 'received' });
       await this.audit.record(application._id, 'application.created', { actor: `crm:${crmClientId}` });
     }
-    if (!application.processInstanceId) await this.startProcess(application);
+    // Cancelled before its process could start (the engine was down): a repeat must not start it now.
+    if (!application.processInstanceId && !application.cancellation) await this.startProcess(application);
     return { created, response: toResponse(await this.withOutcome(await this.get(application._id))) };
   }
 
   async forCrm(crmClientId: string, crmApplicationId: string): Promise<ApplicationResponse> {
+    return toResponse(await this.withOutcome(await this.ofCrm(crmClientId, crmApplicationId)));
+  }
+
+  /** One of this CRM's applications; another CRM's id is as unknown as a made-up one. */
+  async ofCrm(crmClientId: string, crmApplicationId: string): Promise<ApplicationDocument> {
     const application = await this.applications.findOne({ crmClientId, crmApplicationId });
     if (!application) throw contractErrors.APPLICATION_NOT_FOUND(`No application ${crmApplicationId}`);
-    return toResponse(await this.withOutcome(application));
+    return application;
   }
 
   async get(applicationId: string): Promise<ApplicationDocument> {
@@ -176,7 +184,7 @@ export class ApplicationsService {
   }
 }
 
-function toResponse(a: ApplicationDocument): ApplicationResponse {
+export function toResponse(a: ApplicationDocument): ApplicationResponse {
   return {
     applicationId: a._id,
     crmApplicationId: a.crmApplicationId,

@@ -33,6 +33,10 @@ export interface ClientView {
   clientName: string;
   course: CourseSnapshot;
   linkExpiresAt: string | null;
+  /** Until when the draft can be signed (Moscow time on the page); null before the draft. */
+  signDeadline: string | null;
+  /** The school's words to the client when staff or the CRM cancelled. */
+  cancelReasonText: string | null;
   documents: { draft: boolean; signed: boolean };
 }
 
@@ -44,6 +48,7 @@ const SNAPSHOT = [
   'finalPriceKopecks',
   'promoStatus',
   'linkExpiresAt',
+  'signDeadline',
 ];
 
 @Injectable()
@@ -78,8 +83,9 @@ export class ClientService {
     return {
       applicationId: application._id,
       state: stateOf(application),
-      outcome: application.outcome,
-      outcomeReason: application.outcomeReason,
+      // Cancelled: the page says so at once, while the process is still releasing the seat.
+      outcome: application.outcome ?? (application.cancellation ? 'CANCELLED' : null),
+      outcomeReason: application.outcomeReason ?? application.cancellation?.reasonCode ?? null,
       clientName: application.fullName ?? application.clientName,
       course: {
         code: application.courseCode,
@@ -91,6 +97,8 @@ export class ClientService {
         promoStatus: text('promoStatus'),
       },
       linkExpiresAt: text('linkExpiresAt'),
+      signDeadline: text('signDeadline'),
+      cancelReasonText: application.cancellation?.reasonText ?? null,
       documents: { draft: Boolean(application.draftDocumentId), signed: Boolean(application.signedDocumentId) },
     };
   }
@@ -134,7 +142,7 @@ export class ClientService {
 export function stateOf(a: ApplicationDocument): ClientState {
   if (a.status === ApplicationStatus.Concluded || a.outcome === 'CONCLUDED') return 'CONCLUDED';
   if (a.status === ApplicationStatus.Declined || a.outcome === 'DECLINED') return 'DECLINED';
-  if (a.outcome) return 'ENDED';
+  if (a.outcome || a.status === ApplicationStatus.Cancelled) return 'ENDED';
   switch (a.status) {
     case ApplicationStatus.Created:
       return 'FORM';

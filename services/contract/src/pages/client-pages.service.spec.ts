@@ -33,6 +33,8 @@ function view(state: ClientState, overrides: Partial<ClientView> = {}): ClientVi
       promoStatus: null,
     },
     linkExpiresAt: '2026-11-26T16:31:00Z',
+    signDeadline: state === 'SIGNING' ? '2026-11-28T09:00:00Z' : null,
+    cancelReasonText: null,
     documents: { draft: state === 'SIGNING', signed: state === 'CONCLUDED' },
     ...overrides,
   };
@@ -193,7 +195,7 @@ describe('the client page by state', () => {
     expect(out).toContain(`/client/api/applications/${ID}/documents/signed?download=1`);
   });
 
-  it.each(['REJECTED', 'LINK_EXPIRED', 'NO_SEATS', 'SIGNING_EXPIRED', 'FAILED'])(
+  it.each(['REJECTED', 'LINK_EXPIRED', 'NO_SEATS', 'SIGNING_EXPIRED', 'FAILED', 'CANCELLED', 'COURSE_UNAVAILABLE'])(
     'ENDED %s: its own words',
     async (outcome) => {
       const { page, data } = await html(view('ENDED', { outcome }));
@@ -203,10 +205,42 @@ describe('the client page by state', () => {
   );
 
   it('gives every outcome a distinct page', () => {
-    const titles = ['DECLINED', 'REJECTED', 'LINK_EXPIRED', 'NO_SEATS', 'SIGNING_EXPIRED', 'FAILED'].map(
-      (o) => outcomePage(o, null).title,
-    );
+    const titles = [
+      'DECLINED',
+      'REJECTED',
+      'LINK_EXPIRED',
+      'NO_SEATS',
+      'SIGNING_EXPIRED',
+      'FAILED',
+      'CANCELLED',
+      'COURSE_UNAVAILABLE',
+    ].map((o) => outcomePage(o, null).title);
     expect(new Set(titles).size).toBe(titles.length);
+  });
+
+  it("CANCELLED: the school's words reach the client, escaped", async () => {
+    const { out } = await html(
+      view('ENDED', {
+        outcome: 'CANCELLED',
+        outcomeReason: 'CLIENT_REQUEST',
+        cancelReasonText: 'Перенос <b>на май</b>',
+      }),
+    ).then((r) => ({ out: r.html }));
+    expect(out).toContain('Заявка отменена');
+    expect(out).toContain('Перенос &lt;b&gt;на май&lt;/b&gt;');
+  });
+
+  it.each([
+    ['COURSE_STARTED', 'Этот курс уже начался.'],
+    ['ENROLMENT_CLOSED', 'Набор на этот курс завершился.'],
+    ['COURSE_CLOSED', 'Школа закрыла набор на этот курс.'],
+  ])('COURSE_UNAVAILABLE %s says why', (reason, words) => {
+    expect(outcomePage('COURSE_UNAVAILABLE', reason).lead).toContain(words);
+  });
+
+  it('SIGNING shows until when the draft can be signed, in Moscow time', async () => {
+    const { html: out } = await html(view('SIGNING'));
+    expect(out).toContain('Подпишите договор до 28 ноября 2026 г. в 12:00 (МСК)');
   });
 });
 

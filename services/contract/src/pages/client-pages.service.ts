@@ -102,7 +102,7 @@ export class ClientPagesService {
       case 'DECLINED':
         return { page: 'ended', data: { ...base, ...outcomePage('DECLINED', null), tone: 'info' } };
       case 'ENDED': {
-        const outcome = outcomePage(view.outcome, view.outcomeReason);
+        const outcome = outcomePage(view.outcome, view.outcomeReason, view.cancelReasonText);
         return { page: 'ended', data: { ...base, ...outcome, tone: view.outcome === 'FAILED' ? 'error' : 'info' } };
       }
     }
@@ -228,6 +228,7 @@ function signingPage(
     signAction: `${pageUrl(view.applicationId)}/signature`,
     declineUrl: `${pageUrl(view.applicationId)}/decline`,
     sentTo: maskEmail(application.clientEmail),
+    deadline: formatDateTime(view.signDeadline),
     code: {
       requested: Boolean(code),
       active,

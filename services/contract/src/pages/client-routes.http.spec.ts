@@ -56,6 +56,8 @@ const clients = {
       promoStatus: null,
     },
     linkExpiresAt: null,
+    signDeadline: null,
+    cancelReasonText: null,
     documents: { draft: true, signed: false },
   })),
 };

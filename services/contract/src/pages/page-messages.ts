@@ -80,9 +80,29 @@ const REJECT_REASONS: Record<string, string> = {
   NO_FREE_SEATS: 'Свободных мест на курсе не осталось.',
 };
 
-/** What the client reads when the process ended without a contract. */
-export function outcomePage(outcome: string | null, reason: string | null): OutcomePage {
+const UNAVAILABLE_REASONS: Record<string, string> = {
+  COURSE_CLOSED: 'Школа закрыла набор на этот курс.',
+  ENROLMENT_CLOSED: 'Набор на этот курс завершился.',
+  COURSE_STARTED: 'Этот курс уже начался.',
+};
+
+/** What the client reads when the process ended without a contract; `note` is the school's own words, if any. */
+export function outcomePage(outcome: string | null, reason: string | null, note: string | null = null): OutcomePage {
   switch (outcome) {
+    case 'CANCELLED':
+      return {
+        title: 'Заявка отменена',
+        lead: note
+          ? `Школа отменила заявку: «${note}». Место на курсе и промокод (если был) освобождены.`
+          : 'Школа отменила заявку. Место на курсе и промокод (если был) освобождены.',
+        next: `Если это ошибка или вы хотите записаться снова, оставьте новую заявку. ${CONTACT}`,
+      };
+    case 'COURSE_UNAVAILABLE':
+      return {
+        title: 'Курс больше не принимает слушателей',
+        lead: `${(reason && UNAVAILABLE_REASONS[reason]) ?? 'Курс сейчас недоступен для записи.'} Договор не оформлен, место и промокод освобождены.`,
+        next: `Подберите другой поток на сайте школы. ${CONTACT}`,
+      };
     case 'DECLINED':
       return {
         title: 'Вы отказались от договора',

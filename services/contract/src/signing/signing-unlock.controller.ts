@@ -8,7 +8,7 @@ import { SigningService } from './signing.service';
 /** Staff give a client whose signing locked (too many codes or wrong tries) another allowance of codes. */
 @ApiTags('contracts (staff)')
 @ApiBearerAuth('staff')
-@Roles('admin', 'operator')
+@Roles('admin', 'manager', 'operator')
 @Controller('contracts/:applicationId/signing')
 export class SigningUnlockController {
   constructor(

@@ -191,7 +191,8 @@ export class SigningService {
     });
     countFunnelStep('signed');
     await this.audit.record(application._id, 'contract.signed', actor, { draftSha256: draft.sha256 });
-    await this.messenger.send(application._id, MESSAGES.contractSigned);
+    // course.confirm-seat judges the course calendar by the moment of signature, not of its own run.
+    await this.messenger.send(application._id, MESSAGES.contractSigned, { signedAt: signature.signedAt.toISOString() });
   }
 
   async decline(application: ApplicationDocument, reason: string, actor: Actor): Promise<void> {

@@ -33,7 +33,7 @@ const CSV_COLUMNS: (keyof ContractSummary)[] = [
 
 @ApiTags('contracts (staff)')
 @ApiBearerAuth('staff')
-@Roles('admin', 'operator')
+@Roles('admin', 'manager', 'operator')
 @Controller('contracts')
 export class ContractsController {
   constructor(

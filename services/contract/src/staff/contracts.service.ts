@@ -65,7 +65,7 @@ function toFilter({ status, courseCode, from, to, q }: ListContractsQuery): Filt
   return filter;
 }
 
-function toSummary(a: ApplicationDocument): ContractSummary {
+export function toSummary(a: ApplicationDocument): ContractSummary {
   return {
     applicationId: a._id,
     crmApplicationId: a.crmApplicationId,
@@ -79,6 +79,14 @@ function toSummary(a: ApplicationDocument): ContractSummary {
     hasDraft: Boolean(a.draftDocumentId),
     hasSigned: Boolean(a.signedDocumentId),
     signedAt: a.signature?.signedAt ? new Date(a.signature.signedAt).toISOString() : null,
+    cancellation: a.cancellation
+      ? {
+          reasonCode: a.cancellation.reasonCode,
+          reasonText: a.cancellation.reasonText,
+          by: a.cancellation.by,
+          at: new Date(a.cancellation.at).toISOString(),
+        }
+      : null,
     createdAt: a.createdAt.toISOString(),
   };
 }

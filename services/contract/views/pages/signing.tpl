@@ -1,5 +1,6 @@
 <h1>Проверьте и подпишите договор</h1>
 <p class="lead">Прочитайте проект договора. Если всё верно, получите код на почту и введите его — это ваша простая электронная подпись.</p>
+{{#if deadline}}<p class="deadline">Подпишите договор до {{deadline}}.</p>{{/if}}
 {{> course}}
 
 <section class="card" aria-labelledby="draft-title">

@@ -61,18 +61,30 @@ export class ApplicationResponse {
   @ApiProperty() crmApplicationId!: string;
   @ApiProperty() courseCode!: string;
   @ApiProperty({
-    enum: ['CREATED', 'DATA_SUBMITTED', 'DRAFT_READY', 'SIGNED', 'DECLINED', 'CONCLUDED'],
+    enum: ['CREATED', 'DATA_SUBMITTED', 'DRAFT_READY', 'SIGNED', 'DECLINED', 'CONCLUDED', 'CANCELLED'],
     description: 'Where the application is in this service',
   })
   status!: string;
   @ApiProperty({
     nullable: true,
     type: String,
-    enum: ['CONCLUDED', 'REJECTED', 'LINK_EXPIRED', 'NO_SEATS', 'DECLINED', 'SIGNING_EXPIRED', 'FAILED'],
+    enum: [
+      'CONCLUDED',
+      'REJECTED',
+      'LINK_EXPIRED',
+      'NO_SEATS',
+      'DECLINED',
+      'SIGNING_EXPIRED',
+      'FAILED',
+      'CANCELLED',
+      'COURSE_UNAVAILABLE',
+    ],
     description: 'How it ended; null while it runs',
   })
   outcome!: string | null;
-  @ApiProperty({ nullable: true, type: String, description: 'Why, e.g. COURSE_NOT_FOUND for REJECTED' })
+  @ApiProperty({ nullable: true, type: String, description:
+      'Why, e.g. COURSE_NOT_FOUND for REJECTED, the reason code for CANCELLED, ENROLMENT_CLOSED / COURSE_STARTED / COURSE_CLOSED for COURSE_UNAVAILABLE',
+  })
   outcomeReason!: string | null;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;

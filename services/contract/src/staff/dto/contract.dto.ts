@@ -31,6 +31,13 @@ export class ListContractsQuery extends PageQuery {
   q?: string;
 }
 
+export class CancellationSummary {
+  @ApiProperty() reasonCode!: string;
+  @ApiProperty({ nullable: true, type: String }) reasonText!: string | null;
+  @ApiProperty({ enum: ['staff', 'crm'] }) by!: string;
+  @ApiProperty() at!: string;
+}
+
 /** What staff see of a contract: no passport data, birth date or address. */
 export class ContractSummary {
   @ApiProperty() applicationId!: string;
@@ -45,6 +52,7 @@ export class ContractSummary {
   @ApiProperty() hasDraft!: boolean;
   @ApiProperty() hasSigned!: boolean;
   @ApiProperty({ nullable: true, type: String }) signedAt!: string | null;
+  @ApiProperty({ nullable: true, type: CancellationSummary }) cancellation!: CancellationSummary | null;
   @ApiProperty() createdAt!: string;
 }
 

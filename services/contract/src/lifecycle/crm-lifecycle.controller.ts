@@ -1,0 +1,45 @@
+import { Body, Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiErrorResponses, CurrentStaff, Roles, SECURITY, type StaffIdentity } from '@otus/common';
+import type { Request } from 'express';
+import { ApplicationsService, toResponse } from '../applications/applications.service';
+import { ApplicationResponse } from '../applications/dto/application.dto';
+import { CancelApplicationDto } from './dto/lifecycle.dto';
+import { LifecycleService } from './lifecycle.service';
+
+/** The CRM cancels one of its own applications (its API key; another CRM's id is unknown here). */
+@ApiTags('applications (CRM)')
+@ApiSecurity(SECURITY.crm)
+@Roles('crm')
+@Controller('applications/:crmApplicationId')
+export class CrmLifecycleController {
+  constructor(
+    private readonly applications: ApplicationsService,
+    private readonly lifecycle: LifecycleService,
+  ) {}
+
+  @Post('cancel')
+  @HttpCode(202)
+  @ApiAcceptedResponse({
+    type: ApplicationResponse,
+    description:
+      'Cancelled (a repeat answers the same): status CANCELLED, outcome CANCELLED once the process has ended',
+  })
+  @ApiErrorResponses(
+    { status: 404, description: 'APPLICATION_NOT_FOUND' },
+    { status: 409, description: 'CONTRACT_SIGNED, APPLICATION_ENDED, APPLICATION_CHANGED' },
+    { status: 503, description: 'ENGINE_UNAVAILABLE: nothing changed, try again' },
+  )
+  async cancel(
+    @Param('crmApplicationId') crmApplicationId: string,
+    @Body() dto: CancelApplicationDto,
+    @CurrentStaff() crm: StaffIdentity,
+    @Req() req: Request,
+  ): Promise<ApplicationResponse> {
+    const application = await this.applications.withOutcome(
+      await this.applications.ofCrm(crm.subject, crmApplicationId),
+    );
+    const actor = { actor: `crm:${crm.subject}`, ip: req.ip, userAgent: req.get('user-agent') };
+    return toResponse(await this.lifecycle.cancel(application, dto, 'crm', actor));
+  }
+}

@@ -1,0 +1,213 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { commonErrors, EngineClient, MESSAGES, retrying, UpstreamError } from '@otus/common';
+import type { Model } from 'mongoose';
+import {
+  Application,
+  ApplicationStatus,
+  type ApplicationDocument,
+  type Cancellation,
+} from '../applications/application.schema';
+import { StepClaims } from '../applications/step-claims';
+import { type Actor, AuditService } from '../audit/audit.service';
+import { contractErrors } from '../contract-errors';
+
+/** The stages an application can still be cancelled in: nothing signed, nothing ended. */
+const CANCELLABLE = [ApplicationStatus.Created, ApplicationStatus.DataSubmitted, ApplicationStatus.DraftReady];
+
+/** Which running deadline an extension moves, by the application's stage. */
+const DEADLINES = {
+  [ApplicationStatus.Created]: {
+    kind: 'link',
+    variable: 'linkDeadline',
+    message: MESSAGES.linkDeadlineExtended,
+  },
+  [ApplicationStatus.DraftReady]: {
+    kind: 'signing',
+    variable: 'signDeadline',
+    message: MESSAGES.signingDeadlineExtended,
+  },
+} as const;
+
+/** The calendar's bound and the deadlines, as course.check-availability and course.hold-seat wrote them. */
+const CALENDAR = ['courseEnrolmentDeadline', 'courseStartsAt', 'linkDeadline', 'signDeadline'];
+
+export interface CancelRequest {
+  reasonCode: string;
+  reasonText?: string | null;
+}
+
+export interface Extension {
+  kind: 'link' | 'signing';
+  from: string;
+  to: string;
+}
+
+/** The engine answers 500 when a timer or a worker changed the instance at the same moment (optimistic locking). */
+const ENGINE_CONFLICT = { attempts: 3, backoff: { baseMs: 200, maxMs: 1_000 } };
+
+/**
+ * Staff and the CRM steer a running application: cancel it, or give the client more time. Each
+ * action is decided here (who, when, within the course's calendar), recorded in the audit chain,
+ * and then carried out by the process as a BPMN message, so Cockpit shows it too.
+ */
+@Injectable()
+export class LifecycleService {
+  private readonly logger = new Logger(LifecycleService.name);
+
+  constructor(
+    @InjectModel(Application.name) private readonly applications: Model<Application>,
+    private readonly claims: StepClaims,
+    private readonly engine: EngineClient,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * Ends the application before its signature: the process releases seat and promo, e-mails
+   * the client and sends `application.cancelled`. It shares the signature's claim, so a
+   * signature and a cancellation arriving together never both win. A repeat returns the same.
+   */
+  async cancel(
+    application: ApplicationDocument,
+    request: CancelRequest,
+    by: Cancellation['by'],
+    actor: Actor,
+  ): Promise<ApplicationDocument> {
+    if (application.cancellation) return application;
+    refuseEnded(application);
+    const cancellation: Cancellation = {
+      reasonCode: request.reasonCode,
+      reasonText: request.reasonText?.trim() || null,
+      by,
+      actor: actor.actor,
+      at: new Date(),
+    };
+    const decided = () => contractErrors.APPLICATION_CHANGED('The client signed or declined a moment ago');
+    const claimed = await this.claims
+      .once(`${application._id}.signature-decision`, decided, async () => {
+        const moved = await this.applications.updateOne(
+          { _id: application._id, status: { $in: CANCELLABLE } },
+          { $set: { status: ApplicationStatus.Cancelled, cancellation } },
+        );
+        if (moved.modifiedCount === 0) throw decided();
+        if (!application.processInstanceId) {
+          // Its process never started (the engine was down at intake): nothing to release, it ends here.
+          await this.applications.updateOne(
+            { _id: application._id },
+            { $set: { outcome: 'CANCELLED', outcomeReason: cancellation.reasonCode } },
+          );
+          return true;
+        }
+        try {
+          await this.tellProcess(application, MESSAGES.applicationCancelled, {
+            cancelReasonCode: cancellation.reasonCode,
+            cancelReasonText: cancellation.reasonText,
+            cancelledBy: by,
+          });
+        } catch (e) {
+          await this.applications.updateOne(
+            { _id: application._id, status: ApplicationStatus.Cancelled },
+            { $set: { status: application.status, cancellation: null } },
+          );
+          throw e;
+        }
+        return true;
+      })
+      .catch(async (e: unknown) => {
+        // Lost the race: to another cancellation (then the answer is the same), or to a signature.
+        const now = (await this.applications.findById(application._id))!;
+        if (now.cancellation) return false;
+        refuseEnded(now);
+        throw e;
+      });
+    if (!claimed) return (await this.applications.findById(application._id))!;
+    await this.audit.record(application._id, 'application.cancelled', actor, {
+      by,
+      reasonCode: cancellation.reasonCode,
+    });
+    this.logger.log({ applicationId: application._id, by, reasonCode: cancellation.reasonCode }, 'cancelled');
+    return (await this.applications.findById(application._id))!;
+  }
+
+  /**
+   * Moves the running deadline (the form's, or the signature's) later, never past the course's
+   * enrolment deadline or start. The process's timer is replaced, not doubled: the wait is left
+   * and entered again with the new date, and the client is told.
+   */
+  async extend(application: ApplicationDocument, until: Date, actor: Actor): Promise<Extension> {
+    refuseEnded(application);
+    const deadline = DEADLINES[application.status as keyof typeof DEADLINES];
+    if (!deadline || !application.processInstanceId || application.cancellation) {
+      throw contractErrors.NO_RUNNING_DEADLINE(
+        'No deadline runs at this stage: the form or the signature must be awaited',
+      );
+    }
+    const vars = await this.engine.variables(application.processInstanceId, CALENDAR);
+    const current = instant(vars[deadline.variable]);
+    const bounds = [instant(vars.courseEnrolmentDeadline), instant(vars.courseStartsAt)].filter(
+      (d): d is Date => d !== null,
+    );
+    if (!current) throw contractErrors.NO_RUNNING_DEADLINE('This application has no deadline to move');
+    const latest = bounds.length ? new Date(Math.min(...bounds.map((d) => d.getTime()))) : null;
+    const outOfRange = (message: string) =>
+      contractErrors.DEADLINE_OUT_OF_RANGE(message, {
+        details: { current: current.toISOString(), latest: latest?.toISOString() ?? null },
+      });
+    if (until.getTime() <= Math.max(current.getTime(), Date.now())) {
+      throw outOfRange('The new deadline must be later than the current one and in the future');
+    }
+    if (latest && until.getTime() > latest.getTime()) {
+      throw outOfRange("The new deadline may not be after the course's enrolment deadline or start");
+    }
+    const to = until.toISOString();
+    const variables: Record<string, unknown> = { [deadline.variable]: to };
+    // The pages and the link e-mails show linkExpiresAt: it follows the form's deadline.
+    if (deadline.kind === 'link') variables.linkExpiresAt = to;
+    await this.tellProcess(application, deadline.message, variables);
+    const extension: Extension = { kind: deadline.kind, from: current.toISOString(), to };
+    await this.audit.record(application._id, 'deadline.extended', actor, { ...extension });
+    return extension;
+  }
+
+  /** Correlates an action; the process not waiting for it any more (it ended meanwhile) is a conflict. */
+  private async tellProcess(
+    application: ApplicationDocument,
+    message: string,
+    variables: Record<string, unknown>,
+  ): Promise<void> {
+    const result = await retrying(() => this.engine.correlate(message, application._id, variables), {
+      ...ENGINE_CONFLICT,
+      retryIf: (e) => e instanceof UpstreamError && (e.status ?? 500) >= 500,
+    }).catch((e: unknown) => {
+      if (e instanceof UpstreamError) {
+        throw commonErrors.ENGINE_UNAVAILABLE('The process engine did not take the action; try again shortly');
+      }
+      throw e;
+    });
+    if (result === 'not-waiting') {
+      throw contractErrors.APPLICATION_ENDED('The application ended or moved on a moment ago; nothing was changed');
+    }
+  }
+}
+
+/** A signed or ended application is past steering; terminating a concluded contract is a different legal act. */
+function refuseEnded(application: ApplicationDocument): void {
+  if (
+    application.outcome === 'CONCLUDED' ||
+    application.status === ApplicationStatus.Signed ||
+    application.status === ApplicationStatus.Concluded
+  ) {
+    throw contractErrors.CONTRACT_SIGNED(
+      'The client has signed this contract; it cannot be cancelled or changed here (terminating a contract is a separate act)',
+    );
+  }
+  if (application.outcome || application.status === ApplicationStatus.Declined) {
+    throw contractErrors.APPLICATION_ENDED(`The application has already ended (${application.outcome ?? 'DECLINED'})`);
+  }
+}
+
+function instant(value: unknown): Date | null {
+  if (typeof value !== 'string') return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}

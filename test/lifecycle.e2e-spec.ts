@@ -1,0 +1,345 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import {
+  admin,
+  ApiClient,
+  clientSession,
+  type CrmWithReceiver,
+  crmWithReceiver,
+  openCourse,
+  processOf,
+  type ReceivedMail,
+  staffToken,
+  waitFor,
+  waitForMails,
+} from '@otus/testing';
+import {
+  apply,
+  conclude,
+  engine,
+  env,
+  expectCleanEnd,
+  outcomeOf,
+  reachSigning,
+  requestCode,
+  sign,
+  submitForm,
+  untilState,
+  waitingIn,
+} from './support/journey-steps';
+
+/**
+ * Staff and the CRM steer a running application through the gateway (issue: lifecycle control):
+ * cancel it at any stage before the signature, move its form or signing deadline later within the
+ * course's calendar; and the calendar itself ends an application whose course closed or began.
+ * Each case is checked where it leaves its mark: the process history (which path ended it, the
+ * timers), the seats and promo, the client's mailbox and page, the CRM's signed webhooks.
+ */
+
+const HOUR = 3_600_000;
+let staff: ApiClient;
+let manager: ApiClient;
+let operator: ApiClient;
+let amo: CrmWithReceiver['amo'];
+let receiver: CrmWithReceiver['receiver'];
+let webhooksFor: CrmWithReceiver['webhooksFor'];
+let courseDb: DataSource;
+
+beforeAll(async () => {
+  staff = await admin();
+  manager = new ApiClient(env.GATEWAY_URL, await staffToken({ roles: ['manager'], exact: true }));
+  operator = new ApiClient(env.GATEWAY_URL, await staffToken({ roles: ['operator'], exact: true }));
+  ({ amo, receiver, webhooksFor } = await crmWithReceiver());
+  courseDb = await new DataSource({ type: 'postgres', url: env.COURSE_DB_URL }).initialize();
+});
+
+afterAll(async () => {
+  await receiver.close();
+  await courseDb.destroy();
+});
+
+const subjects = (mails: ReceivedMail[]) => mails.map((m) => m.subject);
+const seatOf = async (applicationId: string) =>
+  (await courseDb.query(`SELECT status, expires_at FROM seat_holds WHERE application_id = $1`, [applicationId]))[0] as
+    { status: string; expires_at: Date } | undefined;
+
+/** The webhook types the CRM got for the application, once `type` is among them. */
+const webhooksUntil = (applicationId: string, type: string) =>
+  waitFor(`webhook ${type} for ${applicationId}`, () => {
+    const types = webhooksFor(applicationId).map((p) => p.type);
+    return types.includes(type) && types;
+  });
+
+/** The timer jobs of the instance waiting on `activityId`'s boundary `boundaryId`. */
+async function timers(processInstanceId: string, boundaryId?: string) {
+  const jobs = await engine.request<{ id: string; duedate: string; jobDefinitionId: string }[]>(
+    'GET',
+    `/job?processInstanceId=${processInstanceId}&timers=true`,
+  );
+  if (!boundaryId) return jobs;
+  const definitions = await engine.request<{ id: string; activityId: string }[]>(
+    'GET',
+    `/job-definition?activityIdIn=${boundaryId}`,
+  );
+  const ids = new Set(definitions.map((d) => d.id));
+  return jobs.filter((j) => ids.has(j.jobDefinitionId));
+}
+
+const staffPath = (applicationId: string, action: string) => `/api/contract/contracts/${applicationId}/${action}`;
+
+describe('cancel', () => {
+  it('by a manager while the form is awaited: the process ends Cancelled, the client and the CRM are told', async () => {
+    const course = await openCourse();
+    const started = await apply(amo, course.code);
+    const processInstanceId = await waitingIn(started.applicationId, 'Task_WaitClientData');
+    await webhooksUntil(started.applicationId, 'link.sent');
+
+    const cancelled = await manager.post(staffPath(started.applicationId, 'cancel'), {
+      reasonCode: 'CLIENT_REQUEST',
+      reasonText: 'Клиент перенёс обучение на следующий поток',
+    });
+    expect(cancelled.status).toBe(202);
+    expect(cancelled.body).toMatchObject({
+      status: 'CANCELLED',
+      cancellation: { reasonCode: 'CLIENT_REQUEST', by: 'staff' },
+    });
+
+    expect(await outcomeOf(amo, started)).toMatchObject({
+      status: 'CANCELLED',
+      outcome: 'CANCELLED',
+      outcomeReason: 'CLIENT_REQUEST',
+    });
+    await expectCleanEnd(started.applicationId, 'End_Cancelled');
+    expect(await timers(processInstanceId)).toEqual([]);
+    const cancelledHook = webhooksFor(started.applicationId).find((p) => p.type === 'application.cancelled');
+    expect(cancelledHook).toMatchObject({ outcome: 'CANCELLED', outcomeReason: 'CLIENT_REQUEST' });
+    const mails = await waitForMails(started.email, 2);
+    const mail = mails.find((m) => /отмен/i.test(m.subject));
+    expect(mail?.text).toContain('Клиент перенёс обучение на следующий поток');
+
+    // The client's page says so; the form is closed.
+    const client = await clientSession(started.applicationId);
+    expect((await client.get('')).body).toMatchObject({ state: 'ENDED', outcome: 'CANCELLED' });
+    expect((await client.post('/form', {})).status).toBe(409);
+    const trail = await staff.get(`/api/contract/contracts/${started.applicationId}/audit`);
+    expect(trail.body.map((e: { action: string }) => e.action)).toContain('application.cancelled');
+  });
+
+  it('by the CRM while the signature is awaited: the held seat is free again; a repeat answers the same', async () => {
+    const course = await openCourse({ capacity: 1 });
+    const started = await apply(amo, course.code);
+    await reachSigning(started);
+    expect(await seatOf(started.applicationId)).toMatchObject({ status: 'held' });
+
+    const path = `/applications/${started.crmApplicationId}/cancel`;
+    const first = await amo.post(path, { reasonCode: 'DUPLICATE' });
+    expect(first.status).toBe(202);
+    expect(first.body).toMatchObject({ status: 'CANCELLED' });
+    expect((await amo.post(path, { reasonCode: 'DUPLICATE' })).status).toBe(202);
+
+    expect(await outcomeOf(amo, started)).toMatchObject({ outcome: 'CANCELLED', outcomeReason: 'DUPLICATE' });
+    await expectCleanEnd(started.applicationId, 'End_Cancelled');
+    expect(await seatOf(started.applicationId)).toMatchObject({ status: 'released' });
+    expect((await staff.get(`/api/course/public/courses/${course.code}/availability`)).body).toMatchObject({
+      freeSeats: 1,
+    });
+    expect(webhooksFor(started.applicationId).filter((p) => p.type === 'application.cancelled')).toHaveLength(1);
+    const trail = await staff.get(`/api/contract/contracts/${started.applicationId}/audit`);
+    const cancellations = trail.body.filter((e: { action: string }) => e.action === 'application.cancelled');
+    expect(cancellations).toHaveLength(1);
+    expect(cancellations[0].actor).toBe(`crm:${amo.clientId}`);
+  });
+
+  it('is refused after the signature, for another CRM, for an operator, and with a bad reason', async () => {
+    const course = await openCourse();
+    const started = await apply(amo, course.code);
+    const other = await crmWithReceiver();
+    try {
+      // Another CRM's id is unknown to it, exactly as a made-up one.
+      const foreign = await other.amo.post(`/applications/${started.crmApplicationId}/cancel`, {
+        reasonCode: 'X_Y',
+      });
+      expect(foreign.status).toBe(404);
+    } finally {
+      await other.receiver.close();
+    }
+    expect((await operator.post(staffPath(started.applicationId, 'cancel'), { reasonCode: 'X_Y' })).status).toBe(403);
+    const bad = await manager.post(staffPath(started.applicationId, 'cancel'), { reasonCode: 'lower case' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.details?.[0]?.field).toBe('reasonCode');
+
+    await conclude(amo, started);
+    const late = await manager.post(staffPath(started.applicationId, 'cancel'), { reasonCode: 'TOO_LATE' });
+    expect(late.status).toBe(409);
+    expect(late.body.code).toBe('CONTRACT_SIGNED');
+    expect((await amo.post(`/applications/${started.crmApplicationId}/cancel`, { reasonCode: 'X_Y' })).status).toBe(
+      409,
+    );
+  });
+
+  it('and a signature sent at the same moment: exactly one wins, and the seat count agrees', async () => {
+    const course = await openCourse({ capacity: 3 });
+    const rounds = await Promise.all([1, 2, 3].map(() => apply(amo, course.code)));
+    const results = await Promise.all(
+      rounds.map(async (started) => {
+        const client = await reachSigning(started);
+        const code = await requestCode(client, started.email);
+        const [cancel, signature] = await Promise.all([
+          manager.post(staffPath(started.applicationId, 'cancel'), { reasonCode: 'RACE' }),
+          client.post('/signature', { signingCode: code }),
+        ]);
+        return { started, cancel: cancel.status, signature: signature.status };
+      }),
+    );
+    for (const { started, cancel, signature } of results) {
+      // One of the two took the decision; the other was told it came second.
+      expect([cancel === 202, signature === 204].filter(Boolean)).toHaveLength(1);
+      const { outcome } = await outcomeOf(amo, started);
+      expect(outcome).toBe(cancel === 202 ? 'CANCELLED' : 'CONCLUDED');
+      await expectCleanEnd(started.applicationId, cancel === 202 ? 'End_Cancelled' : 'End_Concluded');
+      expect(await seatOf(started.applicationId)).toMatchObject({
+        status: cancel === 202 ? 'released' : 'confirmed',
+      });
+    }
+    const concluded = results.filter((r) => r.signature === 204).length;
+    const { body } = await staff.get(`/api/course/public/courses/${course.code}/availability`);
+    expect(body.freeSeats).toBe(3 - concluded);
+  });
+});
+
+describe('extend', () => {
+  it("the form's deadline: the one timer moves, the link keeps working, the client and the CRM are told", async () => {
+    const course = await openCourse();
+    const started = await apply(amo, course.code);
+    const processInstanceId = await waitingIn(started.applicationId, 'Task_WaitClientData');
+    const [before] = await timers(processInstanceId, 'Boundary_LinkExpired');
+    const until = new Date(new Date(before.duedate).getTime() + 48 * HOUR);
+    until.setUTCSeconds(0, 0);
+
+    const extended = await manager.post(staffPath(started.applicationId, 'extend'), { until: until.toISOString() });
+    expect(extended.status).toBe(200);
+    expect(extended.body).toMatchObject({ kind: 'link', to: until.toISOString() });
+
+    await waitingIn(started.applicationId, 'Task_WaitClientData');
+    const after = await timers(processInstanceId, 'Boundary_LinkExpired');
+    expect(after).toHaveLength(1);
+    expect(new Date(after[0].duedate).getTime()).toBe(until.getTime());
+    expect(await webhooksUntil(started.applicationId, 'application.deadline-extended')).toContain('link.sent');
+    const mails = await waitForMails(started.email, 2);
+    expect(subjects(mails)).toEqual(expect.arrayContaining([expect.stringMatching(/срок/i)]));
+
+    // The client's page shows the new date, and the form still goes through.
+    const client = await clientSession(started.applicationId);
+    expect((await client.get('')).body.linkExpiresAt).toBe(until.toISOString());
+    await submitForm(started, client);
+    await untilState(client, 'SIGNING');
+    const trail = await staff.get(`/api/contract/contracts/${started.applicationId}/audit`);
+    expect(trail.body.find((e: { action: string }) => e.action === 'deadline.extended')).toBeDefined();
+  });
+
+  it('the signing deadline: the seat stays held until the new deadline, and the contract is still concluded', async () => {
+    const course = await openCourse();
+    const started = await apply(amo, course.code);
+    const client = await reachSigning(started);
+    const processInstanceId = await processOf(started.applicationId);
+    const [before] = await timers(processInstanceId, 'Boundary_SigningExpired');
+    const until = new Date(new Date(before.duedate).getTime() + 24 * HOUR);
+    until.setUTCSeconds(0, 0);
+
+    const extended = await manager.post(staffPath(started.applicationId, 'extend'), { until: until.toISOString() });
+    expect(extended.status).toBe(200);
+    expect(extended.body).toMatchObject({ kind: 'signing', to: until.toISOString() });
+    await webhooksUntil(started.applicationId, 'application.deadline-extended');
+    const after = await timers(processInstanceId, 'Boundary_SigningExpired');
+    expect(after.map((t) => new Date(t.duedate).getTime())).toEqual([until.getTime()]);
+    const seat = await waitFor('the hold to follow the deadline', async () => {
+      const held = await seatOf(started.applicationId);
+      return held && held.expires_at.getTime() > until.getTime() && held;
+    });
+    expect(seat.status).toBe('held');
+
+    await sign(client, await requestCode(client, started.email));
+    expect(await outcomeOf(amo, started)).toMatchObject({ outcome: 'CONCLUDED' });
+    await expectCleanEnd(started.applicationId, 'End_Concluded');
+  });
+
+  it("is bounded by the course's calendar, must be later, and is for managers only", async () => {
+    const enrolmentDeadline = new Date(Date.now() + 100 * HOUR);
+    const course = await openCourse({ enrolmentDeadline: enrolmentDeadline.toISOString() });
+    const started = await apply(amo, course.code);
+    await waitingIn(started.applicationId, 'Task_WaitClientData');
+    const path = staffPath(started.applicationId, 'extend');
+
+    const beyond = await manager.post(path, { until: new Date(enrolmentDeadline.getTime() + HOUR).toISOString() });
+    expect(beyond.status).toBe(422);
+    expect(beyond.body.code).toBe('DEADLINE_OUT_OF_RANGE');
+    const earlier = await manager.post(path, { until: new Date(Date.now() + HOUR).toISOString() });
+    expect(earlier.status).toBe(422);
+    expect((await manager.post(path, { until: 'tomorrow' })).status).toBe(400);
+    expect((await operator.post(path, { until: enrolmentDeadline.toISOString() })).status).toBe(403);
+    expect((await amo.post(`/applications/${started.crmApplicationId}/extend`, {})).status).toBe(404);
+    // Up to the enrolment deadline itself is fine.
+    expect((await manager.post(path, { until: enrolmentDeadline.toISOString() })).status).toBe(200);
+  });
+});
+
+describe('the course calendar', () => {
+  it('bounds the form deadline by the enrolment deadline', async () => {
+    const enrolmentDeadline = new Date(Date.now() + 5 * HOUR);
+    const course = await openCourse({ enrolmentDeadline: enrolmentDeadline.toISOString() });
+    const started = await apply(amo, course.code);
+    const processInstanceId = await waitingIn(started.applicationId, 'Task_WaitClientData');
+    const [timer] = await timers(processInstanceId, 'Boundary_LinkExpired');
+    expect(new Date(timer.duedate).getTime()).toBe(enrolmentDeadline.getTime());
+  });
+
+  it.each([
+    ['COURSE_CLOSED', { status: 'closed' }],
+    ['ENROLMENT_CLOSED', { enrolmentDeadline: new Date(Date.now() - 60_000).toISOString() }],
+    [
+      'COURSE_STARTED',
+      {
+        startDate: new Date(Date.now() - 86_400_000).toISOString().slice(0, 10),
+        enrolmentDeadline: new Date(Date.now() - 2 * 86_400_000).toISOString(),
+      },
+    ],
+  ])('ends the application at the seat hold when the course changed meanwhile: %s', async (reason, change) => {
+    const course = await openCourse();
+    const started = await apply(amo, course.code);
+    await waitingIn(started.applicationId, 'Task_WaitClientData');
+    const patched = await staff.patch(`/api/course/courses/${course.id}`, change);
+    expect(patched.status).toBe(200);
+    await submitForm(started);
+
+    expect(await outcomeOf(amo, started)).toMatchObject({ outcome: 'COURSE_UNAVAILABLE', outcomeReason: reason });
+    await expectCleanEnd(started.applicationId, 'End_CourseUnavailable');
+    expect(await seatOf(started.applicationId)).toBeUndefined();
+    const hook = webhooksFor(started.applicationId).find((p) => p.type === 'application.course-unavailable');
+    expect(hook).toBeDefined();
+    expect(subjects(await waitForMails(started.email, 2)).length).toBe(2);
+  });
+
+  it('ends the application at the confirmation when the course closed before the signature', async () => {
+    const course = await openCourse();
+    const started = await apply(amo, course.code);
+    const client = await reachSigning(started);
+    const code = await requestCode(client, started.email);
+    expect((await staff.patch(`/api/course/courses/${course.id}`, { status: 'closed' })).status).toBe(200);
+    await sign(client, code);
+
+    expect(await outcomeOf(amo, started)).toMatchObject({
+      outcome: 'COURSE_UNAVAILABLE',
+      outcomeReason: 'COURSE_CLOSED',
+    });
+    await expectCleanEnd(started.applicationId, 'End_CourseUnavailable');
+    expect(await seatOf(started.applicationId)).toMatchObject({ status: 'released' });
+    expect((await client.get('')).body).toMatchObject({ state: 'ENDED', outcome: 'COURSE_UNAVAILABLE' });
+  });
+});
+
+it('every action answers 404 for an unknown application', async () => {
+  const id = randomUUID();
+  expect((await manager.post(staffPath(id, 'cancel'), { reasonCode: 'X_Y' })).status).toBe(404);
+  expect((await manager.post(staffPath(id, 'extend'), { until: new Date().toISOString() })).status).toBe(404);
+  expect((await amo.post(`/applications/crm-${id}/cancel`, { reasonCode: 'X_Y' })).status).toBe(404);
+});
