@@ -59,6 +59,11 @@ function variables(emailTemplate: string, overrides: Record<string, unknown> = {
     promoStatus: 'APPLIED',
     rejectReason: 'NO_FREE_SEATS',
     linkExpiresAt: '2026-11-30T09:00:00Z',
+    cancelReasonCode: 'CLIENT_REQUEST',
+    cancelReasonText: 'Вы попросили отменить заявку по телефону.',
+    deadlineKind: 'link',
+    newDeadline: '2026-12-05T15:30:00Z',
+    unavailableReason: 'COURSE_STARTED',
     ...overrides,
   };
 }
@@ -86,6 +91,8 @@ describe('the templates, as they arrive', () => {
     ['no-seats', 'Места на курсе «Node.js Developer» закончились', 'свободные места на курсе закончились'],
     ['declined', 'Вы отказались от договора на курс «Node.js Developer»', 'Мы получили ваш отказ'],
     ['signing-expired', 'Срок подписания договора на курс «Node.js Developer» истёк', 'не был подписан вовремя'],
+    ['cancelled', 'Заявка на курс «Node.js Developer» отменена', 'Причина отмены: Вы попросили отменить заявку'],
+    ['course-unavailable', 'Курс «Node.js Developer» недоступен для записи', 'Курс «Node.js Developer» уже начался'],
   ])('%s: Cyrillic intact in subject, HTML and text', async (template, subject, phrase) => {
     const vars = variables(template);
     const { context } = await send(vars);
@@ -230,6 +237,35 @@ describe('the templates, as they arrive', () => {
     expect(text).toContain('Промокод применён: скидка 9 900,00 ₽.');
     expect(plain(mail.html)).toContain('89 100,00 ₽');
   });
+
+  it('draft-ready: until when the contract can be signed, when signDeadline is set', async () => {
+    const vars = variables('draft-ready', { signDeadline: '2026-12-07T20:59:00Z' });
+    await send(vars);
+    const [mail] = await waitForMails(vars.clientEmail);
+    for (const body of [plain(mail.html), plain(mail.text)]) {
+      expect(body).toContain('Подписать договор можно до 7 декабря 2026 г. в 23:59 (GMT+3).');
+    }
+  });
+
+  it.each([
+    [
+      'link',
+      'Срок оформления договора',
+      'Ссылка для оформления теперь действует до 5 декабря 2026 г. в 18:30 (GMT+3).',
+    ],
+    ['signing', 'Срок подписания договора', 'Подписать договор можно до 5 декабря 2026 г. в 18:30 (GMT+3).'],
+  ])(
+    'deadline-extended (%s): the new deadline and the link from clientLinkRef',
+    async (deadlineKind, subject, phrase) => {
+      const token = `tok_${randomUUID().replace(/-/g, '')}`;
+      const vars = variables('deadline-extended', { deadlineKind, clientLinkRef: sealLinkToken(token) });
+      await send(vars);
+      const [mail] = await waitForMails(vars.clientEmail);
+      expect(mail.subject).toBe(`${subject} на курс «Node.js Developer» продлён`);
+      for (const body of [plain(mail.html), plain(mail.text)]) expect(body).toContain(phrase);
+      expect(mail.html).toContain(`href="${stack.GATEWAY_URL}/l/${token}"`);
+    },
+  );
 
   it('signed: the signed PDF from the contract service attached, byte for byte', async () => {
     const documentId = randomUUID();

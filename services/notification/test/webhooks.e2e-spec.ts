@@ -68,6 +68,12 @@ function variables(webhookEvent: string, crmClientId: string, overrides: Record<
     signedDocumentId: randomUUID(),
     failureCode: 'INVALID_VARIABLES',
     signingLockReason: 'TRIES_EXHAUSTED',
+    cancelReasonCode: 'CLIENT_REQUEST',
+    cancelReasonText: 'Клиент попросил отменить заявку',
+    cancelledBy: 'crm',
+    deadlineKind: 'link',
+    newDeadline: '2026-12-05T15:30:00Z',
+    unavailableReason: 'ENROLMENT_CLOSED',
     clientName: 'Иван Петров',
     clientEmail: 'ivan@example.test',
     ...overrides,
@@ -132,6 +138,49 @@ describe('each event', () => {
         signedDocumentId: vars.signedDocumentId,
       },
     });
+  });
+});
+
+describe('the lifecycle events', () => {
+  it.each([
+    [
+      'application.cancelled',
+      {
+        outcome: 'CANCELLED',
+        outcomeReason: 'CLIENT_REQUEST',
+        final: true,
+        data: {
+          courseCode: 'NODE-2027',
+          reasonCode: 'CLIENT_REQUEST',
+          reasonText: 'Клиент попросил отменить заявку',
+          cancelledBy: 'crm',
+        },
+      },
+    ],
+    [
+      'application.deadline-extended',
+      {
+        outcome: 'DEADLINE_EXTENDED',
+        outcomeReason: null,
+        final: false,
+        data: { courseCode: 'NODE-2027', deadlineKind: 'link', deadline: '2026-12-05T15:30:00.000Z' },
+      },
+    ],
+    [
+      'application.course-unavailable',
+      {
+        outcome: 'COURSE_UNAVAILABLE',
+        outcomeReason: 'ENROLMENT_CLOSED',
+        final: true,
+        data: { courseCode: 'NODE-2027', reason: 'ENROLMENT_CLOSED' },
+      },
+    ],
+  ])('%s carries what the CRM needs', async (event, expected) => {
+    const client = await crmClient();
+    await deliver(variables(event, client.crmClientId));
+    const payload = JSON.parse(client.requests()[0].rawBody);
+    expect(schemaErrors(event, payload)).toEqual([]);
+    expect(payload).toMatchObject(expected);
   });
 });
 

@@ -1,13 +1,13 @@
 import type { ConfigService } from '@nestjs/config';
 import type { NotificationEnv } from '../config';
 import { EmailTemplates } from './email-templates';
-import { EMAIL_TEMPLATES, REJECT_REASONS } from './email-variables';
+import { EMAIL_TEMPLATES, REJECT_REASONS, UNAVAILABLE_REASONS } from './email-variables';
 import { emailView } from './email-view';
 
 const config = { get: () => undefined } as unknown as ConfigService<NotificationEnv, true>;
 const templates = new EmailTemplates(config);
 
-const vars = {
+const vars: Parameters<typeof emailView>[0] = {
   applicationId: 'app-1',
   clientName: 'Иван Петров',
   courseTitle: 'Node.js Developer',
@@ -19,9 +19,17 @@ const vars = {
   rejectReason: 'NO_FREE_SEATS',
   linkExpiresAt: '2026-11-30T09:00:00Z',
   expiresAt: '2026-11-23T16:10:00Z',
+  cancelReasonCode: 'CLIENT_REQUEST',
+  cancelReasonText: 'Вы попросили отменить заявку по телефону.',
+  deadlineKind: 'link',
+  newDeadline: '2026-12-05T15:30:00Z',
+  unavailableReason: 'COURSE_CLOSED',
 };
 const secrets = { link: 'https://otus.example/l/tok_123', signingCode: '482915' };
-const view = (overrides: Partial<typeof vars> = {}) => emailView({ ...vars, ...overrides }, secrets, 'Europe/Moscow');
+const view = (overrides: Partial<typeof vars> = {}, withSecrets: typeof secrets | object = secrets) =>
+  emailView({ ...vars, ...overrides }, withSecrets, 'Europe/Moscow');
+/** Text with the non-breaking spaces of ru-RU formats made plain. */
+const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
 
 describe('e-mail templates', () => {
   it.each(EMAIL_TEMPLATES)('renders %s in Russian, as HTML and as text, with nothing left unfilled', (name) => {
@@ -76,5 +84,96 @@ describe('e-mail templates', () => {
     expect(templates.render('signed', view({ courseTitle: 'A\r\nBcc: x@evil.test' })).subject).toBe(
       'Договор на курс «A Bcc: x@evil.test» подписан',
     );
+  });
+
+  describe('cancelled', () => {
+    it('says the school cancelled the application, and shows the reason text the client is to read', () => {
+      const mail = templates.render('cancelled', view());
+      expect(mail.subject).toBe('Заявка на курс «Node.js Developer» отменена');
+      for (const body of [mail.html, mail.text]) {
+        expect(body).toContain('Ваша заявка на обучение по курсу «Node.js Developer» отменена школой');
+        expect(body).toContain('Причина отмены: Вы попросили отменить заявку по телефону.');
+        expect(body).not.toContain('CLIENT_REQUEST');
+      }
+    });
+
+    it.each([null, undefined, '', '   '])('says nothing of a reason when the text is %p', (cancelReasonText) => {
+      const mail = templates.render('cancelled', view({ cancelReasonText }));
+      expect(mail.text).toContain('отменена школой');
+      expect(mail.html + mail.text).not.toContain('Причина');
+      expect(mail.text).not.toMatch(/\n{3}/);
+    });
+
+    it('does without a course title', () => {
+      const mail = templates.render('cancelled', view({ courseTitle: null }));
+      expect(mail.subject).toBe('Заявка на курс отменена');
+      expect(mail.text).toContain('Ваша заявка на обучение отменена школой');
+    });
+
+    it('escapes the reason text in HTML', () => {
+      const mail = templates.render('cancelled', view({ cancelReasonText: '<script>x</script> & co' }));
+      expect(mail.html).toContain('Причина отмены: &lt;script&gt;x&lt;/script&gt; &amp; co');
+      expect(mail.text).toContain('Причина отмены: <script>x</script> & co');
+    });
+  });
+
+  describe('deadline-extended', () => {
+    it('link: the new deadline to fill in the data, in the school time zone, and the button to the link', () => {
+      const mail = templates.render('deadline-extended', view({ deadlineKind: 'link' }));
+      expect(mail.subject).toBe('Срок оформления договора на курс «Node.js Developer» продлён');
+      for (const body of [plain(mail.html), plain(mail.text)]) {
+        expect(body).toContain('Ссылка для оформления теперь действует до 5 декабря 2026 г. в 18:30 (GMT+3).');
+        expect(body).not.toContain('Подписать договор можно');
+      }
+      expect(mail.html).toContain('href="https://otus.example/l/tok_123"');
+      expect(mail.html).toContain('Продолжить оформление');
+      expect(mail.text).toContain('Продолжить оформление:\nhttps://otus.example/l/tok_123\n');
+    });
+
+    it('signing: the new deadline to sign', () => {
+      const mail = templates.render('deadline-extended', view({ deadlineKind: 'signing' }));
+      expect(mail.subject).toBe('Срок подписания договора на курс «Node.js Developer» продлён');
+      for (const body of [plain(mail.html), plain(mail.text)]) {
+        expect(body).toContain('Подписать договор можно до 5 декабря 2026 г. в 18:30 (GMT+3).');
+        expect(body).not.toContain('Ссылка для оформления');
+      }
+      expect(mail.text).toContain('Открыть договор:\nhttps://otus.example/l/tok_123\n');
+    });
+
+    it.each(['link', 'signing'] as const)('%s: no button without a link', (deadlineKind) => {
+      const mail = templates.render('deadline-extended', view({ deadlineKind }, {}));
+      expect(mail.html).not.toContain('<a ');
+      expect(mail.text).not.toMatch(/https?:/);
+      expect(plain(mail.text)).toContain('до 5 декабря 2026 г. в 18:30 (GMT+3).');
+    });
+  });
+
+  it('course-unavailable: its own text for every reason, and a general one for others', () => {
+    const mails = [...UNAVAILABLE_REASONS, 'SOMETHING_NEW'].map((unavailableReason) =>
+      templates.render('course-unavailable', view({ unavailableReason })),
+    );
+    expect(new Set(mails.map((m) => m.text)).size).toBe(UNAVAILABLE_REASONS.length + 1);
+    const phrases = [
+      'Курс «Node.js Developer» закрыт: школа больше не проводит набор на него.',
+      'Набор на курс «Node.js Developer» закрыт',
+      'Курс «Node.js Developer» уже начался',
+      'Курс «Node.js Developer» больше не принимает новых студентов.',
+    ];
+    mails.forEach((mail, i) => {
+      expect(mail.subject).toBe('Курс «Node.js Developer» недоступен для записи');
+      expect(mail.html).toContain(phrases[i]);
+      expect(mail.text).toContain(phrases[i]);
+      expect(mail.text).toContain('заявка закрыта');
+      expect(mail.text).not.toMatch(/COURSE_|ENROLMENT_|SOMETHING/);
+    });
+  });
+
+  it('draft-ready: says until when the contract can be signed, when signDeadline is given', () => {
+    const mail = templates.render('draft-ready', view({ signDeadline: '2026-12-07T20:59:00Z' }));
+    for (const body of [plain(mail.html), plain(mail.text)]) {
+      expect(body).toContain('Подписать договор можно до 7 декабря 2026 г. в 23:59 (GMT+3).');
+    }
+    const without = templates.render('draft-ready', view());
+    expect(without.html + without.text).not.toContain('Подписать договор можно');
   });
 });

@@ -53,4 +53,71 @@ describe('notification.email variables', () => {
     const parsed = input.parse({ ...base, emailTemplate: 'link', linkExpiresAt: new Date('2026-11-30T09:00:00Z') });
     expect(parsed).toMatchObject({ linkExpiresAt: '2026-11-30T09:00:00.000Z' });
   });
+
+  describe('lifecycle templates', () => {
+    const { clientName, clientEmail, applicationId, courseTitle } = base;
+    const to = { clientName, clientEmail, applicationId };
+
+    it('cancelled: the reason code is required; the course title and the reason text may be missing, null or empty', () => {
+      const cancelled = { ...to, emailTemplate: 'cancelled', cancelReasonCode: 'CLIENT_REQUEST' };
+      expect(paths({ ...cancelled, cancelReasonCode: undefined })).toEqual(['cancelReasonCode']);
+      expect(paths({ ...cancelled, cancelReasonCode: 42 })).toEqual(['cancelReasonCode']);
+      expect(paths({ ...cancelled, cancelReasonText: 7 })).toEqual(['cancelReasonText']);
+      for (const cancelReasonText of [undefined, null, '', 'Курс перенесён']) {
+        expect(paths({ ...cancelled, courseTitle: null, cancelReasonText })).toEqual([]);
+      }
+      expect(input.parse({ ...cancelled, courseTitle, cancelReasonText: 'Курс перенесён' })).toMatchObject({
+        cancelReasonCode: 'CLIENT_REQUEST',
+        cancelReasonText: 'Курс перенесён',
+      });
+    });
+
+    it('deadline-extended: the kind (link or signing), the new deadline and the course title; the link optional', () => {
+      const extended = {
+        ...to,
+        courseTitle,
+        emailTemplate: 'deadline-extended',
+        deadlineKind: 'signing',
+        newDeadline: new Date('2026-12-05T15:30:00Z'),
+      };
+      expect(input.parse(extended)).toMatchObject({ deadlineKind: 'signing', newDeadline: '2026-12-05T15:30:00.000Z' });
+      expect(paths({ ...extended, clientLinkRef: 'sealed-ok' })).toEqual([]);
+      expect(paths({ ...extended, clientLinkRef: 'raw-token' })).toEqual(['clientLinkRef']);
+      expect(paths({ ...extended, deadlineKind: 'payment' })).toEqual(['deadlineKind']);
+      expect(paths({ ...extended, newDeadline: '05.12.2026' })).toEqual(['newDeadline']);
+      expect(paths({ ...extended, deadlineKind: undefined, newDeadline: undefined, courseTitle: undefined })).toEqual([
+        'courseTitle',
+        'deadlineKind',
+        'newDeadline',
+      ]);
+    });
+
+    it('course-unavailable: the reason and the course title', () => {
+      const unavailable = {
+        ...to,
+        courseTitle,
+        emailTemplate: 'course-unavailable',
+        unavailableReason: 'COURSE_CLOSED',
+      };
+      expect(paths(unavailable)).toEqual([]);
+      expect(paths({ ...unavailable, unavailableReason: undefined })).toEqual(['unavailableReason']);
+      expect(paths({ ...unavailable, courseTitle: null })).toEqual(['courseTitle']);
+    });
+
+    it('draft-ready: signDeadline is optional, and an instant when given', () => {
+      const draft = {
+        ...base,
+        emailTemplate: 'draft-ready',
+        discountKopecks: 0,
+        finalPriceKopecks: 9_900_000,
+        promoStatus: 'NONE',
+      };
+      expect(paths(draft)).toEqual([]);
+      expect(paths({ ...draft, signDeadline: null })).toEqual([]);
+      expect(input.parse({ ...draft, signDeadline: '2026-12-07T23:59:00+03:00' })).toMatchObject({
+        signDeadline: '2026-12-07T23:59:00+03:00',
+      });
+      expect(paths({ ...draft, signDeadline: 'tomorrow' })).toEqual(['signDeadline']);
+    });
+  });
 });

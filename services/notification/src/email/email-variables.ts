@@ -11,6 +11,9 @@ export const PROCESS_EMAIL_TEMPLATES = [
   'declined',
   'signing-expired',
   'signed',
+  'cancelled',
+  'deadline-extended',
+  'course-unavailable',
 ] as const;
 export type ProcessEmailTemplate = (typeof PROCESS_EMAIL_TEMPLATES)[number];
 /** Sent through POST /internal/emails by the contract service, never by the process. */
@@ -19,6 +22,10 @@ export const EMAIL_TEMPLATES: readonly EmailTemplate[] = [...PROCESS_EMAIL_TEMPL
 
 /** Reasons course.check-availability gives; each has its own text, anything else a general one. */
 export const REJECT_REASONS = ['COURSE_NOT_FOUND', 'ENROLMENT_CLOSED', 'COURSE_STARTED', 'NO_FREE_SEATS'] as const;
+/** Reasons the course calendar ends an application with (`unavailableReason`); anything else gets a general text. */
+export const UNAVAILABLE_REASONS = ['COURSE_CLOSED', 'ENROLMENT_CLOSED', 'COURSE_STARTED'] as const;
+/** Which deadline staff or the CRM moved: the link's (to fill in the data) or the signing one. */
+export const DEADLINE_KINDS = ['link', 'signing'] as const;
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const kopecks = z.number().int().min(0).max(2_147_483_647);
@@ -67,6 +74,7 @@ export function emailTaskInput(canOpenLink: (ref: string) => boolean) {
       finalPriceKopecks: kopecks,
       promoStatus: text(64),
       clientLinkRef: clientLinkRef.nullish(),
+      signDeadline: instant.nullish(),
     }),
     z.object({ emailTemplate: z.literal('declined'), ...course }),
     z.object({ emailTemplate: z.literal('signing-expired'), ...course }),
@@ -77,6 +85,22 @@ export function emailTaskInput(canOpenLink: (ref: string) => boolean) {
       finalPriceKopecks: kopecks,
       signedDocumentId: text(128),
     }),
+    z.object({
+      emailTemplate: z.literal('cancelled'),
+      ...to,
+      courseTitle: text(200).nullish(),
+      cancelReasonCode: text(64),
+      // What the client reads, as staff or the CRM wrote it; empty or missing says nothing more.
+      cancelReasonText: z.string().max(2000).nullish(),
+    }),
+    z.object({
+      emailTemplate: z.literal('deadline-extended'),
+      ...course,
+      deadlineKind: z.enum(DEADLINE_KINDS),
+      newDeadline: instant,
+      clientLinkRef: clientLinkRef.nullish(),
+    }),
+    z.object({ emailTemplate: z.literal('course-unavailable'), ...course, unavailableReason: text(64) }),
   ]);
 }
 export type EmailTaskInput = z.infer<ReturnType<typeof emailTaskInput>>;
@@ -94,6 +118,13 @@ export interface EmailVariables {
   rejectReason?: string;
   clientLinkRef?: string | null;
   linkExpiresAt?: string;
+  /** Until when the draft contract can be signed (`draft-ready`, optional). */
+  signDeadline?: string | null;
+  cancelReasonCode?: string;
+  cancelReasonText?: string | null;
+  deadlineKind?: (typeof DEADLINE_KINDS)[number];
+  newDeadline?: string;
+  unavailableReason?: string;
   signedDocumentId?: string;
   /** When a signing code stops working. */
   expiresAt?: string;

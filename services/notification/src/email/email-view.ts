@@ -7,7 +7,7 @@ import { longDate, longDateTimeWithZone, rubles } from '@otus/common';
  */
 export function emailView(vars: EmailVariables, secrets: EmailSecrets, timeZone: string) {
   const money = (kopecks?: number) => (kopecks === undefined ? null : rubles(kopecks));
-  const at = (iso?: string) => (iso ? longDateTimeWithZone(new Date(iso), timeZone) : null);
+  const at = (iso?: string | null) => (iso ? longDateTimeWithZone(new Date(iso), timeZone) : null);
   return {
     clientName: vars.clientName,
     courseTitle: vars.courseTitle ?? null,
@@ -19,6 +19,12 @@ export function emailView(vars: EmailVariables, secrets: EmailSecrets, timeZone:
     rejectReason: vars.rejectReason ?? null,
     link: secrets.link ?? null,
     linkExpiresAt: at(vars.linkExpiresAt),
+    signDeadline: at(vars.signDeadline),
+    // Only the text is shown: the code is for the CRM and the delivery log.
+    cancelReasonText: vars.cancelReasonText?.trim() || null,
+    deadlineKind: vars.deadlineKind ?? null,
+    newDeadline: at(vars.newDeadline),
+    unavailableReason: vars.unavailableReason ?? null,
     signingCode: secrets.signingCode ?? null,
     codeExpiresAt: at(vars.expiresAt),
   };

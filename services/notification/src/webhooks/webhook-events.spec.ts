@@ -22,6 +22,15 @@ const variables = {
   signedDocumentId: 'doc-1',
   failureCode: 'INVALID_VARIABLES',
   signingLockReason: 'TRIES_EXHAUSTED',
+  cancelReasonCode: 'CLIENT_REQUEST',
+  cancelReasonText: 'Клиент попросил отменить заявку',
+  cancelledBy: 'staff',
+  deadlineKind: 'signing',
+  newDeadline: '2026-12-07T23:59:00+03:00',
+  unavailableReason: 'COURSE_STARTED',
+  clientName: 'Иван Петров',
+  clientEmail: 'ivan@example.test',
+  passportNumber: '4510 123456',
   unrelated: 'ignored',
 };
 const meta = { eventId: 'a'.repeat(64), applicationId: 'app-1', occurredAt: new Date('2026-11-23T12:00:00Z') };
@@ -65,5 +74,108 @@ describe('webhook payloads', () => {
       crmWebhookUrl: 'file:///etc/passwd',
     });
     expect(result.error?.issues[0].path).toEqual(['crmWebhookUrl']);
+  });
+
+  const build = (event: string, overrides: Record<string, unknown> = {}) => {
+    const payload = webhookPayload(webhookTaskInput.parse({ ...variables, ...overrides, webhookEvent: event }), meta);
+    const validate = schema(event);
+    expect(validate(payload) ? [] : validate.errors).toEqual([]);
+    // Nothing personal: no name, e-mail or passport data.
+    expect(JSON.stringify(payload)).not.toMatch(/Иван|ivan@|4510/);
+    return payload;
+  };
+
+  describe('application.cancelled', () => {
+    it('carries the reason code and text and who cancelled; the application is closed CANCELLED', () => {
+      expect(build('application.cancelled')).toEqual({
+        id: meta.eventId,
+        type: 'application.cancelled',
+        occurredAt: '2026-11-23T12:00:00.000Z',
+        applicationId: 'app-1',
+        crmApplicationId: 'crm-42',
+        crmClientId: 'crm-main',
+        outcome: 'CANCELLED',
+        outcomeReason: 'CLIENT_REQUEST',
+        final: true,
+        data: {
+          courseCode: 'NODE-2027',
+          reasonCode: 'CLIENT_REQUEST',
+          reasonText: 'Клиент попросил отменить заявку',
+          cancelledBy: 'staff',
+        },
+      });
+    });
+
+    it.each([undefined, null, '', '  '])('sends a reason text %p as null', (cancelReasonText) => {
+      const payload = build('application.cancelled', { cancelReasonText, cancelledBy: 'crm' });
+      expect(payload.data).toMatchObject({ reasonText: null, cancelledBy: 'crm' });
+    });
+
+    it('names a missing or mistyped variable', () => {
+      const issues = (overrides: Record<string, unknown>) =>
+        webhookTaskInput
+          .safeParse({ ...variables, ...overrides, webhookEvent: 'application.cancelled' })
+          .error?.issues.map((i) => i.path.join('.'));
+      expect(issues({ cancelReasonCode: undefined })).toEqual(['cancelReasonCode']);
+      expect(issues({ cancelledBy: 'client' })).toEqual(['cancelledBy']);
+      expect(issues({ cancelledBy: undefined })).toEqual(['cancelledBy']);
+      expect(issues({ cancelReasonText: 1 })).toEqual(['cancelReasonText']);
+    });
+  });
+
+  describe('application.deadline-extended', () => {
+    it.each(['link', 'signing'])('%s: the kind and the new deadline as ISO UTC; the application goes on', (kind) => {
+      expect(build('application.deadline-extended', { deadlineKind: kind })).toMatchObject({
+        outcome: 'DEADLINE_EXTENDED',
+        outcomeReason: null,
+        final: false,
+        data: { courseCode: 'NODE-2027', deadlineKind: kind, deadline: '2026-12-07T20:59:00.000Z' },
+      });
+    });
+
+    it('takes a Date-typed deadline too', () => {
+      const payload = build('application.deadline-extended', { newDeadline: new Date('2026-12-05T15:30:00Z') });
+      expect(payload.data.deadline).toBe('2026-12-05T15:30:00.000Z');
+    });
+
+    it('names a missing or mistyped variable', () => {
+      const result = webhookTaskInput.safeParse({
+        ...variables,
+        webhookEvent: 'application.deadline-extended',
+        deadlineKind: 'payment',
+        newDeadline: undefined,
+      });
+      expect(result.error?.issues.map((i) => i.path.join('.'))).toEqual(['deadlineKind', 'newDeadline']);
+    });
+
+    it('its schema refuses a kind other than link or signing', () => {
+      const payload = build('application.deadline-extended');
+      expect(
+        schema('application.deadline-extended')({ ...payload, data: { ...payload.data, deadlineKind: 'x' } }),
+      ).toBe(false);
+    });
+  });
+
+  describe('application.course-unavailable', () => {
+    it.each(['COURSE_CLOSED', 'ENROLMENT_CLOSED', 'COURSE_STARTED', 'SOMETHING_NEW'])(
+      '%s: the reason; the application is closed COURSE_UNAVAILABLE',
+      (reason) => {
+        expect(build('application.course-unavailable', { unavailableReason: reason })).toMatchObject({
+          outcome: 'COURSE_UNAVAILABLE',
+          outcomeReason: reason,
+          final: true,
+          data: { courseCode: 'NODE-2027', reason },
+        });
+      },
+    );
+
+    it('names a missing reason', () => {
+      const result = webhookTaskInput.safeParse({
+        ...variables,
+        webhookEvent: 'application.course-unavailable',
+        unavailableReason: null,
+      });
+      expect(result.error?.issues.map((i) => i.path.join('.'))).toEqual(['unavailableReason']);
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { instant } from '../email/email-variables';
+import { DEADLINE_KINDS, instant } from '../email/email-variables';
 
 export const WEBHOOK_EVENTS = [
   'application.rejected',
@@ -11,6 +11,9 @@ export const WEBHOOK_EVENTS = [
   'signing.locked',
   'contract.signed',
   'application.failed',
+  'application.cancelled',
+  'application.deadline-extended',
+  'application.course-unavailable',
 ] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
@@ -29,6 +32,9 @@ export const EVENT_OUTCOMES: Record<WebhookEvent, { outcome: string; final: bool
   'signing.locked': { outcome: 'SIGNING_LOCKED', final: false },
   'contract.signed': { outcome: 'CONCLUDED', final: true },
   'application.failed': { outcome: 'FAILED', final: true },
+  'application.cancelled': { outcome: 'CANCELLED', final: true },
+  'application.deadline-extended': { outcome: 'DEADLINE_EXTENDED', final: false },
+  'application.course-unavailable': { outcome: 'COURSE_UNAVAILABLE', final: true },
 };
 
 const id = z.string().trim().min(1).max(128);
@@ -80,6 +86,20 @@ export const webhookTaskInput = z.discriminatedUnion('webhookEvent', [
     failureCode: code.nullish(),
     ...routing,
   }),
+  z.object({
+    webhookEvent: z.literal('application.cancelled'),
+    ...application,
+    cancelReasonCode: code,
+    cancelReasonText: z.string().max(2000).nullish(),
+    cancelledBy: z.enum(['staff', 'crm']),
+  }),
+  z.object({
+    webhookEvent: z.literal('application.deadline-extended'),
+    ...application,
+    deadlineKind: z.enum(DEADLINE_KINDS),
+    newDeadline: instant,
+  }),
+  z.object({ webhookEvent: z.literal('application.course-unavailable'), ...application, unavailableReason: code }),
 ]);
 export type WebhookTaskInput = z.infer<typeof webhookTaskInput>;
 
@@ -149,6 +169,34 @@ export function webhookPayload(
         ...base,
         outcomeReason: input.failureCode ?? null,
         data: { courseCode: input.courseCode ?? null, failureCode: input.failureCode ?? null },
+      };
+    case 'application.cancelled':
+      return {
+        ...base,
+        outcomeReason: input.cancelReasonCode,
+        data: {
+          courseCode: input.courseCode,
+          reasonCode: input.cancelReasonCode,
+          // An empty text is no text.
+          reasonText: input.cancelReasonText?.trim() || null,
+          cancelledBy: input.cancelledBy,
+        },
+      };
+    case 'application.deadline-extended':
+      return {
+        ...base,
+        outcomeReason: null,
+        data: {
+          courseCode: input.courseCode,
+          deadlineKind: input.deadlineKind,
+          deadline: new Date(input.newDeadline).toISOString(),
+        },
+      };
+    case 'application.course-unavailable':
+      return {
+        ...base,
+        outcomeReason: input.unavailableReason,
+        data: { courseCode: input.courseCode, reason: input.unavailableReason },
       };
     default:
       return { ...base, outcomeReason: null, data: { courseCode: input.courseCode } };

@@ -7,4 +7,5 @@
 </table>
 {{#unless (eq promoStatus "NONE")}}<p style="margin:0 0 16px;">{{> promo-note}}</p>{{/unless}}
 <p style="margin:0 0 16px;">Проверьте договор на странице оформления и подпишите его: код для подписи придёт отдельным письмом.</p>
+{{#if signDeadline}}<p style="margin:0 0 16px;">Подписать договор можно до {{signDeadline}}. После этого заявка будет закрыта.</p>{{/if}}
 {{#if link}}<p style="margin:0;"><a href="{{link}}" style="display:inline-block;padding:12px 24px;background:#5b3bf5;color:#ffffff;text-decoration:none;border-radius:6px;">Открыть договор</a></p>{{/if}}

@@ -1,0 +1,1 @@
+Заявка на курс{{#if courseTitle}} «{{courseTitle}}»{{/if}} отменена
