@@ -13,22 +13,30 @@ const users = new ApiClient(`${env.GATEWAY_URL}/api/user`);
 const box = new SealedBox(env.CLIENT_LINK_SEAL_KEYS);
 const PROCESS = 'client-link-test';
 const BPMN = oneTaskProcess({ key: PROCESS, topic: 'user.issue-client-link' });
+const EXTEND = 'extend-client-link-test';
+const EXTEND_BPMN = oneTaskProcess({ key: EXTEND, topic: 'user.extend-client-link' });
+
+const HOUR = 3_600_000;
+const CABINET = 30 * 24 * HOUR; // USER_CABINET_ACCESS's default, which the stack keeps
 
 const HOLDER = { clientName: 'Петрова Анна Сергеевна', clientEmail: 'anna.petrova@example.test' };
 
 let db: DataSource;
 
-async function issueLink(): Promise<{ applicationId: string; token: string; processInstanceId: string }> {
+/** A form deadline as course.check-availability writes it: a whole-second ISO instant. */
+const deadlineIn = (ms: number) => new Date(Math.floor((Date.now() + ms) / 1000) * 1000).toISOString();
+
+async function issueLink(linkDeadline = deadlineIn(HOUR)) {
   const applicationId = randomUUID();
   const { id } = await engine.start(PROCESS, applicationId, {
     applicationId,
-    linkTtl: 'PT1H',
+    linkDeadline,
     signTtl: 'PT2H',
     ...HOLDER,
   });
   await waitFor('the process to end', async () => (await engine.historicInstance(id)).state === 'COMPLETED');
   const { clientLinkRef, linkExpiresAt } = await engine.variables(id);
-  expect(Date.parse(String(linkExpiresAt)) - Date.now()).toBeGreaterThan(55 * 60_000);
+  expect(linkExpiresAt).toBe(linkDeadline);
   return {
     applicationId,
     token: box.open(String(clientLinkRef), CLIENT_LINK_SEAL_CONTEXT).toString(),
@@ -36,12 +44,67 @@ async function issueLink(): Promise<{ applicationId: string; token: string; proc
   };
 }
 
+async function linkExpiry(applicationId: string): Promise<number> {
+  const [row] = await db.query('SELECT expires_at FROM client_links WHERE application_id = $1', [applicationId]);
+  return (row.expires_at as Date).getTime();
+}
+
 beforeAll(async () => {
   await engine.deploy(PROCESS, { [`${PROCESS}.bpmn`]: BPMN });
+  await engine.deploy(EXTEND, { [`${EXTEND}.bpmn`]: EXTEND_BPMN });
   db = new DataSource({ type: 'postgres', url: env.USER_DB_URL });
   await db.initialize();
 });
 afterAll(() => db.destroy());
+
+it('gives the link the form deadline the process carries, plus signing time and the cabinet period', async () => {
+  // Three days away: not "now + a TTL", the deadline the course calendar allowed.
+  const linkDeadline = deadlineIn(72 * HOUR);
+  const { applicationId } = await issueLink(linkDeadline);
+  expect(await linkExpiry(applicationId)).toBe(Date.parse(linkDeadline) + 2 * HOUR + CABINET);
+});
+
+describe('user.extend-client-link, after staff extend a deadline', () => {
+  async function extend(variables: Record<string, unknown>): Promise<string> {
+    const { id } = await engine.start(EXTEND, String(variables.applicationId), { signTtl: 'PT2H', ...variables });
+    return id;
+  }
+  const completed = (id: string) =>
+    waitFor('the extension to complete', async () => (await engine.historicInstance(id)).state === 'COMPLETED');
+
+  it('moves the end of the link to the new deadline and the cabinet period after it, never earlier', async () => {
+    const { applicationId, token } = await issueLink(deadlineIn(HOUR));
+    const later = deadlineIn(96 * HOUR);
+    await completed(await extend({ applicationId, linkDeadline: later }));
+    expect(await linkExpiry(applicationId)).toBe(Date.parse(later) + 2 * HOUR + CABINET);
+    const signDeadline = deadlineIn(200 * HOUR);
+    await completed(await extend({ applicationId, linkDeadline: later, signDeadline }));
+    expect(await linkExpiry(applicationId)).toBe(Date.parse(signDeadline) + CABINET);
+    // An earlier deadline (a late or repeated task) leaves the end where it is.
+    const done = await extend({ applicationId, linkDeadline: deadlineIn(HOUR), signDeadline: deadlineIn(2 * HOUR) });
+    await completed(done);
+    expect(await linkExpiry(applicationId)).toBe(Date.parse(signDeadline) + CABINET);
+    // It writes no variable, and the link still opens.
+    expect(Object.keys(await engine.variables(done)).sort()).toEqual([
+      'applicationId',
+      'linkDeadline',
+      'signDeadline',
+      'signTtl',
+    ]);
+    expect((await users.post('/client-links/exchange', { token })).status).toBe(200);
+  });
+
+  it('makes an application without a link an incident at once', async () => {
+    const applicationId = randomUUID();
+    const id = await extend({ applicationId, linkDeadline: deadlineIn(HOUR) });
+    const [incident] = await waitFor('an incident', async () => {
+      const incidents = await engine.incidents(id);
+      return incidents.length > 0 && incidents;
+    });
+    expect(incident.incidentMessage).toContain(`${applicationId} has no client link`);
+    await engine.request('DELETE', `/process-instance/${id}`);
+  });
+});
 
 it('keeps the raw token out of every variable and history record of the finished instance', async () => {
   const { token, processInstanceId } = await issueLink();
@@ -95,7 +158,7 @@ it('issues a new token when the task is delivered again, and the old one stops w
   const { applicationId, token } = await issueLink();
   const again = await engine.start(PROCESS, applicationId, {
     applicationId,
-    linkTtl: 'PT1H',
+    linkDeadline: deadlineIn(HOUR),
     signTtl: 'PT1H',
     ...HOLDER,
   });
@@ -115,7 +178,7 @@ it('rejects bad process variables, naming them', async () => {
   const applicationId = randomUUID();
   const { id } = await engine.start(PROCESS, applicationId, {
     applicationId,
-    linkTtl: 'soon',
+    linkDeadline: 'soon',
     signTtl: 'PT1H',
     ...HOLDER,
   });
@@ -124,7 +187,7 @@ it('rejects bad process variables, naming them', async () => {
     return incidents.length > 0 && incidents;
   });
   // This test model catches no BPMN errors, so INVALID_VARIABLES becomes an incident that names the variable.
-  expect(incident.incidentMessage).toMatch(/INVALID_VARIABLES.*linkTtl/);
+  expect(incident.incidentMessage).toMatch(/INVALID_VARIABLES.*linkDeadline/);
   await engine.request('DELETE', `/process-instance/${id}`);
 });
 

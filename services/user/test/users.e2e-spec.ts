@@ -131,3 +131,21 @@ it('leaves engine administration to engine administrators: an admin without engi
   expect((await plainAdmin.patch(`/users/${other.body.id}`, { roles: ['admin'] })).status).toBe(200);
   expect((await plainAdmin.delete(`/users/${other.body.id}`)).status).toBe(204);
 });
+
+it('lets administrators grant the manager role, as they grant operator; a manager signs in but administers no one', async () => {
+  const plainAdmin = anonymous.withToken(await staffToken({ roles: ['admin'], exact: true }));
+  const dto = newUserBody({ roles: ['manager'] });
+  const created = await plainAdmin.post('/users', dto);
+  expect([created.status, created.body.roles]).toEqual([201, ['manager']]);
+  const operatorUser = await plainAdmin.post('/users', newUserBody());
+  const promoted = await plainAdmin.patch(`/users/${operatorUser.body.id}`, { roles: ['operator', 'manager'] });
+  expect([promoted.status, promoted.body.roles]).toEqual([200, ['operator', 'manager']]);
+  const listed = await plainAdmin.get(`/users?role=manager&pageSize=100&q=${encodeURIComponent(dto.email)}`);
+  expect(listed.body.items.map((u: { id: string }) => u.id)).toEqual([created.body.id]);
+  // An operator grants nothing, a manager neither.
+  expect((await operator.post('/users', newUserBody({ roles: ['manager'] }))).status).toBe(403);
+  const manager = anonymous.withToken(await staffToken({ roles: ['manager'] }));
+  expect((await manager.get('/me')).body.roles).toEqual(['manager']);
+  expect((await manager.get('/users')).status).toBe(403);
+  expect((await manager.post('/users', newUserBody({ roles: ['manager'] }))).status).toBe(403);
+});

@@ -91,4 +91,20 @@ describe('with administrators the tests make', () => {
     await users.update(user.id, { name: 'Новое Имя' }, user.actor);
     await expect(auth.refresh(fresh.refreshToken)).resolves.toMatchObject({ tokenType: 'Bearer' });
   });
+
+  it('grants the manager role as it grants operator, and the database refuses a role it does not know', async () => {
+    const admin = await newUser(['admin']);
+    const manager = await newUser(['manager']);
+    const claims = async (email: string, password: string) =>
+      JSON.parse(Buffer.from((await auth.login(email, password)).accessToken.split('.')[1], 'base64url').toString());
+    expect((await claims(manager.email, manager.password)).roles).toEqual(['manager']);
+    const operator = await newUser(['operator']);
+    await users.update(operator.id, { roles: ['operator', 'manager'] }, admin.actor);
+    expect((await claims(operator.email, operator.password)).roles).toEqual(['operator', 'manager']);
+    // The constraint itself, past the API's validation: a known set passes, anything else is refused.
+    await service.db.query(`UPDATE users SET roles = ARRAY['manager', 'engine-admin'] WHERE id = $1`, [manager.id]);
+    await expect(
+      service.db.query(`UPDATE users SET roles = ARRAY['manager', 'root'] WHERE id = $1`, [manager.id]),
+    ).rejects.toMatchObject({ code: '23514', constraint: 'users_roles_known' });
+  });
 });

@@ -38,16 +38,17 @@ export class ClientLinkService {
   /**
    * A fresh 256-bit token for the application. Issued again (a redelivered task), it
    * replaces the earlier one, which never left this service: the e-mail step comes after.
-   * The link lives through the form and signing deadlines and then opens the cabinet.
+   * The link lives through the form deadline (`linkDeadline`, set earlier in the process within
+   * the course calendar) and the signing time after it, and then opens the cabinet.
    */
   async issue(
     applicationId: string,
-    linkTtlMs: number,
+    linkDeadline: Date,
     signTtlMs: number,
     holder: { name: string; email: string },
   ): Promise<IssuedLink> {
     const token = newSecret(32);
-    const expiresAt = new Date(Date.now() + linkTtlMs + signTtlMs + this.cabinetAccessMs);
+    const expiresAt = new Date(linkDeadline.getTime() + signTtlMs + this.cabinetAccessMs);
     await this.links.upsert(
       {
         applicationId,
@@ -59,7 +60,27 @@ export class ClientLinkService {
       },
       ['applicationId'],
     );
-    return { token, formDeadline: new Date(Date.now() + linkTtlMs) };
+    return { token, formDeadline: linkDeadline };
+  }
+
+  /**
+   * Staff moved the application's form or signing deadline: the link keeps working until
+   * `lastDeadline` plus the cabinet period. Never earlier than it already works: a repeated or
+   * out-of-order extension cannot cut a link short. One statement, so two extensions at once
+   * keep the later. Null when the application has no link.
+   */
+  async extend(applicationId: string, lastDeadline: Date): Promise<{ expiresAt: Date } | null> {
+    const wanted = new Date(lastDeadline.getTime() + this.cabinetAccessMs);
+    const result = await this.links
+      .createQueryBuilder()
+      .update()
+      .set({ expiresAt: () => 'GREATEST(expires_at, :wanted)' })
+      .setParameter('wanted', wanted)
+      .where('application_id = :applicationId', { applicationId })
+      .returning('expires_at')
+      .execute();
+    const [row] = result.raw as { expires_at: Date }[];
+    return row ? { expiresAt: row.expires_at } : null;
   }
 
   /**

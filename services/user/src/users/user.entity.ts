@@ -1,12 +1,16 @@
 import { TimestampedEntity } from '@otus/common/postgres';
 import { Check, Column, Entity } from 'typeorm';
 
-/** `engine-admin` opens Cockpit at the gateway; `admin` administers the app, not the engine. */
-export const STAFF_ROLES = ['admin', 'operator', 'engine-admin'] as const;
+/**
+ * `engine-admin` opens Cockpit at the gateway; `admin` administers the app, not the engine.
+ * `operator` reads applications; `manager` (a school's course manager) reads them too and steers
+ * them: cancels them and extends their deadlines.
+ */
+export const STAFF_ROLES = ['admin', 'manager', 'operator', 'engine-admin'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
 @Entity('users')
-@Check('users_roles_known', `roles <@ ARRAY['admin', 'operator', 'engine-admin']::varchar[]`)
+@Check('users_roles_known', `roles <@ ARRAY['admin', 'manager', 'operator', 'engine-admin']::varchar[]`)
 export class User extends TimestampedEntity {
   /** Stored lower-case: one account per address, whatever its spelling. */
   @Column({ length: 254, unique: true })

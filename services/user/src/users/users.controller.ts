@@ -92,14 +92,14 @@ export class MeController {
   constructor(private readonly users: UserService) {}
 
   @Get()
-  @Roles('admin', 'operator')
+  @Roles('admin', 'manager', 'operator')
   @ApiOkResponse({ type: UserResponse })
   me(@CurrentStaff() staff: StaffIdentity): Promise<UserResponse> {
     return this.users.get(staff.subject);
   }
 
   @Put('password')
-  @Roles('admin', 'operator')
+  @Roles('admin', 'manager', 'operator')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Changed; other sessions are signed out' })
   @ApiErrorResponses({ status: 401, description: 'INVALID_CREDENTIALS: the current password is wrong' })

@@ -4,10 +4,12 @@ import { isoDuration, SealedBox, TaskHandler, type TopicHandler, TOPICS, CLIENT_
 import { z } from 'zod';
 import { ClientLinkService } from '../client-links/client-link.service';
 import type { UserEnv } from '../config';
+import { instant } from './variables';
 
 const input = z.object({
   applicationId: z.string().min(1).max(64),
-  linkTtl: isoDuration,
+  /** The form deadline, already bounded by the course calendar (course.check-availability). */
+  linkDeadline: instant,
   signTtl: isoDuration,
   clientName: z.string().min(1).max(200),
   clientEmail: z.string().min(3).max(254),
@@ -32,9 +34,9 @@ export class IssueClientLinkHandler implements TopicHandler<Input, { clientLinkR
     this.box = new SealedBox(config.get('CLIENT_LINK_SEAL_KEYS', { infer: true }));
   }
 
-  async handle({ applicationId, linkTtl, signTtl, clientName, clientEmail }: Input) {
+  async handle({ applicationId, linkDeadline, signTtl, clientName, clientEmail }: Input) {
     const holder = { name: clientName, email: clientEmail };
-    const { token, formDeadline } = await this.links.issue(applicationId, linkTtl, signTtl, holder);
+    const { token, formDeadline } = await this.links.issue(applicationId, linkDeadline, signTtl, holder);
     return { clientLinkRef: this.box.seal(token, CLIENT_LINK_SEAL_CONTEXT), linkExpiresAt: formDeadline.toISOString() };
   }
 }

@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import { IncidentError } from '@otus/common';
+import { createServiceModule, type ServiceTestModule } from '@otus/testing';
+import { userEnv } from '../src/config';
+import { migrations } from '../src/migrations';
+import { ExtendClientLinkHandler } from '../src/worker/extend-client-link.handler';
+import { IssueClientLinkHandler } from '../src/worker/issue-client-link.handler';
+import { UserWorkerModule } from '../src/worker/user-worker.module';
+
+/**
+ * The client link's deadlines on a database of their own, through the two worker handlers as the
+ * runner calls them (input parsed from process variables, then handled): the link is issued
+ * for the form deadline the process gives, and staff extensions move it later, never earlier.
+ */
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const CABINET = 30 * DAY;
+const SIGN_TTL = 'PT48H';
+
+let service: ServiceTestModule;
+let issue: IssueClientLinkHandler;
+let extend: ExtendClientLinkHandler;
+
+beforeAll(async () => {
+  service = await createServiceModule({
+    label: 'user-client-links',
+    env: userEnv,
+    envOverrides: { USER_CABINET_ACCESS: 'P30D' },
+    postgres: { urlVariable: 'USER_DB_URL', migrations },
+    imports: [UserWorkerModule],
+  });
+  issue = service.get(IssueClientLinkHandler);
+  extend = service.get(ExtendClientLinkHandler);
+});
+afterAll(() => service?.close());
+
+/** A whole-second instant `ms` from now, so it survives the round trip through PostgreSQL unchanged. */
+const fromNow = (ms: number) => new Date(Math.floor((Date.now() + ms) / 1000) * 1000);
+
+const issueVariables = (applicationId: string, linkDeadline: unknown) => ({
+  applicationId,
+  linkDeadline,
+  signTtl: SIGN_TTL,
+  clientName: 'Петрова Анна Сергеевна',
+  clientEmail: 'anna.petrova@example.test',
+});
+
+async function issued(applicationId: string, linkDeadline: Date) {
+  return issue.handle(issue.input.parse(issueVariables(applicationId, linkDeadline.toISOString())));
+}
+
+async function expiresAt(applicationId: string): Promise<Date> {
+  const [row] = (await service.db.query('SELECT expires_at FROM client_links WHERE application_id = $1', [
+    applicationId,
+  ])) as { expires_at: Date }[];
+  return row.expires_at;
+}
+
+const extendWith = (variables: Record<string, unknown>) =>
+  extend.handle(extend.input.parse({ signTtl: SIGN_TTL, ...variables }));
+
+describe('user.issue-client-link', () => {
+  it('takes the form deadline from linkDeadline: the link lives until it, signing time and the cabinet period', async () => {
+    const applicationId = randomUUID();
+    // Nine days away, as a course calendar might allow; no TTL from "now" is involved.
+    const linkDeadline = fromNow(9 * DAY);
+    const output = await issued(applicationId, linkDeadline);
+    expect(output.linkExpiresAt).toBe(linkDeadline.toISOString());
+    expect(output.clientLinkRef).toEqual(expect.any(String));
+    expect((await expiresAt(applicationId)).toISOString()).toBe(
+      new Date(linkDeadline.getTime() + 48 * HOUR + CABINET).toISOString(),
+    );
+  });
+
+  it('takes linkDeadline as a Date-typed engine variable too, and needs it', async () => {
+    const applicationId = randomUUID();
+    const linkDeadline = fromNow(2 * DAY);
+    const output = await issue.handle(issue.input.parse(issueVariables(applicationId, linkDeadline)));
+    expect(output.linkExpiresAt).toBe(linkDeadline.toISOString());
+    for (const bad of [undefined, 'next week', '2027-01-15']) {
+      const result = issue.input.safeParse(issueVariables(randomUUID(), bad));
+      expect(result.error?.issues.map((i) => i.path.join('.'))).toEqual(['linkDeadline']);
+    }
+  });
+});
+
+describe('user.extend-client-link', () => {
+  it('keeps the link working until a later form deadline, its signing time and the cabinet period', async () => {
+    const applicationId = randomUUID();
+    await issued(applicationId, fromNow(DAY));
+    const later = fromNow(5 * DAY);
+    await expect(extendWith({ applicationId, linkDeadline: later.toISOString() })).resolves.toEqual({});
+    expect((await expiresAt(applicationId)).getTime()).toBe(later.getTime() + 48 * HOUR + CABINET);
+  });
+
+  it('counts from signDeadline once signing has one, instead of linkDeadline + signTtl', async () => {
+    const applicationId = randomUUID();
+    const linkDeadline = fromNow(DAY);
+    await issued(applicationId, linkDeadline);
+    const signDeadline = fromNow(10 * DAY);
+    await extendWith({
+      applicationId,
+      linkDeadline: linkDeadline.toISOString(),
+      signDeadline: signDeadline.toISOString(),
+    });
+    expect((await expiresAt(applicationId)).getTime()).toBe(signDeadline.getTime() + CABINET);
+  });
+
+  it('never makes the link end earlier', async () => {
+    const applicationId = randomUUID();
+    await issued(applicationId, fromNow(5 * DAY));
+    const before = await expiresAt(applicationId);
+    // An earlier form deadline, and a signing deadline before the current end of signing.
+    await extendWith({ applicationId, linkDeadline: fromNow(DAY).toISOString() });
+    await extendWith({
+      applicationId,
+      linkDeadline: fromNow(5 * DAY).toISOString(),
+      signDeadline: fromNow(6 * DAY).toISOString(),
+    });
+    expect(await expiresAt(applicationId)).toEqual(before);
+  });
+
+  it('keeps the later of two extensions that run at the same moment', async () => {
+    const applicationId = randomUUID();
+    await issued(applicationId, fromNow(DAY));
+    const deadlines = [fromNow(3 * DAY), fromNow(7 * DAY), fromNow(4 * DAY), fromNow(6 * DAY)];
+    await Promise.all(deadlines.map((d) => extendWith({ applicationId, linkDeadline: d.toISOString() })));
+    expect((await expiresAt(applicationId)).getTime()).toBe(deadlines[1].getTime() + 48 * HOUR + CABINET);
+  });
+
+  it('makes an application without a link an incident, changing nothing', async () => {
+    const applicationId = randomUUID();
+    const attempt = extendWith({ applicationId, linkDeadline: fromNow(DAY).toISOString() });
+    await expect(attempt).rejects.toBeInstanceOf(IncidentError);
+    await expect(attempt).rejects.toThrow(new RegExp(`${applicationId} has no client link`));
+    expect(await service.db.query('SELECT 1 FROM client_links WHERE application_id = $1', [applicationId])).toEqual([]);
+  });
+
+  it('names bad variables', () => {
+    const result = extend.input.safeParse({ applicationId: 'a', linkDeadline: 'tomorrow', signDeadline: 5 });
+    expect(result.error?.issues.map((i) => i.path.join('.')).sort()).toEqual([
+      'linkDeadline',
+      'signDeadline',
+      'signTtl',
+    ]);
+  });
+});
