@@ -1,4 +1,4 @@
-import { baseEnv, engineAccountPassword, isoDuration, secret } from '@otus/common';
+import { baseEnv, engineAccountPassword, isoDuration, secret, timeZoneEnv } from '@otus/common';
 import { z } from 'zod';
 
 export const courseEnv = baseEnv.extend({
@@ -11,5 +11,7 @@ export const courseEnv = baseEnv.extend({
   /** How long a hold outlives the signing deadline it was taken for, before the sweep may free it. */
   COURSE_SEAT_HOLD_GRACE: isoDuration.default(3_600_000),
   COURSE_SEAT_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(60_000),
+  /** The school's zone: a course starts at 00:00 of its start date there. */
+  COURSE_TIME_ZONE: timeZoneEnv,
 });
 export type CourseEnv = z.infer<typeof courseEnv>;

@@ -7,6 +7,8 @@ export const courseErrors = defineErrors({
   COURSE_CODE_TAKEN: HttpStatus.CONFLICT,
   COURSE_HAS_SEAT_HOLDS: HttpStatus.CONFLICT,
   COURSE_NOT_FOUND: HttpStatus.NOT_FOUND,
+  /** The calendar refuses the seat; `details.unavailableReason` says why (the BPMN error COURSE_UNAVAILABLE). */
+  COURSE_UNAVAILABLE: HttpStatus.CONFLICT,
   MENTOR_NOT_FOUND: HttpStatus.NOT_FOUND,
   NO_SEATS: HttpStatus.CONFLICT,
   SEAT_HOLD_CLOSED: HttpStatus.CONFLICT,

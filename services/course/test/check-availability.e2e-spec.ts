@@ -75,9 +75,28 @@ describe('course.check-availability in the running course service', () => {
       courseTitle: 'Node.js Developer',
       courseStartDate: course.startDate,
       priceKopecks: 9_900_000,
+      courseEnrolmentDeadline: course.enrolmentDeadline.toISOString(),
+      // COURSE_TIME_ZONE is the default, Moscow: UTC+3 all year.
+      courseStartsAt: new Date(`${course.startDate}T00:00:00+03:00`).toISOString(),
     });
     const checked = (await engine.activities(id)).find((a) => a.activityId === 'Task_CheckAvailability');
     expect(checked?.endTime).toBeTruthy();
+  });
+
+  it('ends the link at the enrolment deadline when that comes before linkTtl is over', async () => {
+    const enrolmentDeadline = new Date(Date.now() + 30 * 60_000);
+    const course = await saveCourse({ enrolmentDeadline });
+    const before = Date.now();
+    const id = await startApplication({ courseCode: course.code, linkTtl: 'PT1H' });
+    await reached(id, 'Task_IssueClientLink');
+    expect((await engine.variables(id)).linkDeadline).toBe(enrolmentDeadline.toISOString());
+
+    const far = await saveCourse();
+    const unbounded = await startApplication({ courseCode: far.code, linkTtl: 'PT1H' });
+    await reached(unbounded, 'Task_IssueClientLink');
+    const linkDeadline = new Date((await engine.variables(unbounded)).linkDeadline as string).getTime();
+    expect(linkDeadline).toBeGreaterThanOrEqual(before + 3_600_000);
+    expect(linkDeadline).toBeLessThanOrEqual(Date.now() + 3_600_000);
   });
 
   it.each([
@@ -90,7 +109,11 @@ describe('course.check-availability in the running course service', () => {
   ])('rejects with %s and goes on to tell the client', async (reason, courseCode) => {
     const id = await startApplication({ courseCode: await courseCode() });
     await reached(id, 'Task_EmailRejected');
-    expect(await engine.variables(id)).toMatchObject({ courseAvailable: false, rejectReason: reason });
+    expect(await engine.variables(id)).toMatchObject({
+      courseAvailable: false,
+      rejectReason: reason,
+      linkDeadline: null,
+    });
   });
 
   it('answers a missing course code with INVALID_VARIABLES, not a hang or an incident', async () => {

@@ -28,6 +28,12 @@ const engine = new EngineApi(env.CAMUNDA_REST_URL);
 const DAY = 86_400_000;
 const PROCESS = 'seat-contention-test';
 const BPMN = oneTaskProcess({ key: PROCESS, topic: 'course.hold-seat', caught: { NO_SEATS: 'NoSeats' } });
+/** One process per calendar-aware topic; COURSE_UNAVAILABLE ends at Unavailable. */
+const CALENDAR = {
+  hold: { key: 'seat-calendar-hold-test', topic: 'course.hold-seat' },
+  confirm: { key: 'seat-calendar-confirm-test', topic: 'course.confirm-seat' },
+  extend: { key: 'seat-calendar-extend-test', topic: 'course.extend-hold' },
+};
 
 let app: INestApplication;
 let seats: SeatService;
@@ -53,6 +59,20 @@ const HOLD_FETCHED = { topic: 'course.hold-seat' };
 const fetchedHere = async () => metricSum(await register.metrics(), 'worker_tasks_fetched_total', HOLD_FETCHED);
 const fetchedByStack = () => serviceMetric('course', 'worker_tasks_fetched_total', HOLD_FETCHED);
 
+/** Runs one task of `key` to its end: which end event, and the variables the process was left with. */
+async function runTask(key: string, variables: Record<string, unknown>) {
+  const { id } = await engine.start(key, String(variables.applicationId), variables);
+  await waitFor(`process ${key} to end`, async () => (await engine.historicInstance(id)).state === 'COMPLETED');
+  const end = (await engine.activities(id)).find((a) => a.activityType === 'noneEndEvent');
+  return { end: end?.activityId, variables: await engine.variables(id) };
+}
+
+const holdExpiry = async (applicationId: string) =>
+  (
+    (await db.query('SELECT expires_at FROM seat_holds WHERE application_id = $1', [applicationId]))[0]?.expires_at as
+      Date | undefined
+  )?.getTime();
+
 const holdStatus = async (applicationId: string) =>
   (await db.query('SELECT status FROM seat_holds WHERE application_id = $1', [applicationId]))[0]?.status;
 
@@ -62,6 +82,10 @@ beforeAll(async () => {
   db = app.get(DataSource);
   admin = new ApiClient(`${env.GATEWAY_URL}/api/course`, await staffToken());
   await engine.deploy(PROCESS, { [`${PROCESS}.bpmn`]: BPMN });
+  for (const { key, topic } of Object.values(CALENDAR)) {
+    const xml = oneTaskProcess({ key, topic, caught: { NO_SEATS: 'NoSeats', COURSE_UNAVAILABLE: 'Unavailable' } });
+    await engine.deploy(key, { [`${key}.bpmn`]: xml });
+  }
 });
 afterAll(() => app.close());
 
@@ -103,7 +127,7 @@ describe('seat holds', () => {
   it('stops counting an expired hold, and the sweep marks it expired', async () => {
     const course = await newCourse(1);
     const a = randomUUID();
-    await seats.hold(course.code, a, 200);
+    await seats.hold(course.code, a, 200, 0);
     await expect(seats.hold(course.code, randomUUID(), 60_000)).rejects.toMatchObject({ code: 'NO_SEATS' });
     await new Promise((r) => setTimeout(r, 400));
     expect((await admin.get(`/courses/${course.id}`)).body.freeSeats).toBe(1);
@@ -116,7 +140,7 @@ describe('seat holds', () => {
   it('refuses to confirm an expired hold when its seat was taken meanwhile', async () => {
     const course = await newCourse(1);
     const late = randomUUID();
-    await seats.hold(course.code, late, 200);
+    await seats.hold(course.code, late, 200, 0);
     await new Promise((r) => setTimeout(r, 400));
     await seats.hold(course.code, randomUUID(), 60_000);
     await expect(seats.confirm(late)).rejects.toMatchObject({ code: 'SEAT_HOLD_EXPIRED' });
@@ -141,9 +165,12 @@ describe('seat holds', () => {
     expect(await engine.variables(id)).toMatchObject({ courseAvailable: false, rejectReason: 'NO_FREE_SEATS' });
   });
 
-  it('refuses a hold on a closed course with NO_SEATS', async () => {
+  it('refuses a hold on a closed course as COURSE_UNAVAILABLE (COURSE_CLOSED)', async () => {
     const course = await newCourse(5, { status: 'closed' });
-    await expect(seats.hold(course.code, randomUUID(), 60_000)).rejects.toMatchObject({ code: 'NO_SEATS' });
+    await expect(seats.hold(course.code, randomUUID(), 60_000)).rejects.toMatchObject({
+      code: 'COURSE_UNAVAILABLE',
+      details: { unavailableReason: 'COURSE_CLOSED' },
+    });
   });
 
   it('answers 409 when capacity would drop below seats taken, or a course with holds is deleted', async () => {
@@ -208,4 +235,62 @@ describe('seats under contention, through the engine with two worker instances',
     expect((await fetchedHere()) - before.here).toBeGreaterThan(0);
     expect((await fetchedByStack()) - before.stack).toBeGreaterThan(0);
   }, 180_000);
+});
+
+describe('the course calendar, through the engine and the running course service', () => {
+  it('holds a seat until the enrolment deadline at the latest, and refuses one after it with COURSE_UNAVAILABLE', async () => {
+    const enrolmentDeadline = new Date(Date.now() + 2 * 3_600_000);
+    const course = await newCourse(5, { enrolmentDeadline: enrolmentDeadline.toISOString() });
+    const applicationId = randomUUID();
+    const held = await runTask(CALENDAR.hold.key, { applicationId, courseCode: course.code, signTtl: 'P2D' });
+    expect(held.end).toBe('Done');
+    expect(held.variables).toMatchObject({
+      seatHoldId: expect.any(String),
+      signDeadline: enrolmentDeadline.toISOString(),
+    });
+    expect(await holdExpiry(applicationId)).toBe(enrolmentDeadline.getTime() + seats.graceMs);
+
+    const over = await newCourse(5, { enrolmentDeadline: new Date(Date.now() - 60_000).toISOString() });
+    const refused = await runTask(CALENDAR.hold.key, {
+      applicationId: randomUUID(),
+      courseCode: over.code,
+      signTtl: 'P2D',
+    });
+    expect(refused.end).toBe('Unavailable');
+    expect(refused.variables).toMatchObject({ errorCode: 'COURSE_UNAVAILABLE', unavailableReason: 'ENROLMENT_CLOSED' });
+  });
+
+  it('refuses to book a seat signed after the enrolment deadline, and books one signed before it', async () => {
+    const enrolmentDeadline = new Date(Date.now() + 3_600_000);
+    const course = await newCourse(5, { enrolmentDeadline: enrolmentDeadline.toISOString() });
+    const applicationId = randomUUID();
+    await seats.hold(course.code, applicationId, 60_000);
+    const late = await runTask(CALENDAR.confirm.key, {
+      applicationId,
+      signedAt: new Date(enrolmentDeadline.getTime() + 60_000).toISOString(),
+    });
+    expect(late.end).toBe('Unavailable');
+    expect(late.variables).toMatchObject({ unavailableReason: 'ENROLMENT_CLOSED' });
+    expect(await holdStatus(applicationId)).toBe('held');
+
+    const inTime = await runTask(CALENDAR.confirm.key, { applicationId, signedAt: new Date().toISOString() });
+    expect(inTime).toMatchObject({ end: 'Done', variables: { seatStatus: 'confirmed' } });
+  });
+
+  it('moves a held seat to the extended signing deadline, and never back', async () => {
+    const course = await newCourse(5);
+    const applicationId = randomUUID();
+    const { signDeadline } = await seats.hold(course.code, applicationId, 3_600_000);
+    const extended = new Date(signDeadline.getTime() + 24 * 3_600_000);
+    expect((await runTask(CALENDAR.extend.key, { applicationId, signDeadline: extended.toISOString() })).end).toBe(
+      'Done',
+    );
+    expect(await holdExpiry(applicationId)).toBe(extended.getTime() + seats.graceMs);
+    await runTask(CALENDAR.extend.key, { applicationId, signDeadline: signDeadline.toISOString() });
+    expect(await holdExpiry(applicationId)).toBe(extended.getTime() + seats.graceMs);
+    // Nothing held: nothing to do, and the task completes.
+    expect(
+      (await runTask(CALENDAR.extend.key, { applicationId: randomUUID(), signDeadline: extended.toISOString() })).end,
+    ).toBe('Done');
+  });
 });

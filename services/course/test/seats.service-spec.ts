@@ -74,7 +74,8 @@ it('holds one seat per application when deliveries of the same task race', async
   const course = await newCourse(5);
   const applicationId = randomUUID();
   const holds = await Promise.all(Array.from({ length: 8 }, () => seats.hold(course.code, applicationId, 60_000)));
-  expect(new Set(holds.map((h) => h.id)).size).toBe(1);
+  expect(new Set(holds.map((h) => h.hold.id)).size).toBe(1);
+  expect(new Set(holds.map((h) => h.signDeadline.getTime())).size).toBe(1);
   expect(await seatsOf(course.id)).toEqual({ held: 1, confirmed: 0, free: 4 });
 });
 
@@ -97,12 +98,13 @@ it('gives a released seat back, held or confirmed, and never to the application 
   expect(await seats.release(b)).toMatchObject({ status: 'released' });
 });
 
-it('refuses holds on a draft, a closed or an unknown course', async () => {
+it('refuses holds on a draft, a closed or an unknown course as COURSE_CLOSED', async () => {
+  const closed = { code: 'COURSE_UNAVAILABLE', details: { unavailableReason: 'COURSE_CLOSED' } };
   for (const status of [CourseStatus.Draft, CourseStatus.Closed]) {
     const course = await newCourse(5, status);
-    await expect(seats.hold(course.code, randomUUID(), 60_000)).rejects.toMatchObject({ code: 'NO_SEATS' });
+    await expect(seats.hold(course.code, randomUUID(), 60_000)).rejects.toMatchObject(closed);
   }
-  await expect(seats.hold('NO-SUCH-COURSE', randomUUID(), 60_000)).rejects.toMatchObject({ code: 'NO_SEATS' });
+  await expect(seats.hold('NO-SUCH-COURSE', randomUUID(), 60_000)).rejects.toMatchObject(closed);
   const [{ n }] = await service.db.query('SELECT count(*)::int AS n FROM seat_holds');
   expect(n).toBe(0);
 });
@@ -110,7 +112,7 @@ it('refuses holds on a draft, a closed or an unknown course', async () => {
 it('lets a late confirmation and new holds race for the seat an expired hold gave up: one of them gets it', async () => {
   const course = await newCourse(1);
   const late = randomUUID();
-  await seats.hold(course.code, late, 100);
+  await seats.hold(course.code, late, 100, 0);
   await sleep(200);
   expect(await seatsOf(course.id)).toMatchObject({ free: 1 });
   // The newcomers start first, so the confirmation usually finds the seat taken: it must re-check it.
@@ -148,11 +150,11 @@ it('keeps capacity at or above the seats taken when holds and a capacity cut rac
 it('stops counting a hold past its expiry at once, and the sweep marks only such holds expired', async () => {
   const course = await newCourse(10);
   const [overdue, live, confirmed, released] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
-  await seats.hold(course.code, overdue, 100);
+  await seats.hold(course.code, overdue, 100, 0);
   await seats.hold(course.code, live, 60_000);
-  await seats.hold(course.code, confirmed, 100);
+  await seats.hold(course.code, confirmed, 100, 0);
   await seats.confirm(confirmed);
-  await seats.hold(course.code, released, 100);
+  await seats.hold(course.code, released, 100, 0);
   await seats.release(released);
   await sleep(200);
   expect(await seatsOf(course.id)).toEqual({ held: 1, confirmed: 1, free: 8 });

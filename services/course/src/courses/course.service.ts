@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DomainError, type Page, toPage, invalidFields } from '@otus/common';
 import { containsPattern, isForeignKeyViolation, isUniqueViolation } from '@otus/common/postgres';
 import { Brackets, DataSource, Repository } from 'typeorm';
 import { SeatService } from '../seats/seat.service';
+import type { CourseEnv } from '../config';
 import { assessAvailability, type Availability } from './course-availability';
+import { courseStartsAt } from './course-calendar';
 import { Course, CourseStatus } from './course.entity';
 import type {
   AvailabilityResponse,
@@ -18,11 +21,16 @@ import { courseErrors } from '../course-errors';
 
 @Injectable()
 export class CourseService {
+  private readonly timeZone: string;
+
   constructor(
     @InjectRepository(Course) private readonly courses: Repository<Course>,
     @InjectDataSource() private readonly db: DataSource,
     private readonly seats: SeatService,
-  ) {}
+    config: ConfigService<CourseEnv, true>,
+  ) {
+    this.timeZone = config.get('COURSE_TIME_ZONE', { infer: true });
+  }
 
   async create(dto: CreateCourseDto): Promise<CourseResponse> {
     checkDeadline(dto.startDate, dto.enrolmentDeadline);
@@ -95,10 +103,15 @@ export class CourseService {
     }
   }
 
-  async availability(code: string, now = new Date()): Promise<Availability & { freeSeats: number }> {
+  /** The availability at `now`; `startsAt` is when the course starts (null when it is not shown: missing or draft). */
+  async availability(
+    code: string,
+    now = new Date(),
+  ): Promise<Availability & { freeSeats: number; startsAt: Date | null }> {
     const course = await this.courses.findOneBy({ code });
     const freeSeats = course ? Math.max(course.capacity - (await this.seats.taken(course.id)), 0) : 0;
-    return { ...assessAvailability(course, freeSeats, now), freeSeats };
+    const result = assessAvailability(course, freeSeats, now, this.timeZone);
+    return { ...result, freeSeats, startsAt: result.course ? courseStartsAt(result.course, this.timeZone) : null };
   }
 
   async publicAvailability(code: string): Promise<AvailabilityResponse> {

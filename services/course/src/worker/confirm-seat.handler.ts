@@ -2,11 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { TaskHandler, type TopicHandler, TOPICS } from '@otus/common';
 import { z } from 'zod';
 import { SeatService } from '../seats/seat.service';
+import { asCourseUnavailable } from './unavailable';
+import { instant } from './instant';
 
-const input = z.object({ applicationId: z.string().min(1).max(64) });
+const input = z.object({
+  applicationId: z.string().min(1).max(64),
+  /** When the client signed; the calendar is checked at that moment (now when absent). */
+  signedAt: instant.optional(),
+});
 type Input = z.infer<typeof input>;
 
-/** The contract is signed: the held seat becomes a booked one. */
+/** The contract is signed: the held seat becomes a booked one, if the course still takes it. */
 @Injectable()
 @TaskHandler(TOPICS.courseConfirmSeat)
 export class ConfirmSeatHandler implements TopicHandler<Input, { seatStatus: string }> {
@@ -14,7 +20,11 @@ export class ConfirmSeatHandler implements TopicHandler<Input, { seatStatus: str
 
   constructor(private readonly seats: SeatService) {}
 
-  async handle({ applicationId }: Input) {
-    return { seatStatus: (await this.seats.confirm(applicationId)).status };
+  async handle({ applicationId, signedAt }: Input) {
+    try {
+      return { seatStatus: (await this.seats.confirm(applicationId, signedAt)).status };
+    } catch (e) {
+      throw asCourseUnavailable(e);
+    }
   }
 }

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { BPMN_ERRORS, BpmnError, isoDuration, TaskHandler, type TopicHandler, TOPICS } from '@otus/common';
 import { z } from 'zod';
-import type { CourseEnv } from '../config';
 import { courseErrors } from '../course-errors';
 import { SeatService } from '../seats/seat.service';
+import { asCourseUnavailable } from './unavailable';
 
 const input = z.object({
   applicationId: z.string().min(1).max(64),
@@ -13,27 +12,32 @@ const input = z.object({
 });
 type Input = z.infer<typeof input>;
 
-/** Holds a seat until the client signs; a full course is the business outcome NO_SEATS. */
+export interface HoldSeatOutput extends Record<string, unknown> {
+  seatHoldId: string;
+  /** When signing ends (ISO instant): now + signTtl, but never after the enrolment deadline or the start. */
+  signDeadline: string;
+}
+
+/**
+ * Holds a seat until the client signs. A full course is the business outcome NO_SEATS; a course
+ * the calendar closed (closed, deadline passed, started) is COURSE_UNAVAILABLE with its reason.
+ */
 @Injectable()
 @TaskHandler(TOPICS.courseHoldSeat)
-export class HoldSeatHandler implements TopicHandler<Input, { seatHoldId: string }> {
+export class HoldSeatHandler implements TopicHandler<Input, HoldSeatOutput> {
   readonly input = input;
 
-  constructor(
-    private readonly seats: SeatService,
-    private readonly config: ConfigService<CourseEnv, true>,
-  ) {}
+  constructor(private readonly seats: SeatService) {}
 
-  async handle({ applicationId, courseCode, signTtl }: Input) {
-    // The hold outlives the signing deadline, so the process's own timer always releases it first.
-    const ttlMs = signTtl + this.config.get('COURSE_SEAT_HOLD_GRACE', { infer: true });
+  async handle({ applicationId, courseCode, signTtl }: Input): Promise<HoldSeatOutput> {
     try {
-      const hold = await this.seats.hold(courseCode, applicationId, ttlMs);
-      return { seatHoldId: hold.id };
+      // The hold outlives the signing deadline by COURSE_SEAT_HOLD_GRACE, so the process's own timer releases it first.
+      const { hold, signDeadline } = await this.seats.hold(courseCode, applicationId, signTtl);
+      return { seatHoldId: hold.id, signDeadline: signDeadline.toISOString() };
     } catch (e) {
       // The service's refusal is the model's outcome: the process ends as NO_SEATS for the CRM.
       if (courseErrors.NO_SEATS.is(e)) throw new BpmnError(BPMN_ERRORS.noSeats, e.message);
-      throw e;
+      throw asCourseUnavailable(e);
     }
   }
 }
