@@ -63,6 +63,7 @@ function variables(emailTemplate: string, overrides: Record<string, unknown> = {
     cancelReasonText: 'Вы попросили отменить заявку по телефону.',
     deadlineKind: 'link',
     newDeadline: '2026-12-05T15:30:00Z',
+    deadlineChange: 'extended',
     unavailableReason: 'COURSE_STARTED',
     ...overrides,
   };
@@ -187,6 +188,32 @@ describe('the templates, as they arrive', () => {
     expect(await waitForMails(link.clientEmail)).toHaveLength(1);
   });
 
+  it('link with linkReissued: a new link, the previous one no longer works; reported to the audit chain as link.reissued', async () => {
+    const token = `tok_${randomUUID().replace(/-/g, '')}`;
+    const vars = variables('link', { clientLinkRef: sealLinkToken(token), linkReissued: true });
+    const { context } = await send(vars);
+    const [mail] = await waitForMails(vars.clientEmail);
+    expect(mail.subject).toBe('Новая ссылка для оформления договора на курс «Node.js Developer»');
+    for (const body of [plain(mail.html), plain(mail.text)]) {
+      expect(body).toContain('Предыдущая ссылка больше не действует.');
+      expect(body).toContain('Откройте ссылку, чтобы продолжить оформление договора');
+      expect(body).toContain('Ссылка действует до 30 ноября 2026 г. в 12:00 (GMT+3).');
+    }
+    expect(mail.text).toContain(`\n${stack.GATEWAY_URL}/l/${token}\n`);
+    expect(contract.events.filter((e) => e.applicationId === vars.applicationId)).toEqual([
+      {
+        applicationId: vars.applicationId,
+        body: { action: 'link.reissued', eventKey: keyOf(context), sentTo: vars.clientEmail },
+      },
+    ]);
+    // A resend from the delivery log is the same new-link e-mail.
+    const [row] = await deliveriesOf(vars.applicationId);
+    expect(row.content.variables.linkReissued).toBe(true);
+    await app.get(ResendService).resend(row.id);
+    const mails = await waitForMails(vars.clientEmail, 2);
+    expect(mails[1].subject).toBe(mail.subject);
+  });
+
   it('a contract service that cannot record the link event fails the task, and the retry sends no second e-mail', async () => {
     const vars = variables('link', { clientLinkRef: sealLinkToken(`tok_${randomUUID()}`) });
     contract.failEvents = true;
@@ -250,22 +277,68 @@ describe('the templates, as they arrive', () => {
   it.each([
     [
       'link',
-      'Срок оформления договора',
-      'Ссылка для оформления теперь действует до 5 декабря 2026 г. в 18:30 (GMT+3).',
+      'extended',
+      'Срок оформления договора на курс «Node.js Developer» продлён',
+      'Мы продлили срок оформления договора на курс «Node.js Developer». Ссылка для оформления теперь действует до 5 декабря 2026 г. в 18:30 (GMT+3).',
     ],
-    ['signing', 'Срок подписания договора', 'Подписать договор можно до 5 декабря 2026 г. в 18:30 (GMT+3).'],
+    [
+      'signing',
+      'extended',
+      'Срок подписания договора на курс «Node.js Developer» продлён',
+      'Мы продлили срок подписания договора на курс «Node.js Developer». Подписать договор можно до 5 декабря 2026 г. в 18:30 (GMT+3).',
+    ],
+    [
+      'link',
+      'shortened',
+      'Срок оформления договора на курс «Node.js Developer» сокращён',
+      'Даты курса «Node.js Developer» изменились, поэтому срок оформления договора перенесён на более раннюю дату. Ссылка для оформления теперь действует до 5 декабря 2026 г. в 18:30 (GMT+3).',
+    ],
+    [
+      'signing',
+      'shortened',
+      'Срок подписания договора на курс «Node.js Developer» сокращён',
+      'Даты курса «Node.js Developer» изменились, поэтому срок подписания договора перенесён на более раннюю дату. Подписать договор можно до 5 декабря 2026 г. в 18:30 (GMT+3).',
+    ],
   ])(
-    'deadline-extended (%s): the new deadline and the link from clientLinkRef',
-    async (deadlineKind, subject, phrase) => {
+    'deadline-changed (%s, %s): the new deadline, which way it moved, and the link from clientLinkRef',
+    async (deadlineKind, deadlineChange, subject, phrase) => {
       const token = `tok_${randomUUID().replace(/-/g, '')}`;
-      const vars = variables('deadline-extended', { deadlineKind, clientLinkRef: sealLinkToken(token) });
+      const vars = variables('deadline-changed', { deadlineKind, deadlineChange, clientLinkRef: sealLinkToken(token) });
       await send(vars);
       const [mail] = await waitForMails(vars.clientEmail);
-      expect(mail.subject).toBe(`${subject} на курс «Node.js Developer» продлён`);
+      expect(mail.subject).toBe(subject);
       for (const body of [plain(mail.html), plain(mail.text)]) expect(body).toContain(phrase);
       expect(mail.html).toContain(`href="${stack.GATEWAY_URL}/l/${token}"`);
     },
   );
+
+  it('deadline-changed: a deadlineChange that is neither extended nor shortened is refused, naming it', () => {
+    expect(() => handler.input.parse(variables('deadline-changed', { deadlineChange: 'later' }))).toThrow(
+      /deadlineChange/,
+    );
+    expect(() => handler.input.parse(variables('deadline-changed', { deadlineChange: undefined }))).toThrow(
+      /deadlineChange/,
+    );
+  });
+
+  it('signing-reminder: until when to sign in the subject and the body, the seat released after, the link', async () => {
+    const token = `tok_${randomUUID().replace(/-/g, '')}`;
+    const vars = variables('signing-reminder', {
+      signDeadline: '2026-12-07T20:59:00Z',
+      clientLinkRef: sealLinkToken(token),
+    });
+    await send(vars);
+    const [mail] = await waitForMails(vars.clientEmail);
+    expect(plain(mail.subject)).toBe(
+      'Напоминание: подпишите договор на курс «Node.js Developer» до 7 декабря 2026 г. в 23:59 (GMT+3)',
+    );
+    for (const body of [plain(mail.html), plain(mail.text)]) {
+      expect(body).toContain('Подписать его можно до 7 декабря 2026 г. в 23:59 (GMT+3).');
+      expect(body).toContain('забронированное для вас место на курсе — освобождено');
+    }
+    expect(mail.html).toContain(`href="${stack.GATEWAY_URL}/l/${token}"`);
+    expect(contract.events.filter((e) => e.applicationId === vars.applicationId)).toEqual([]);
+  });
 
   it('signed: the signed PDF from the contract service attached, byte for byte', async () => {
     const documentId = randomUUID();

@@ -73,6 +73,7 @@ function variables(webhookEvent: string, crmClientId: string, overrides: Record<
     cancelledBy: 'crm',
     deadlineKind: 'link',
     newDeadline: '2026-12-05T15:30:00Z',
+    deadlineChange: 'shortened',
     unavailableReason: 'ENROLMENT_CLOSED',
     clientName: 'Иван Петров',
     clientEmail: 'ivan@example.test',
@@ -158,12 +159,17 @@ describe('the lifecycle events', () => {
       },
     ],
     [
-      'application.deadline-extended',
+      'application.deadline-changed',
       {
-        outcome: 'DEADLINE_EXTENDED',
+        outcome: 'DEADLINE_CHANGED',
         outcomeReason: null,
         final: false,
-        data: { courseCode: 'NODE-2027', deadlineKind: 'link', deadline: '2026-12-05T15:30:00.000Z' },
+        data: {
+          courseCode: 'NODE-2027',
+          deadlineKind: 'link',
+          deadline: '2026-12-05T15:30:00.000Z',
+          change: 'shortened',
+        },
       },
     ],
     [

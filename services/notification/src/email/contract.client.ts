@@ -5,6 +5,9 @@ import type { NotificationEnv } from '../config';
 
 const MAX_PDF_BYTES = 20 * 1024 * 1024;
 
+/** What a link e-mail adds to the audit chain: the first link, a reminder, or a new link after a reissue. */
+export type LinkProcessEvent = 'link.sent' | 'link.reminded' | 'link.reissued';
+
 /** The contract service's internal routes: the signed contract to attach, and the audit chain's process events. */
 @Injectable()
 export class ContractClient {
@@ -40,7 +43,7 @@ export class ContractClient {
   /** Adds a step this service carried out (the link e-mail went out) to the application's audit chain, once per key. */
   async recordProcessEvent(
     applicationId: string,
-    event: { action: 'link.sent' | 'link.reminded'; eventKey: string; sentTo: string },
+    event: { action: LinkProcessEvent; eventKey: string; sentTo: string },
   ): Promise<void> {
     await this.http
       .request({

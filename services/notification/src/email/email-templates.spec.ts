@@ -1,7 +1,7 @@
 import type { ConfigService } from '@nestjs/config';
 import type { NotificationEnv } from '../config';
 import { EmailTemplates } from './email-templates';
-import { EMAIL_TEMPLATES, REJECT_REASONS, UNAVAILABLE_REASONS } from './email-variables';
+import { EMAIL_TEMPLATES, type EmailTemplate, REJECT_REASONS, UNAVAILABLE_REASONS } from './email-variables';
 import { emailView } from './email-view';
 
 const config = { get: () => undefined } as unknown as ConfigService<NotificationEnv, true>;
@@ -23,6 +23,7 @@ const vars: Parameters<typeof emailView>[0] = {
   cancelReasonText: 'Вы попросили отменить заявку по телефону.',
   deadlineKind: 'link',
   newDeadline: '2026-12-05T15:30:00Z',
+  deadlineChange: 'extended',
   unavailableReason: 'COURSE_CLOSED',
 };
 const secrets = { link: 'https://otus.example/l/tok_123', signingCode: '482915' };
@@ -31,9 +32,14 @@ const view = (overrides: Partial<typeof vars> = {}, withSecrets: typeof secrets 
 /** Text with the non-breaking spaces of ru-RU formats made plain. */
 const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
 
+/** What a template requires beyond the shared fixture. */
+const required: Partial<Record<EmailTemplate, Partial<typeof vars>>> = {
+  'signing-reminder': { signDeadline: '2026-12-07T20:59:00Z' },
+};
+
 describe('e-mail templates', () => {
   it.each(EMAIL_TEMPLATES)('renders %s in Russian, as HTML and as text, with nothing left unfilled', (name) => {
-    const mail = templates.render(name, view());
+    const mail = templates.render(name, view(required[name]));
     expect(mail.subject).toMatch(/[А-Яа-яЁё]/);
     expect(mail.subject).not.toMatch(/\n/);
     for (const body of [mail.html, mail.text]) {
@@ -117,35 +123,132 @@ describe('e-mail templates', () => {
     });
   });
 
-  describe('deadline-extended', () => {
-    it('link: the new deadline to fill in the data, in the school time zone, and the button to the link', () => {
-      const mail = templates.render('deadline-extended', view({ deadlineKind: 'link' }));
-      expect(mail.subject).toBe('Срок оформления договора на курс «Node.js Developer» продлён');
-      for (const body of [plain(mail.html), plain(mail.text)]) {
-        expect(body).toContain('Ссылка для оформления теперь действует до 5 декабря 2026 г. в 18:30 (GMT+3).');
-        expect(body).not.toContain('Подписать договор можно');
-      }
-      expect(mail.html).toContain('href="https://otus.example/l/tok_123"');
-      expect(mail.html).toContain('Продолжить оформление');
-      expect(mail.text).toContain('Продолжить оформление:\nhttps://otus.example/l/tok_123\n');
+  describe('deadline-changed', () => {
+    describe('extended', () => {
+      it('link: the new deadline to fill in the data, in the school time zone, and the button to the link', () => {
+        const mail = templates.render('deadline-changed', view({ deadlineKind: 'link' }));
+        expect(mail.subject).toBe('Срок оформления договора на курс «Node.js Developer» продлён');
+        for (const body of [plain(mail.html), plain(mail.text)]) {
+          expect(body).toContain('Мы продлили срок оформления договора на курс «Node.js Developer».');
+          expect(body).toContain('Ссылка для оформления теперь действует до 5 декабря 2026 г. в 18:30 (GMT+3).');
+          expect(body).not.toContain('Подписать договор можно');
+          expect(body).not.toContain('изменились');
+        }
+        expect(mail.html).toContain('href="https://otus.example/l/tok_123"');
+        expect(mail.html).toContain('Продолжить оформление');
+        expect(mail.text).toContain('Продолжить оформление:\nhttps://otus.example/l/tok_123\n');
+      });
+
+      it('signing: the new deadline to sign', () => {
+        const mail = templates.render('deadline-changed', view({ deadlineKind: 'signing' }));
+        expect(mail.subject).toBe('Срок подписания договора на курс «Node.js Developer» продлён');
+        for (const body of [plain(mail.html), plain(mail.text)]) {
+          expect(body).toContain('Мы продлили срок подписания договора на курс «Node.js Developer».');
+          expect(body).toContain('Подписать договор можно до 5 декабря 2026 г. в 18:30 (GMT+3).');
+          expect(body).not.toContain('Ссылка для оформления');
+        }
+        expect(mail.text).toContain('Открыть договор:\nhttps://otus.example/l/tok_123\n');
+      });
     });
 
-    it('signing: the new deadline to sign', () => {
-      const mail = templates.render('deadline-extended', view({ deadlineKind: 'signing' }));
-      expect(mail.subject).toBe('Срок подписания договора на курс «Node.js Developer» продлён');
-      for (const body of [plain(mail.html), plain(mail.text)]) {
-        expect(body).toContain('Подписать договор можно до 5 декабря 2026 г. в 18:30 (GMT+3).');
-        expect(body).not.toContain('Ссылка для оформления');
-      }
-      expect(mail.text).toContain('Открыть договор:\nhttps://otus.example/l/tok_123\n');
+    describe('shortened', () => {
+      it('link: the deadline moved earlier because the course dates changed, with the new date and the link', () => {
+        const mail = templates.render('deadline-changed', view({ deadlineKind: 'link', deadlineChange: 'shortened' }));
+        expect(mail.subject).toBe('Срок оформления договора на курс «Node.js Developer» сокращён');
+        for (const body of [plain(mail.html), plain(mail.text)]) {
+          expect(body).toContain(
+            'Даты курса «Node.js Developer» изменились, поэтому срок оформления договора перенесён на более раннюю дату.',
+          );
+          expect(body).toContain('Ссылка для оформления теперь действует до 5 декабря 2026 г. в 18:30 (GMT+3).');
+          expect(body).toContain('После этого заявка будет закрыта.');
+          expect(body).not.toMatch(/продл/);
+        }
+        expect(mail.html).toContain('href="https://otus.example/l/tok_123"');
+        expect(mail.text).toContain('Продолжить оформление:\nhttps://otus.example/l/tok_123\n');
+      });
+
+      it('signing: the signing deadline moved earlier', () => {
+        const mail = templates.render(
+          'deadline-changed',
+          view({ deadlineKind: 'signing', deadlineChange: 'shortened' }),
+        );
+        expect(mail.subject).toBe('Срок подписания договора на курс «Node.js Developer» сокращён');
+        for (const body of [plain(mail.html), plain(mail.text)]) {
+          expect(body).toContain(
+            'Даты курса «Node.js Developer» изменились, поэтому срок подписания договора перенесён на более раннюю дату.',
+          );
+          expect(body).toContain('Подписать договор можно до 5 декабря 2026 г. в 18:30 (GMT+3).');
+          expect(body).not.toMatch(/продл|Ссылка для оформления/);
+        }
+        expect(mail.text).toContain('Открыть договор:\nhttps://otus.example/l/tok_123\n');
+      });
     });
 
-    it.each(['link', 'signing'] as const)('%s: no button without a link', (deadlineKind) => {
-      const mail = templates.render('deadline-extended', view({ deadlineKind }, {}));
+    it.each([
+      ['link', 'extended'],
+      ['signing', 'extended'],
+      ['link', 'shortened'],
+      ['signing', 'shortened'],
+    ] as const)('%s, %s: no button without a link', (deadlineKind, deadlineChange) => {
+      const mail = templates.render('deadline-changed', view({ deadlineKind, deadlineChange }, {}));
       expect(mail.html).not.toContain('<a ');
       expect(mail.text).not.toMatch(/https?:/);
       expect(plain(mail.text)).toContain('до 5 декабря 2026 г. в 18:30 (GMT+3).');
+      expect(mail.text).not.toMatch(/\n{3}/);
     });
+  });
+
+  describe('signing-reminder', () => {
+    const signDeadline = '2026-12-07T20:59:00Z';
+
+    it('says until when to sign, in the subject and the body, and that the seat is released after that', () => {
+      const mail = templates.render('signing-reminder', view({ signDeadline }));
+      expect(plain(mail.subject)).toBe(
+        'Напоминание: подпишите договор на курс «Node.js Developer» до 7 декабря 2026 г. в 23:59 (GMT+3)',
+      );
+      for (const body of [plain(mail.html), plain(mail.text)]) {
+        expect(body).toContain('Договор на обучение по курсу «Node.js Developer» по-прежнему ждёт вашей подписи.');
+        expect(body).toContain('Подписать его можно до 7 декабря 2026 г. в 23:59 (GMT+3).');
+        expect(body).toContain(
+          'После этого заявка будет закрыта, а забронированное для вас место на курсе — освобождено.',
+        );
+        expect(body).toContain('код для подписи придёт отдельным письмом');
+      }
+    });
+
+    it('has a button to the link when there is one, and none without', () => {
+      const mail = templates.render('signing-reminder', view({ signDeadline }));
+      expect(mail.html).toContain('href="https://otus.example/l/tok_123"');
+      expect(mail.text).toContain('Открыть договор:\nhttps://otus.example/l/tok_123\n');
+      const without = templates.render('signing-reminder', view({ signDeadline }, {}));
+      expect(without.html).not.toContain('<a ');
+      expect(without.text).not.toMatch(/https?:|Открыть договор/);
+    });
+  });
+
+  it('link: a reissued link says it is new and the previous one no longer works, in words that fit the form and the signing; otherwise the text is as before', () => {
+    const mail = templates.render('link', view({ linkReissued: true }));
+    expect(mail.subject).toBe('Новая ссылка для оформления договора на курс «Node.js Developer»');
+    for (const body of [plain(mail.html), plain(mail.text)]) {
+      expect(body).toContain(
+        'Мы отправляем вам новую ссылку для оформления договора на курс «Node.js Developer». Предыдущая ссылка больше не действует.',
+      );
+      expect(body).toContain('Откройте ссылку, чтобы продолжить оформление договора');
+      expect(body).toContain('Ссылка действует до 30 ноября 2026 г. в 12:00 (GMT+3).');
+      expect(body).not.toMatch(/Вы оставили заявку|заполните данные/);
+    }
+    expect(mail.html).toContain('href="https://otus.example/l/tok_123"');
+    expect(mail.text).toContain('продолжить оформление договора:\nhttps://otus.example/l/tok_123\n');
+
+    for (const linkReissued of [undefined, null, false]) {
+      const first = templates.render('link', view({ linkReissued }));
+      expect(first.subject).toBe('Оформление договора на курс «Node.js Developer»');
+      for (const body of [first.html, first.text]) {
+        expect(body).toContain('Вы оставили заявку на курс «Node.js Developer».');
+        expect(body).toContain('перейдите по ссылке, заполните данные и подпишите договор онлайн');
+        expect(body).not.toMatch(/новую ссылку|Предыдущая/);
+      }
+    }
   });
 
   it('course-unavailable: its own text for every reason, and a general one for others', () => {

@@ -1,3 +1,5 @@
+import { Logger } from '@nestjs/common';
+import { TaskRunner } from '@otus/common';
 import { emailTaskInput } from './email-variables';
 
 const input = emailTaskInput((ref) => ref === 'sealed-ok');
@@ -13,6 +15,27 @@ const base = {
 };
 const paths = (value: Record<string, unknown>) =>
   input.safeParse(value).error?.issues.map((i) => i.path.join('.') || '(root)') ?? [];
+
+/** What the worker reports to the engine for these variables: the BPMN error's code and message. */
+async function bpmnErrorOf(values: Record<string, unknown>): Promise<{ code: string; message: string }> {
+  const vars = { getAll: () => values, setAll: () => vars };
+  const handleBpmnError = jest.fn().mockResolvedValue(undefined);
+  const service = { complete: jest.fn(), handleFailure: jest.fn(), handleBpmnError, unlock: jest.fn() };
+  const task = { id: 't-1', topicName: 'notification.email', processInstanceId: 'pi-1', variables: vars };
+  const runner = new TaskRunner({ maxRetries: 1, retryBaseMs: 1, retryMaxMs: 1 }, () => vars);
+  type Run = Parameters<TaskRunner['run']>;
+  await runner.run(
+    'notification.email',
+    { input, handle: () => Promise.resolve({}) } as Run[1],
+    task as unknown as Run[2],
+    service as unknown as Run[3],
+  );
+  expect(handleBpmnError).toHaveBeenCalledTimes(1);
+  const [, code, message] = handleBpmnError.mock.calls[0] as [unknown, string, string];
+  return { code, message };
+}
+
+beforeAll(() => Logger.overrideLogger(false));
 
 describe('notification.email variables', () => {
   it('takes what the template needs and ignores the rest', () => {
@@ -72,24 +95,69 @@ describe('notification.email variables', () => {
       });
     });
 
-    it('deadline-extended: the kind (link or signing), the new deadline and the course title; the link optional', () => {
-      const extended = {
-        ...to,
-        courseTitle,
-        emailTemplate: 'deadline-extended',
+    const changed = {
+      ...to,
+      courseTitle,
+      emailTemplate: 'deadline-changed',
+      deadlineKind: 'signing',
+      newDeadline: new Date('2026-12-05T15:30:00Z'),
+      deadlineChange: 'extended',
+    };
+
+    it('deadline-changed: the kind (link or signing), the new deadline, which way it moved and the course title; the link optional', () => {
+      expect(input.parse(changed)).toMatchObject({
         deadlineKind: 'signing',
-        newDeadline: new Date('2026-12-05T15:30:00Z'),
-      };
-      expect(input.parse(extended)).toMatchObject({ deadlineKind: 'signing', newDeadline: '2026-12-05T15:30:00.000Z' });
-      expect(paths({ ...extended, clientLinkRef: 'sealed-ok' })).toEqual([]);
-      expect(paths({ ...extended, clientLinkRef: 'raw-token' })).toEqual(['clientLinkRef']);
-      expect(paths({ ...extended, deadlineKind: 'payment' })).toEqual(['deadlineKind']);
-      expect(paths({ ...extended, newDeadline: '05.12.2026' })).toEqual(['newDeadline']);
-      expect(paths({ ...extended, deadlineKind: undefined, newDeadline: undefined, courseTitle: undefined })).toEqual([
+        newDeadline: '2026-12-05T15:30:00.000Z',
+        deadlineChange: 'extended',
+      });
+      expect(input.parse({ ...changed, deadlineChange: 'shortened' })).toMatchObject({ deadlineChange: 'shortened' });
+      expect(paths({ ...changed, clientLinkRef: 'sealed-ok' })).toEqual([]);
+      expect(paths({ ...changed, clientLinkRef: 'raw-token' })).toEqual(['clientLinkRef']);
+      expect(paths({ ...changed, deadlineKind: 'payment' })).toEqual(['deadlineKind']);
+      expect(paths({ ...changed, newDeadline: '05.12.2026' })).toEqual(['newDeadline']);
+      expect(paths({ ...changed, deadlineKind: undefined, newDeadline: undefined, courseTitle: undefined })).toEqual([
         'courseTitle',
         'deadlineKind',
         'newDeadline',
       ]);
+    });
+
+    it.each([undefined, null, '', 'later', 'EXTENDED', true])(
+      'deadline-changed: deadlineChange %p is INVALID_VARIABLES naming it',
+      async (deadlineChange) => {
+        expect(paths({ ...changed, deadlineChange })).toEqual(['deadlineChange']);
+        const { code, message } = await bpmnErrorOf({ ...changed, deadlineChange });
+        expect(code).toBe('INVALID_VARIABLES');
+        expect(message).toMatch(/^deadlineChange: /);
+      },
+    );
+
+    it('signing-reminder: the signing deadline (an instant) and the course title; the link optional', () => {
+      const reminder = {
+        ...to,
+        courseTitle,
+        emailTemplate: 'signing-reminder',
+        signDeadline: '2026-12-07T23:59:00+03:00',
+      };
+      expect(input.parse(reminder)).toMatchObject({ signDeadline: '2026-12-07T23:59:00+03:00' });
+      expect(input.parse({ ...reminder, signDeadline: new Date('2026-12-07T20:59:00Z') })).toMatchObject({
+        signDeadline: '2026-12-07T20:59:00.000Z',
+      });
+      expect(paths({ ...reminder, clientLinkRef: 'sealed-ok' })).toEqual([]);
+      expect(paths({ ...reminder, clientLinkRef: null })).toEqual([]);
+      expect(paths({ ...reminder, clientLinkRef: 'raw-token' })).toEqual(['clientLinkRef']);
+      expect(paths({ ...reminder, signDeadline: undefined })).toEqual(['signDeadline']);
+      expect(paths({ ...reminder, signDeadline: null })).toEqual(['signDeadline']);
+      expect(paths({ ...reminder, signDeadline: 'tomorrow' })).toEqual(['signDeadline']);
+      expect(paths({ ...reminder, courseTitle: undefined })).toEqual(['courseTitle']);
+    });
+
+    it('link: linkReissued is an optional boolean, absent meaning the first link', () => {
+      expect(input.parse({ ...base, emailTemplate: 'link', linkReissued: true })).toMatchObject({ linkReissued: true });
+      for (const linkReissued of [undefined, null, false]) {
+        expect(paths({ ...base, emailTemplate: 'link', linkReissued })).toEqual([]);
+      }
+      expect(paths({ ...base, emailTemplate: 'link', linkReissued: 'yes' })).toEqual(['linkReissued']);
     });
 
     it('course-unavailable: the reason and the course title', () => {

@@ -12,8 +12,9 @@ export const PROCESS_EMAIL_TEMPLATES = [
   'signing-expired',
   'signed',
   'cancelled',
-  'deadline-extended',
+  'deadline-changed',
   'course-unavailable',
+  'signing-reminder',
 ] as const;
 export type ProcessEmailTemplate = (typeof PROCESS_EMAIL_TEMPLATES)[number];
 /** Sent through POST /internal/emails by the contract service, never by the process. */
@@ -24,8 +25,13 @@ export const EMAIL_TEMPLATES: readonly EmailTemplate[] = [...PROCESS_EMAIL_TEMPL
 export const REJECT_REASONS = ['COURSE_NOT_FOUND', 'ENROLMENT_CLOSED', 'COURSE_STARTED', 'NO_FREE_SEATS'] as const;
 /** Reasons the course calendar ends an application with (`unavailableReason`); anything else gets a general text. */
 export const UNAVAILABLE_REASONS = ['COURSE_CLOSED', 'ENROLMENT_CLOSED', 'COURSE_STARTED'] as const;
-/** Which deadline staff or the CRM moved: the link's (to fill in the data) or the signing one. */
+/** Which deadline moved: the link's (to fill in the data) or the signing one. */
 export const DEADLINE_KINDS = ['link', 'signing'] as const;
+/**
+ * Which way it moved (`deadlineChange`, set by the contract service with the message): later
+ * (staff or the CRM gave more time) or earlier (the course's dates changed and bound it).
+ */
+export const DEADLINE_CHANGES = ['extended', 'shortened'] as const;
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const kopecks = z.number().int().min(0).max(2_147_483_647);
@@ -61,6 +67,8 @@ export function emailTaskInput(canOpenLink: (ref: string) => boolean) {
       priceKopecks: kopecks,
       clientLinkRef,
       linkExpiresAt: instant,
+      // A new link after staff or the CRM reissued it: the previous one no longer works.
+      linkReissued: z.boolean().nullish(),
     }),
     z.object({ emailTemplate: z.literal('link-reminder'), ...course, clientLinkRef, linkExpiresAt: instant }),
     z.object({ emailTemplate: z.literal('link-expired'), ...course }),
@@ -94,13 +102,20 @@ export function emailTaskInput(canOpenLink: (ref: string) => boolean) {
       cancelReasonText: z.string().max(2000).nullish(),
     }),
     z.object({
-      emailTemplate: z.literal('deadline-extended'),
+      emailTemplate: z.literal('deadline-changed'),
       ...course,
       deadlineKind: z.enum(DEADLINE_KINDS),
       newDeadline: instant,
+      deadlineChange: z.enum(DEADLINE_CHANGES),
       clientLinkRef: clientLinkRef.nullish(),
     }),
     z.object({ emailTemplate: z.literal('course-unavailable'), ...course, unavailableReason: text(64) }),
+    z.object({
+      emailTemplate: z.literal('signing-reminder'),
+      ...course,
+      signDeadline: instant,
+      clientLinkRef: clientLinkRef.nullish(),
+    }),
   ]);
 }
 export type EmailTaskInput = z.infer<ReturnType<typeof emailTaskInput>>;
@@ -118,12 +133,15 @@ export interface EmailVariables {
   rejectReason?: string;
   clientLinkRef?: string | null;
   linkExpiresAt?: string;
-  /** Until when the draft contract can be signed (`draft-ready`, optional). */
+  /** `link`: this is a new link, the previous one no longer works. */
+  linkReissued?: boolean | null;
+  /** Until when the draft contract can be signed (`draft-ready` optional, `signing-reminder` required). */
   signDeadline?: string | null;
   cancelReasonCode?: string;
   cancelReasonText?: string | null;
   deadlineKind?: (typeof DEADLINE_KINDS)[number];
   newDeadline?: string;
+  deadlineChange?: (typeof DEADLINE_CHANGES)[number];
   unavailableReason?: string;
   signedDocumentId?: string;
   /** When a signing code stops working. */

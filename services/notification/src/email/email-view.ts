@@ -19,11 +19,13 @@ export function emailView(vars: EmailVariables, secrets: EmailSecrets, timeZone:
     rejectReason: vars.rejectReason ?? null,
     link: secrets.link ?? null,
     linkExpiresAt: at(vars.linkExpiresAt),
+    linkReissued: vars.linkReissued === true,
     signDeadline: at(vars.signDeadline),
     // Only the text is shown: the code is for the CRM and the delivery log.
     cancelReasonText: vars.cancelReasonText?.trim() || null,
     deadlineKind: vars.deadlineKind ?? null,
     newDeadline: at(vars.newDeadline),
+    deadlineChange: vars.deadlineChange ?? null,
     unavailableReason: vars.unavailableReason ?? null,
     signingCode: secrets.signingCode ?? null,
     codeExpiresAt: at(vars.expiresAt),

@@ -13,7 +13,7 @@ import { EmailTemplates } from './email-templates';
 import type { EmailSecrets, EmailTaskInput, EmailTemplate, EmailVariables } from './email-variables';
 import { emailView } from './email-view';
 import { MailerService, type OutgoingMail } from './mailer.service';
-import { ContractClient } from './contract.client';
+import { ContractClient, type LinkProcessEvent } from './contract.client';
 import { notificationErrors } from '../notification-errors';
 
 /** What a stored e-mail message holds: enough to build it again, nothing secret. */
@@ -22,11 +22,12 @@ interface EmailContent {
   variables: EmailVariables;
 }
 
-/** E-mails that carry the client's link: each joins the application's audit chain. */
-const LINK_EVENTS: Partial<Record<EmailTemplate, 'link.sent' | 'link.reminded'>> = {
-  link: 'link.sent',
-  'link-reminder': 'link.reminded',
-};
+/** E-mails that carry the client's link: each joins the application's audit chain (a new link as `link.reissued`). */
+function linkEvent(input: EmailTaskInput): LinkProcessEvent | undefined {
+  if (input.emailTemplate === 'link') return input.linkReissued ? 'link.reissued' : 'link.sent';
+  if (input.emailTemplate === 'link-reminder') return 'link.reminded';
+  return undefined;
+}
 
 /** The client-facing name of the signed contract attachment. */
 export const SIGNED_CONTRACT_FILENAME = 'Договор.pdf';
@@ -72,12 +73,13 @@ export class EmailService {
         }
       },
     );
-    if (!alreadySent && emailTemplate === 'link') countFunnelStep('link_sent');
+    // A reissued link is the same application reaching the same step again: the funnel counts it once.
+    if (!alreadySent && emailTemplate === 'link' && !input.linkReissued) countFunnelStep('link_sent');
     // Also after a re-delivered task whose e-mail went out: the chain may not have it yet.
-    const linkEvent = LINK_EVENTS[emailTemplate];
-    if (linkEvent) {
+    const action = linkEvent(input);
+    if (action) {
       await this.contract.recordProcessEvent(input.applicationId, {
-        action: linkEvent,
+        action,
         eventKey: taskKey(task),
         sentTo: clientEmail,
       });

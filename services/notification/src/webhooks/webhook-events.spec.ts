@@ -27,6 +27,7 @@ const variables = {
   cancelledBy: 'staff',
   deadlineKind: 'signing',
   newDeadline: '2026-12-07T23:59:00+03:00',
+  deadlineChange: 'shortened',
   unavailableReason: 'COURSE_STARTED',
   clientName: 'Иван Петров',
   clientEmail: 'ivan@example.test',
@@ -123,36 +124,48 @@ describe('webhook payloads', () => {
     });
   });
 
-  describe('application.deadline-extended', () => {
-    it.each(['link', 'signing'])('%s: the kind and the new deadline as ISO UTC; the application goes on', (kind) => {
-      expect(build('application.deadline-extended', { deadlineKind: kind })).toMatchObject({
-        outcome: 'DEADLINE_EXTENDED',
-        outcomeReason: null,
-        final: false,
-        data: { courseCode: 'NODE-2027', deadlineKind: kind, deadline: '2026-12-07T20:59:00.000Z' },
-      });
-    });
+  describe('application.deadline-changed', () => {
+    it.each([
+      ['link', 'extended'],
+      ['signing', 'extended'],
+      ['link', 'shortened'],
+      ['signing', 'shortened'],
+    ])(
+      '%s, %s: the kind, the new deadline as ISO UTC and which way it moved; the application goes on',
+      (kind, change) => {
+        expect(build('application.deadline-changed', { deadlineKind: kind, deadlineChange: change })).toMatchObject({
+          type: 'application.deadline-changed',
+          outcome: 'DEADLINE_CHANGED',
+          outcomeReason: null,
+          final: false,
+          data: { courseCode: 'NODE-2027', deadlineKind: kind, deadline: '2026-12-07T20:59:00.000Z', change },
+        });
+      },
+    );
 
     it('takes a Date-typed deadline too', () => {
-      const payload = build('application.deadline-extended', { newDeadline: new Date('2026-12-05T15:30:00Z') });
+      const payload = build('application.deadline-changed', { newDeadline: new Date('2026-12-05T15:30:00Z') });
       expect(payload.data.deadline).toBe('2026-12-05T15:30:00.000Z');
     });
 
     it('names a missing or mistyped variable', () => {
-      const result = webhookTaskInput.safeParse({
-        ...variables,
-        webhookEvent: 'application.deadline-extended',
-        deadlineKind: 'payment',
-        newDeadline: undefined,
-      });
-      expect(result.error?.issues.map((i) => i.path.join('.'))).toEqual(['deadlineKind', 'newDeadline']);
+      const issues = (overrides: Record<string, unknown>) =>
+        webhookTaskInput
+          .safeParse({ ...variables, ...overrides, webhookEvent: 'application.deadline-changed' })
+          .error?.issues.map((i) => i.path.join('.'));
+      expect(issues({ deadlineKind: 'payment', newDeadline: undefined })).toEqual(['deadlineKind', 'newDeadline']);
+      for (const deadlineChange of [undefined, null, '', 'later', 'SHORTENED']) {
+        expect(issues({ deadlineChange })).toEqual(['deadlineChange']);
+      }
     });
 
-    it('its schema refuses a kind other than link or signing', () => {
-      const payload = build('application.deadline-extended');
-      expect(
-        schema('application.deadline-extended')({ ...payload, data: { ...payload.data, deadlineKind: 'x' } }),
-      ).toBe(false);
+    it('its schema refuses a kind other than link or signing, and a change other than extended or shortened', () => {
+      const payload = build('application.deadline-changed');
+      const validate = schema('application.deadline-changed');
+      expect(validate({ ...payload, data: { ...payload.data, deadlineKind: 'x' } })).toBe(false);
+      expect(validate({ ...payload, data: { ...payload.data, change: 'later' } })).toBe(false);
+      const { change: _, ...withoutChange } = payload.data;
+      expect(validate({ ...payload, data: withoutChange })).toBe(false);
     });
   });
 

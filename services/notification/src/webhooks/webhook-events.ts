@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEADLINE_KINDS, instant } from '../email/email-variables';
+import { DEADLINE_CHANGES, DEADLINE_KINDS, instant } from '../email/email-variables';
 
 export const WEBHOOK_EVENTS = [
   'application.rejected',
@@ -12,7 +12,7 @@ export const WEBHOOK_EVENTS = [
   'contract.signed',
   'application.failed',
   'application.cancelled',
-  'application.deadline-extended',
+  'application.deadline-changed',
   'application.course-unavailable',
 ] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
@@ -33,7 +33,7 @@ export const EVENT_OUTCOMES: Record<WebhookEvent, { outcome: string; final: bool
   'contract.signed': { outcome: 'CONCLUDED', final: true },
   'application.failed': { outcome: 'FAILED', final: true },
   'application.cancelled': { outcome: 'CANCELLED', final: true },
-  'application.deadline-extended': { outcome: 'DEADLINE_EXTENDED', final: false },
+  'application.deadline-changed': { outcome: 'DEADLINE_CHANGED', final: false },
   'application.course-unavailable': { outcome: 'COURSE_UNAVAILABLE', final: true },
 };
 
@@ -94,10 +94,11 @@ export const webhookTaskInput = z.discriminatedUnion('webhookEvent', [
     cancelledBy: z.enum(['staff', 'crm']),
   }),
   z.object({
-    webhookEvent: z.literal('application.deadline-extended'),
+    webhookEvent: z.literal('application.deadline-changed'),
     ...application,
     deadlineKind: z.enum(DEADLINE_KINDS),
     newDeadline: instant,
+    deadlineChange: z.enum(DEADLINE_CHANGES),
   }),
   z.object({ webhookEvent: z.literal('application.course-unavailable'), ...application, unavailableReason: code }),
 ]);
@@ -182,7 +183,7 @@ export function webhookPayload(
           cancelledBy: input.cancelledBy,
         },
       };
-    case 'application.deadline-extended':
+    case 'application.deadline-changed':
       return {
         ...base,
         outcomeReason: null,
@@ -190,6 +191,7 @@ export function webhookPayload(
           courseCode: input.courseCode,
           deadlineKind: input.deadlineKind,
           deadline: new Date(input.newDeadline).toISOString(),
+          change: input.deadlineChange,
         },
       };
     case 'application.course-unavailable':
