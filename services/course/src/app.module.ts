@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { platformModules } from '@otus/common';
 import { postgresDatabase } from '@otus/common/postgres';
 import { courseEnv } from './config';
+import { CourseChangeDeliveryModule } from './course-changes/course-change-delivery.module';
 import { CoursesModule } from './courses/courses.module';
 import { MentorsModule } from './mentors/mentors.module';
 import { migrations } from './migrations';
@@ -17,6 +18,7 @@ import { CourseWorkerModule } from './worker/course-worker.module';
     CoursesModule,
     MentorsModule,
     CourseWorkerModule,
+    CourseChangeDeliveryModule,
   ],
 })
 export class AppModule {}

@@ -11,6 +11,8 @@ export const courseEnv = baseEnv.extend({
   /** How long a hold outlives the signing deadline it was taken for, before the sweep may free it. */
   COURSE_SEAT_HOLD_GRACE: isoDuration.default(3_600_000),
   COURSE_SEAT_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(60_000),
+  /** How often queued course changes are sent to the running applications (CourseChanged). */
+  COURSE_CHANGE_DELIVERY_INTERVAL_MS: z.coerce.number().int().positive().default(2_000),
   /** The school's zone: a course starts at 00:00 of its start date there. */
   COURSE_TIME_ZONE: timeZoneEnv,
 });

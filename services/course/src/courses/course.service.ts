@@ -4,6 +4,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DomainError, type Page, toPage, invalidFields } from '@otus/common';
 import { containsPattern, isForeignKeyViolation, isUniqueViolation } from '@otus/common/postgres';
 import { Brackets, DataSource, Repository } from 'typeorm';
+import { type CourseCalendarState, gone, queueCourseChange } from '../course-changes/course-change-outbox';
 import { SeatService } from '../seats/seat.service';
 import type { CourseEnv } from '../config';
 import { assessAvailability, type Availability } from './course-availability';
@@ -79,10 +80,17 @@ export class CourseService {
           throw courseErrors.CAPACITY_BELOW_TAKEN(`Capacity ${dto.capacity} is below the ${taken} seats already taken`);
         }
       }
-      const changes = {
-        ...dto,
-        ...(dto.enrolmentDeadline ? { enrolmentDeadline: new Date(dto.enrolmentDeadline) } : {}),
+      const enrolmentDeadline = dto.enrolmentDeadline ? new Date(dto.enrolmentDeadline) : undefined;
+      const changes = { ...dto, ...(enrolmentDeadline ? { enrolmentDeadline } : {}) };
+      // The running applications carry the code they were posted with: renamed, the course they
+      // know is gone. Queued before the update, so a refused update takes it back with it.
+      const after: CourseCalendarState = {
+        status: dto.status ?? course.status,
+        enrolmentDeadline: enrolmentDeadline ?? course.enrolmentDeadline,
+        startDate: dto.startDate ?? course.startDate,
       };
+      const renamed = dto.code !== undefined && dto.code !== course.code;
+      await queueCourseChange(em, course.code, calendarOf(course), renamed ? gone(after) : after, this.timeZone);
       await em.update(Course, id, changes).catch((e: unknown) => {
         throw isUniqueViolation(e) ? codeTaken(dto.code!) : e;
       });
@@ -91,9 +99,14 @@ export class CourseService {
   }
 
   async remove(id: string): Promise<void> {
-    await this.find(id);
     try {
-      await this.courses.delete(id);
+      await this.db.transaction(async (em) => {
+        const course = await em.findOne(Course, { where: { id }, lock: { mode: 'pessimistic_write' } });
+        if (!course) throw notFound(id);
+        // Applications still waiting for their form have no seat hold yet: for them the course closes.
+        await queueCourseChange(em, course.code, calendarOf(course), gone(calendarOf(course)), this.timeZone);
+        await em.delete(Course, id);
+      });
     } catch (e) {
       // seat_holds reference the course: applications have been through it.
       if (isForeignKeyViolation(e)) {
@@ -169,6 +182,10 @@ export class CourseService {
       };
     });
   }
+}
+
+function calendarOf({ status, enrolmentDeadline, startDate }: Course): CourseCalendarState {
+  return { status, enrolmentDeadline, startDate };
 }
 
 function checkDeadline(startDate: string, enrolmentDeadline: string): void {

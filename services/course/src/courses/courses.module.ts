@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CourseChange } from '../course-changes/course-change.entity';
 import { SeatsModule } from '../seats/seats.module';
 import { Course } from './course.entity';
 import { CourseService } from './course.service';
@@ -7,7 +8,7 @@ import { CoursesController } from './courses.controller';
 import { PublicCoursesController } from './public-courses.controller';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Course]), SeatsModule],
+  imports: [TypeOrmModule.forFeature([Course, CourseChange]), SeatsModule],
   controllers: [CoursesController, PublicCoursesController],
   providers: [CourseService],
   exports: [CourseService],
