@@ -21,7 +21,16 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { topic: 'user.issue-client-link', variables: { applicationId: id(), linkTtl: 'P1D' }, names: 'signTtl' },
+  {
+    topic: 'user.issue-client-link',
+    variables: { applicationId: id(), linkDeadline: '2027-01-15T09:00:00Z' },
+    names: 'signTtl',
+  },
+  {
+    topic: 'user.extend-client-link',
+    variables: { applicationId: id(), linkDeadline: 'tomorrow', signTtl: 'PT1H' },
+    names: 'linkDeadline',
+  },
   { topic: 'course.check-availability', variables: {}, names: 'courseCode' },
   {
     topic: 'course.hold-seat',
@@ -30,6 +39,7 @@ const CASES: Case[] = [
   },
   { topic: 'course.confirm-seat', variables: {}, names: 'applicationId' },
   { topic: 'course.release-seat', variables: { applicationId: 42 }, names: 'applicationId' },
+  { topic: 'course.extend-hold', variables: { applicationId: id(), signDeadline: 'soon' }, names: 'signDeadline' },
   {
     topic: 'promo.validate',
     variables: {

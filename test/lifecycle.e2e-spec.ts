@@ -7,10 +7,10 @@ import {
   type CrmWithReceiver,
   crmWithReceiver,
   openCourse,
-  processOf,
   type ReceivedMail,
   staffToken,
   waitFor,
+  validForm,
   waitForMails,
 } from '@otus/testing';
 import {
@@ -72,7 +72,7 @@ const webhooksUntil = (applicationId: string, type: string) =>
 
 /** The timer jobs of the instance, all or those of one boundary event. */
 const timers = (processInstanceId: string, boundaryId?: string) =>
-  engine.request<{ id: string; duedate: string }[]>(
+  engine.request<{ id: string; dueDate: string }[]>(
     'GET',
     `/job?processInstanceId=${processInstanceId}&timers=true${boundaryId ? `&activityId=${boundaryId}` : ''}`,
   );
@@ -112,7 +112,7 @@ describe('cancel', () => {
     // The client's page says so; the form is closed.
     const client = await clientSession(started.applicationId);
     expect((await client.get('')).body).toMatchObject({ state: 'ENDED', outcome: 'CANCELLED' });
-    expect((await client.post('/form', {})).status).toBe(409);
+    expect((await client.post('/form', validForm())).status).toBe(409);
     const trail = await staff.get(`/api/contract/contracts/${started.applicationId}/audit`);
     expect(trail.body.map((e: { action: string }) => e.action)).toContain('application.cancelled');
   });
@@ -176,18 +176,19 @@ describe('extend', () => {
     const started = await apply(amo, course.code);
     const processInstanceId = await waitingIn(started.applicationId, 'Task_WaitClientData');
     const [before] = await timers(processInstanceId, 'Boundary_LinkExpired');
-    const until = new Date(new Date(before.duedate).getTime() + 48 * HOUR);
+    const until = new Date(new Date(before.dueDate).getTime() + 48 * HOUR);
     until.setUTCSeconds(0, 0);
 
     const extended = await manager.post(staffPath(started.applicationId, 'extend'), { until: until.toISOString() });
     expect(extended.status).toBe(200);
-    expect(extended.body).toMatchObject({ kind: 'link', to: until.toISOString() });
+    expect(extended.body).toMatchObject({ kind: 'link', to: until.toISOString(), change: 'extended' });
 
     await waitingIn(started.applicationId, 'Task_WaitClientData');
     const after = await timers(processInstanceId, 'Boundary_LinkExpired');
     expect(after).toHaveLength(1);
-    expect(new Date(after[0].duedate).getTime()).toBe(until.getTime());
-    expect(await webhooksUntil(started.applicationId, 'application.deadline-extended')).toContain('link.sent');
+    expect(new Date(after[0].dueDate).getTime()).toBe(until.getTime());
+    await webhooksUntil(started.applicationId, 'application.deadline-changed');
+    await webhooksUntil(started.applicationId, 'link.sent');
     const mails = await waitForMails(started.email, 2);
     expect(subjects(mails)).toEqual(expect.arrayContaining([expect.stringMatching(/срок/i)]));
 
@@ -197,24 +198,24 @@ describe('extend', () => {
     await submitForm(started, client);
     await untilState(client, 'SIGNING');
     const trail = await staff.get(`/api/contract/contracts/${started.applicationId}/audit`);
-    expect(trail.body.find((e: { action: string }) => e.action === 'deadline.extended')).toBeDefined();
+    expect(trail.body.find((e: { action: string }) => e.action === 'deadline.changed')).toBeDefined();
   });
 
   it('the signing deadline: the seat stays held until the new deadline, and the contract is still concluded', async () => {
     const course = await openCourse();
     const started = await apply(amo, course.code);
     const client = await reachSigning(started);
-    const processInstanceId = await processOf(started.applicationId);
+    const processInstanceId = await waitingIn(started.applicationId, 'Task_WaitSignature');
     const [before] = await timers(processInstanceId, 'Boundary_SigningExpired');
-    const until = new Date(new Date(before.duedate).getTime() + 24 * HOUR);
+    const until = new Date(new Date(before.dueDate).getTime() + 24 * HOUR);
     until.setUTCSeconds(0, 0);
 
     const extended = await manager.post(staffPath(started.applicationId, 'extend'), { until: until.toISOString() });
     expect(extended.status).toBe(200);
-    expect(extended.body).toMatchObject({ kind: 'signing', to: until.toISOString() });
-    await webhooksUntil(started.applicationId, 'application.deadline-extended');
+    expect(extended.body).toMatchObject({ kind: 'signing', to: until.toISOString(), change: 'extended' });
+    await webhooksUntil(started.applicationId, 'application.deadline-changed');
     const after = await timers(processInstanceId, 'Boundary_SigningExpired');
-    expect(after.map((t) => new Date(t.duedate).getTime())).toEqual([until.getTime()]);
+    expect(after.map((t) => new Date(t.dueDate).getTime())).toEqual([until.getTime()]);
     const seat = await waitFor('the hold to follow the deadline', async () => {
       const held = await seatOf(started.applicationId);
       return held && held.expires_at.getTime() > until.getTime() && held;
@@ -246,6 +247,54 @@ describe('extend', () => {
   });
 });
 
+describe('a new link', () => {
+  /** The link's token as the newest link e-mail carries it. */
+  const tokenIn = (mail: ReceivedMail) => /\/l\/([A-Za-z0-9_-]+)/.exec(mail.text)![1];
+  const exchange = (token: string) => new ApiClient(env.GATEWAY_URL).post('/api/user/client-links/exchange', { token });
+
+  it.each([
+    ['while the form is awaited', 'staff', false],
+    ['while the signature is awaited', 'crm', true],
+  ])('%s, asked for by %s: the old link stops opening, the new one works, the CRM is told', async (_, who, signing) => {
+    const course = await openCourse();
+    const started = await apply(amo, course.code);
+    await waitingIn(started.applicationId, 'Task_WaitClientData');
+    const [first] = await waitForMails(started.email, 1);
+    const oldToken = tokenIn(first);
+    if (signing) {
+      await reachSigning(started);
+      await waitingIn(started.applicationId, 'Task_WaitSignature');
+    }
+    const before = (await waitForMails(started.email, signing ? 2 : 1)).length;
+
+    const asked =
+      who === 'staff'
+        ? await manager.post(staffPath(started.applicationId, 'reissue-link'), {})
+        : await amo.post(`/applications/${started.crmApplicationId}/reissue-link`, {});
+    expect(asked.status).toBe(204);
+
+    const mails = await waitForMails(started.email, before + 1);
+    const fresh = mails.filter((m) => /ссылк/i.test(m.subject) && tokenIn(m) !== oldToken);
+    expect(fresh).toHaveLength(1);
+    expect((await exchange(oldToken)).status).toBe(410);
+    expect((await exchange(tokenIn(fresh[0]))).status).toBe(200);
+    await webhooksUntil(started.applicationId, 'link.reissued');
+    const trail = await staff.get(`/api/contract/contracts/${started.applicationId}/audit`);
+    const asks = trail.body.filter((e: { action: string }) => e.action === 'link.reissue-requested');
+    expect(asks.map((e: { actor: string }) => e.actor.split(':')[0])).toEqual([who]);
+  });
+
+  it('is refused once the client has signed', async () => {
+    const course = await openCourse();
+    const started = await apply(amo, course.code);
+    await conclude(amo, started);
+    const refused = await manager.post(staffPath(started.applicationId, 'reissue-link'), {});
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('CONTRACT_SIGNED');
+    expect((await operator.post(staffPath(started.applicationId, 'reissue-link'), {})).status).toBe(403);
+  });
+});
+
 describe('the course calendar', () => {
   it('bounds the form deadline by the enrolment deadline', async () => {
     const enrolmentDeadline = new Date(Date.now() + 5 * HOUR);
@@ -253,7 +302,7 @@ describe('the course calendar', () => {
     const started = await apply(amo, course.code);
     const processInstanceId = await waitingIn(started.applicationId, 'Task_WaitClientData');
     const [timer] = await timers(processInstanceId, 'Boundary_LinkExpired');
-    expect(new Date(timer.duedate).getTime()).toBe(enrolmentDeadline.getTime());
+    expect(new Date(timer.dueDate).getTime()).toBe(enrolmentDeadline.getTime());
   });
 
   it.each([
@@ -261,9 +310,10 @@ describe('the course calendar', () => {
     ['ENROLMENT_CLOSED', { enrolmentDeadline: new Date(Date.now() - 60_000).toISOString() }],
     [
       'COURSE_STARTED',
+      // Starts today, enrolment open until the end of today: only "already started" applies.
       {
-        startDate: new Date(Date.now() - 86_400_000).toISOString().slice(0, 10),
-        enrolmentDeadline: new Date(Date.now() - 2 * 86_400_000).toISOString(),
+        startDate: new Date().toISOString().slice(0, 10),
+        enrolmentDeadline: `${new Date().toISOString().slice(0, 10)}T23:59:59Z`,
       },
     ],
   ])('ends the application at the seat hold when the course changed meanwhile: %s', async (reason, change) => {

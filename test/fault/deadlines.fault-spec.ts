@@ -15,14 +15,21 @@ import {
 
 /**
  * The deadline endings, with seconds instead of days: the stack's contract service is
- * restarted with short CONTRACT_LINK_TTL / CONTRACT_LINK_REMINDER_AFTER / CONTRACT_SIGN_TTL
- * (it hands them to every process it starts) and with its defaults again afterwards.
+ * restarted with short CONTRACT_LINK_TTL / CONTRACT_LINK_REMINDER_AFTER / CONTRACT_SIGN_TTL /
+ * CONTRACT_SIGNING_REMINDERS (it hands them to every process it starts) and with its defaults
+ * again afterwards.
  * Each ending tells the client by e-mail and the CRM by a signed webhook, and leaves no
  * seat or promo use taken.
  */
 jest.setTimeout(4 * MINUTE);
 
-const SHORT = { CONTRACT_LINK_TTL: 'PT20S', CONTRACT_LINK_REMINDER_AFTER: 'PT8S', CONTRACT_SIGN_TTL: 'PT15S' };
+const SHORT = {
+  CONTRACT_LINK_TTL: 'PT20S',
+  CONTRACT_LINK_REMINDER_AFTER: 'PT8S',
+  CONTRACT_SIGN_TTL: 'PT15S',
+  // Two reminders before the signing deadline: 10 s and 5 s before it.
+  CONTRACT_SIGNING_REMINDERS: 'PT10S,PT5S',
+};
 
 let crm: Awaited<ReturnType<typeof crmWithReceiver>>;
 let courseDb: DataSource;
@@ -146,6 +153,8 @@ it.concurrent('signing timed out: seat and promo use released, the client and th
   const subjects = (await mailsTo(started.email)).map((m) => m.subject);
   expect(subjects).toEqual(expect.arrayContaining([expect.stringMatching(/^Срок подписания .* истёк/)]));
   expect(subjects.filter((s) => /истёк/.test(s))).toHaveLength(1);
+  // Reminded twice before the deadline, each once (the reminder timer re-enters the wait).
+  expect(subjects.filter((s) => /^Напоминание.*подпиш/i.test(s))).toHaveLength(2);
   expect(await clientState(client)).toBe('ENDED');
   // The seat is free again: the course had one, and the next client gets it.
   expect((await (await admin()).get(`/api/course/public/courses/${course.code}/availability`)).body).toMatchObject({

@@ -1,6 +1,7 @@
 import { baseEnv, crmWebhookEnv, engineAccountPassword, isoDuration, secret, timeZoneEnv } from '@otus/common';
 import { z } from 'zod';
 import { sealEnv } from './documents/seal/seal.config';
+import { reminderOffsets } from './lifecycle/signing-reminders';
 
 const duration = z.string().regex(/^P/, 'expected an ISO-8601 duration such as PT72H');
 
@@ -19,6 +20,8 @@ export const contractEnv = baseEnv.extend({
   CONTRACT_LINK_TTL: duration.default('PT72H'),
   CONTRACT_SIGN_TTL: duration.default('PT48H'),
   CONTRACT_LINK_REMINDER_AFTER: duration.default('PT48H'),
+  /** Reminders before the signing deadline (how long before it), e.g. `PT24H,PT2H`; empty for none. */
+  CONTRACT_SIGNING_REMINDERS: reminderOffsets.default([24 * 3_600_000, 2 * 3_600_000]),
   CONTRACT_SIGNING_CODE_TTL: isoDuration.default(10 * 60_000),
   CONTRACT_SIGNING_CODE_MAX_ATTEMPTS: z.coerce.number().int().positive().default(5),
   /** Codes per application before signing locks (each with its own tries); staff unlock it. */

@@ -64,6 +64,25 @@ export class EngineClient {
     }
   }
 
+  /**
+   * Delivers a message to every execution waiting for it in processes whose variables match
+   * `correlationKeys` (e.g. every running application of a course); how many took it.
+   */
+  async correlateAll(
+    messageName: string,
+    correlationKeys: Record<string, unknown>,
+    variables: Record<string, unknown> = {},
+  ): Promise<number> {
+    const results = await this.request<unknown[]>('POST', '/message', {
+      messageName,
+      all: true,
+      correlationKeys: toEngineVariables(correlationKeys),
+      processVariables: toEngineVariables(variables),
+      resultEnabled: true,
+    });
+    return results.length;
+  }
+
   /** The newest process instance with this business key, running or finished. */
   async findByBusinessKey(processKey: string, businessKey: string): Promise<HistoricProcess | null> {
     const found = await this.request<HistoricProcess[]>(

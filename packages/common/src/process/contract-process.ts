@@ -20,6 +20,7 @@ export const TOPICS = {
   promoRelease: 'promo.release',
   contractGenerateDraft: 'contract.generate-draft',
   contractFinalize: 'contract.finalize',
+  contractReassessCourse: 'contract.reassess-course',
   notificationEmail: 'notification.email',
   notificationCrmWebhook: 'notification.crm-webhook',
 } as const;
@@ -32,8 +33,10 @@ export const MESSAGES = {
   contractDeclined: 'ContractDeclined',
   signingLocked: 'SigningLocked',
   applicationCancelled: 'ApplicationCancelled',
-  linkDeadlineExtended: 'LinkDeadlineExtended',
-  signingDeadlineExtended: 'SigningDeadlineExtended',
+  linkDeadlineChanged: 'LinkDeadlineChanged',
+  signingDeadlineChanged: 'SigningDeadlineChanged',
+  linkReissueRequested: 'LinkReissueRequested',
+  courseChanged: 'CourseChanged',
 } as const;
 export type ProcessMessage = (typeof MESSAGES)[keyof typeof MESSAGES];
 

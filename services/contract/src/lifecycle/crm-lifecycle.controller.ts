@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiNoContentResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { ApiErrorResponses, CurrentStaff, Roles, SECURITY, type StaffIdentity } from '@otus/common';
 import type { Request } from 'express';
 import { ApplicationsService, toResponse } from '../applications/applications.service';
@@ -7,7 +7,7 @@ import { ApplicationResponse } from '../applications/dto/application.dto';
 import { CancelApplicationDto } from './dto/lifecycle.dto';
 import { LifecycleService } from './lifecycle.service';
 
-/** The CRM cancels one of its own applications (its API key; another CRM's id is unknown here). */
+/** The CRM steers its own applications (its API key; another CRM's id is unknown here): cancel, a new link. */
 @ApiTags('applications (CRM)')
 @ApiSecurity(SECURITY.crm)
 @Roles('crm')
@@ -41,5 +41,28 @@ export class CrmLifecycleController {
     );
     const actor = { actor: `crm:${crm.subject}`, ip: req.ip, userAgent: req.get('user-agent') };
     return toResponse(await this.lifecycle.cancel(application, dto, 'crm', actor));
+  }
+
+  @Post('reissue-link')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'A new link is being e-mailed to the client; the old one no longer opens' })
+  @ApiErrorResponses(
+    { status: 404, description: 'APPLICATION_NOT_FOUND' },
+    { status: 409, description: 'NOT_AWAITING_CLIENT, CONTRACT_SIGNED, APPLICATION_ENDED' },
+    { status: 503, description: 'ENGINE_UNAVAILABLE: nothing changed, try again' },
+  )
+  async reissueLink(
+    @Param('crmApplicationId') crmApplicationId: string,
+    @CurrentStaff() crm: StaffIdentity,
+    @Req() req: Request,
+  ): Promise<void> {
+    const application = await this.applications.withOutcome(
+      await this.applications.ofCrm(crm.subject, crmApplicationId),
+    );
+    await this.lifecycle.reissueLink(application, {
+      actor: `crm:${crm.subject}`,
+      ip: req.ip,
+      userAgent: req.get('user-agent'),
+    });
   }
 }

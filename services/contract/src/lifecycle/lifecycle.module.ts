@@ -9,5 +9,6 @@ import { StaffLifecycleController } from './staff-lifecycle.controller';
   imports: [ApplicationsModule, AuditModule],
   controllers: [StaffLifecycleController, CrmLifecycleController],
   providers: [LifecycleService],
+  exports: [LifecycleService],
 })
 export class LifecycleModule {}

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
 import { commonErrors, EngineClient, MESSAGES, retrying, UpstreamError } from '@otus/common';
 import type { Model } from 'mongoose';
@@ -10,24 +11,27 @@ import {
 } from '../applications/application.schema';
 import { StepClaims } from '../applications/step-claims';
 import { type Actor, AuditService } from '../audit/audit.service';
+import type { ContractEnv } from '../config';
 import { contractErrors } from '../contract-errors';
+import { signingReminders } from './signing-reminders';
 
 /** The stages an application can still be cancelled in: nothing signed, nothing ended. */
 const CANCELLABLE = [ApplicationStatus.Created, ApplicationStatus.DataSubmitted, ApplicationStatus.DraftReady];
 
-/** Which running deadline an extension moves, by the application's stage. */
+/** Which running deadline a change moves, by the application's stage: the client fills the form, or signs. */
 const DEADLINES = {
   [ApplicationStatus.Created]: {
     kind: 'link',
     variable: 'linkDeadline',
-    message: MESSAGES.linkDeadlineExtended,
+    message: MESSAGES.linkDeadlineChanged,
   },
   [ApplicationStatus.DraftReady]: {
     kind: 'signing',
     variable: 'signDeadline',
-    message: MESSAGES.signingDeadlineExtended,
+    message: MESSAGES.signingDeadlineChanged,
   },
 } as const;
+type Deadline = (typeof DEADLINES)[keyof typeof DEADLINES];
 
 /** The calendar's bound and the deadlines, as course.check-availability and course.hold-seat wrote them. */
 const CALENDAR = ['courseEnrolmentDeadline', 'courseStartsAt', 'linkDeadline', 'signDeadline'];
@@ -37,10 +41,11 @@ export interface CancelRequest {
   reasonText?: string | null;
 }
 
-export interface Extension {
+export interface DeadlineChange {
   kind: 'link' | 'signing';
   from: string;
   to: string;
+  change: 'extended' | 'shortened';
 }
 
 /** The engine answers 500 when a timer or a worker changed the instance at the same moment (optimistic locking). */
@@ -54,13 +59,17 @@ const ENGINE_CONFLICT = { attempts: 3, backoff: { baseMs: 200, maxMs: 1_000 } };
 @Injectable()
 export class LifecycleService {
   private readonly logger = new Logger(LifecycleService.name);
+  private readonly reminderOffsets: number[];
 
   constructor(
     @InjectModel(Application.name) private readonly applications: Model<Application>,
     private readonly claims: StepClaims,
     private readonly engine: EngineClient,
     private readonly audit: AuditService,
-  ) {}
+    config: ConfigService<ContractEnv, true>,
+  ) {
+    this.reminderOffsets = config.get('CONTRACT_SIGNING_REMINDERS', { infer: true });
+  }
 
   /**
    * Ends the application before its signature: the process releases seat and promo, e-mails
@@ -134,21 +143,8 @@ export class LifecycleService {
    * enrolment deadline or start. The process's timer is replaced, not doubled: the wait is left
    * and entered again with the new date, and the client is told.
    */
-  async extend(application: ApplicationDocument, until: Date, actor: Actor): Promise<Extension> {
-    refuseEnded(application);
-    const deadline = DEADLINES[application.status as keyof typeof DEADLINES];
-    if (!deadline || !application.processInstanceId || application.cancellation) {
-      throw contractErrors.NO_RUNNING_DEADLINE(
-        'No deadline runs at this stage: the form or the signature must be awaited',
-      );
-    }
-    const vars = await this.engine.variables(application.processInstanceId, CALENDAR);
-    const current = instant(vars[deadline.variable]);
-    const bounds = [instant(vars.courseEnrolmentDeadline), instant(vars.courseStartsAt)].filter(
-      (d): d is Date => d !== null,
-    );
-    if (!current) throw contractErrors.NO_RUNNING_DEADLINE('This application has no deadline to move');
-    const latest = bounds.length ? new Date(Math.min(...bounds.map((d) => d.getTime()))) : null;
+  async extend(application: ApplicationDocument, until: Date, actor: Actor): Promise<DeadlineChange> {
+    const { deadline, current, latest } = await this.runningDeadline(application);
     const outOfRange = (message: string) =>
       contractErrors.DEADLINE_OUT_OF_RANGE(message, {
         details: { current: current.toISOString(), latest: latest?.toISOString() ?? null },
@@ -159,14 +155,69 @@ export class LifecycleService {
     if (latest && until.getTime() > latest.getTime()) {
       throw outOfRange("The new deadline may not be after the course's enrolment deadline or start");
     }
+    return this.move(application, deadline, current, until, 'extended', actor);
+  }
+
+  /**
+   * After the course's dates changed: a running deadline past the course's new enrolment
+   * deadline or start is brought back to it, and the client told. Null when nothing had to move.
+   */
+  async bound(application: ApplicationDocument, latest: Date, actor: Actor): Promise<DeadlineChange | null> {
+    const running = await this.runningDeadline(application).catch(() => null);
+    if (!running || running.current.getTime() <= latest.getTime()) return null;
+    return this.move(application, running.deadline, running.current, latest, 'shortened', actor);
+  }
+
+  /**
+   * A new link for a client who lost theirs or let it lapse, while they can still act (the form
+   * or the signature): the process issues a new token (the old one stops working at once) and
+   * e-mails it to the CRM's address; the CRM gets `link.reissued`.
+   */
+  async reissueLink(application: ApplicationDocument, actor: Actor): Promise<void> {
+    refuseEnded(application);
+    if (!(application.status in DEADLINES) || !application.processInstanceId || application.cancellation) {
+      throw contractErrors.NOT_AWAITING_CLIENT('The client has nothing to do at this stage: no link to reissue');
+    }
+    await this.tellProcess(application, MESSAGES.linkReissueRequested, {});
+    await this.audit.record(application._id, 'link.reissue-requested', actor);
+  }
+
+  private async runningDeadline(application: ApplicationDocument) {
+    refuseEnded(application);
+    const deadline = DEADLINES[application.status as keyof typeof DEADLINES];
+    if (!deadline || !application.processInstanceId || application.cancellation) {
+      throw contractErrors.NOT_AWAITING_CLIENT(
+        'No deadline runs at this stage: the form or the signature must be awaited',
+      );
+    }
+    const vars = await this.engine.variables(application.processInstanceId, CALENDAR);
+    const current = instant(vars[deadline.variable]);
+    if (!current) throw contractErrors.NOT_AWAITING_CLIENT('This application has no deadline to move');
+    const bounds = [instant(vars.courseEnrolmentDeadline), instant(vars.courseStartsAt)].filter(
+      (d): d is Date => d !== null,
+    );
+    const latest = bounds.length ? new Date(Math.min(...bounds.map((d) => d.getTime()))) : null;
+    return { deadline, current, latest };
+  }
+
+  private async move(
+    application: ApplicationDocument,
+    deadline: Deadline,
+    current: Date,
+    until: Date,
+    change: DeadlineChange['change'],
+    actor: Actor,
+  ): Promise<DeadlineChange> {
     const to = until.toISOString();
-    const variables: Record<string, unknown> = { [deadline.variable]: to };
+    const variables: Record<string, unknown> = { [deadline.variable]: to, deadlineChange: change };
     // The pages and the link e-mails show linkExpiresAt: it follows the form's deadline.
     if (deadline.kind === 'link') variables.linkExpiresAt = to;
+    // The reminders before the signature follow its deadline, counted afresh.
+    if (deadline.kind === 'signing') Object.assign(variables, signingReminders(until, this.reminderOffsets));
     await this.tellProcess(application, deadline.message, variables);
-    const extension: Extension = { kind: deadline.kind, from: current.toISOString(), to };
-    await this.audit.record(application._id, 'deadline.extended', actor, { ...extension });
-    return extension;
+    const moved: DeadlineChange = { kind: deadline.kind, from: current.toISOString(), to, change };
+    await this.audit.record(application._id, 'deadline.changed', actor, { ...moved });
+    return moved;
   }
 
   /** Correlates an action; the process not waiting for it any more (it ended meanwhile) is a conflict. */

@@ -1,11 +1,11 @@
 import { Body, Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrorResponses, CurrentStaff, Roles, type StaffIdentity } from '@otus/common';
 import type { Request } from 'express';
 import { ApplicationsService } from '../applications/applications.service';
 import { ContractSummary } from '../staff/dto/contract.dto';
 import { toSummary } from '../staff/contracts.service';
-import { CancelApplicationDto, ExtendDeadlineDto, ExtensionResponse } from './dto/lifecycle.dto';
+import { CancelApplicationDto, ExtendDeadlineDto, DeadlineChangeResponse } from './dto/lifecycle.dto';
 import { LifecycleService } from './lifecycle.service';
 
 /** Staff who run enrolment steer an application: cancel it, or give the client more time. */
@@ -47,13 +47,16 @@ export class StaffLifecycleController {
 
   @Post('extend')
   @HttpCode(200)
-  @ApiOkResponse({ type: ExtensionResponse, description: 'The deadline moved; the client is e-mailed the new date' })
+  @ApiOkResponse({
+    type: DeadlineChangeResponse,
+    description: 'The deadline moved; the client is e-mailed the new date',
+  })
   @ApiErrorResponses(
     { status: 404, description: 'APPLICATION_NOT_FOUND' },
     {
       status: 409,
       description:
-        'NO_RUNNING_DEADLINE: neither the form nor a signature is awaited; CONTRACT_SIGNED; APPLICATION_ENDED (also when the deadline passed a moment ago)',
+        'NOT_AWAITING_CLIENT: neither the form nor a signature is awaited; CONTRACT_SIGNED; APPLICATION_ENDED (also when the deadline passed a moment ago)',
     },
     {
       status: 422,
@@ -67,9 +70,34 @@ export class StaffLifecycleController {
     @Body() dto: ExtendDeadlineDto,
     @CurrentStaff() staff: StaffIdentity,
     @Req() req: Request,
-  ): Promise<ExtensionResponse> {
+  ): Promise<DeadlineChangeResponse> {
     const application = await this.applications.withOutcome(await this.applications.get(applicationId));
     const actor = { actor: `staff:${staff.subject}`, ip: req.ip, userAgent: req.get('user-agent') };
     return this.lifecycle.extend(application, new Date(dto.until), actor);
+  }
+
+  @Post('reissue-link')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'A new link is being e-mailed to the client; the old one no longer opens' })
+  @ApiErrorResponses(
+    { status: 404, description: 'APPLICATION_NOT_FOUND' },
+    {
+      status: 409,
+      description:
+        'NOT_AWAITING_CLIENT: neither the form nor a signature is awaited; CONTRACT_SIGNED; APPLICATION_ENDED',
+    },
+    { status: 503, description: 'ENGINE_UNAVAILABLE: nothing changed, try again' },
+  )
+  async reissueLink(
+    @Param('applicationId') applicationId: string,
+    @CurrentStaff() staff: StaffIdentity,
+    @Req() req: Request,
+  ): Promise<void> {
+    const application = await this.applications.withOutcome(await this.applications.get(applicationId));
+    await this.lifecycle.reissueLink(application, {
+      actor: `staff:${staff.subject}`,
+      ip: req.ip,
+      userAgent: req.get('user-agent'),
+    });
   }
 }

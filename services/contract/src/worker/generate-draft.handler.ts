@@ -1,21 +1,43 @@
 import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { TaskHandler, type TopicHandler, TOPICS } from '@otus/common';
+import { z } from 'zod';
+import type { ContractEnv } from '../config';
 import { ContractIssuer } from '../documents/contract-issuer';
-import { contractTermsInput, type ContractTermsInput } from '../documents/contract-terms.input';
+import { contractTermsInput } from '../documents/contract-terms.input';
+import { signingReminders } from '../lifecycle/signing-reminders';
 
-/** Renders the draft with the price locked by promo.validate; a redelivered task gets the stored draft. */
+/** The terms, and the signing deadline course.hold-seat set (bounded by the course calendar). */
+const input = z.intersection(contractTermsInput, z.object({ signDeadline: z.iso.datetime({ offset: true }) }));
+type Input = z.infer<typeof input>;
+
+/**
+ * Renders the draft with the price locked by promo.validate; a redelivered task gets the stored
+ * draft. It also plans the reminders before the signing deadline (CONTRACT_SIGNING_REMINDERS)
+ * that the signature's wait counts through.
+ */
 @Injectable()
 @TaskHandler(TOPICS.contractGenerateDraft)
 export class GenerateDraftHandler implements TopicHandler<
-  ContractTermsInput,
-  { draftDocumentId: string; draftSha256: string }
+  Input,
+  { draftDocumentId: string; draftSha256: string; signingReminderTimes: string; signingRemindersSent: number }
 > {
-  readonly input = contractTermsInput;
+  readonly input = input;
+  private readonly reminderOffsets: number[];
 
-  constructor(private readonly issuer: ContractIssuer) {}
+  constructor(
+    private readonly issuer: ContractIssuer,
+    config: ConfigService<ContractEnv, true>,
+  ) {
+    this.reminderOffsets = config.get('CONTRACT_SIGNING_REMINDERS', { infer: true });
+  }
 
-  async handle(input: ContractTermsInput) {
-    const { _id, sha256 } = await this.issuer.draft(input);
-    return { draftDocumentId: _id, draftSha256: sha256 };
+  async handle(terms: Input) {
+    const { _id, sha256 } = await this.issuer.draft(terms);
+    return {
+      draftDocumentId: _id,
+      draftSha256: sha256,
+      ...signingReminders(new Date(terms.signDeadline), this.reminderOffsets),
+    };
   }
 }

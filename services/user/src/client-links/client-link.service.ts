@@ -36,19 +36,19 @@ export class ClientLinkService {
   }
 
   /**
-   * A fresh 256-bit token for the application. Issued again (a redelivered task), it
-   * replaces the earlier one, which never left this service: the e-mail step comes after.
-   * The link lives through the form deadline (`linkDeadline`, set earlier in the process within
-   * the course calendar) and the signing time after it, and then opens the cabinet.
+   * A fresh 256-bit token for the application. Issued again — a redelivered task, or staff or
+   * the CRM asked for a new link — it replaces the earlier one, which stops opening at once.
+   * The link lives until `lastDeadline` (the form's, or the signature's once it is known) and
+   * then opens the cabinet for USER_CABINET_ACCESS.
    */
   async issue(
     applicationId: string,
     linkDeadline: Date,
-    signTtlMs: number,
+    lastDeadline: Date,
     holder: { name: string; email: string },
   ): Promise<IssuedLink> {
     const token = newSecret(32);
-    const expiresAt = new Date(linkDeadline.getTime() + signTtlMs + this.cabinetAccessMs);
+    const expiresAt = new Date(lastDeadline.getTime() + this.cabinetAccessMs);
     await this.links.upsert(
       {
         applicationId,

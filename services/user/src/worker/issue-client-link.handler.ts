@@ -11,6 +11,8 @@ const input = z.object({
   /** The form deadline, already bounded by the course calendar (course.check-availability). */
   linkDeadline: instant,
   signTtl: isoDuration,
+  /** Set once the draft is offered: a link reissued while the signature is awaited lasts until then. */
+  signDeadline: instant.nullish(),
   clientName: z.string().min(1).max(200),
   clientEmail: z.string().min(3).max(254),
 });
@@ -34,9 +36,10 @@ export class IssueClientLinkHandler implements TopicHandler<Input, { clientLinkR
     this.box = new SealedBox(config.get('CLIENT_LINK_SEAL_KEYS', { infer: true }));
   }
 
-  async handle({ applicationId, linkDeadline, signTtl, clientName, clientEmail }: Input) {
+  async handle({ applicationId, linkDeadline, signTtl, signDeadline, clientName, clientEmail }: Input) {
     const holder = { name: clientName, email: clientEmail };
-    const { token, formDeadline } = await this.links.issue(applicationId, linkDeadline, signTtl, holder);
+    const lastDeadline = new Date(Math.max(linkDeadline.getTime() + signTtl, signDeadline?.getTime() ?? 0));
+    const { token, formDeadline } = await this.links.issue(applicationId, linkDeadline, lastDeadline, holder);
     return { clientLinkRef: this.box.seal(token, CLIENT_LINK_SEAL_CONTEXT), linkExpiresAt: formDeadline.toISOString() };
   }
 }

@@ -82,7 +82,10 @@ export class ApplicationResponse {
     description: 'How it ended; null while it runs',
   })
   outcome!: string | null;
-  @ApiProperty({ nullable: true, type: String, description:
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
       'Why, e.g. COURSE_NOT_FOUND for REJECTED, the reason code for CANCELLED, ENROLMENT_CLOSED / COURSE_STARTED / COURSE_CLOSED for COURSE_UNAVAILABLE',
   })
   outcomeReason!: string | null;

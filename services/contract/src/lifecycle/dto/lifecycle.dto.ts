@@ -38,9 +38,10 @@ export class ExtendDeadlineDto {
   until!: string;
 }
 
-export class ExtensionResponse {
+export class DeadlineChangeResponse {
   @ApiProperty({ enum: ['link', 'signing'], description: "Which deadline moved: the form's or the signature's" })
   kind!: string;
   @ApiProperty({ description: 'The deadline before' }) from!: string;
   @ApiProperty({ description: 'The new deadline' }) to!: string;
+  @ApiProperty({ enum: ['extended', 'shortened'] }) change!: string;
 }
