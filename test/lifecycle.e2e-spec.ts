@@ -306,39 +306,43 @@ describe('the course calendar', () => {
   });
 
   it.each([
-    ['COURSE_CLOSED', { status: 'closed' }],
-    ['ENROLMENT_CLOSED', { enrolmentDeadline: new Date(Date.now() - 60_000).toISOString() }],
+    ['COURSE_CLOSED', () => ({ status: 'closed' })],
+    ['ENROLMENT_CLOSED', () => ({ enrolmentDeadline: new Date(Date.now() - 60_000).toISOString() })],
     [
       'COURSE_STARTED',
       // Starts today, enrolment open until the end of today: only "already started" applies.
-      {
-        startDate: new Date().toISOString().slice(0, 10),
-        enrolmentDeadline: `${new Date().toISOString().slice(0, 10)}T23:59:59Z`,
+      () => {
+        const today = new Date().toISOString().slice(0, 10);
+        return { startDate: today, enrolmentDeadline: `${today}T23:59:59Z` };
       },
     ],
-  ])('ends the application at the seat hold when the course changed meanwhile: %s', async (reason, change) => {
+  ])('a course change ends an application waiting for the form, with no one acting: %s', async (reason, change) => {
     const course = await openCourse();
     const started = await apply(amo, course.code);
-    await waitingIn(started.applicationId, 'Task_WaitClientData');
-    const patched = await staff.patch(`/api/course/courses/${course.id}`, change);
-    expect(patched.status).toBe(200);
-    await submitForm(started);
+    const processInstanceId = await waitingIn(started.applicationId, 'Task_WaitClientData');
+    expect((await staff.patch(`/api/course/courses/${course.id}`, change())).status).toBe(200);
 
     expect(await outcomeOf(amo, started)).toMatchObject({ outcome: 'COURSE_UNAVAILABLE', outcomeReason: reason });
     await expectCleanEnd(started.applicationId, 'End_CourseUnavailable');
+    const ran = (await engine.activities(processInstanceId)).map((a) => a.activityId);
+    expect(ran).toEqual(expect.arrayContaining(['Start_CourseChanged', 'Task_ReassessCourse']));
     expect(await seatOf(started.applicationId)).toBeUndefined();
-    const hook = webhooksFor(started.applicationId).find((p) => p.type === 'application.course-unavailable');
-    expect(hook).toBeDefined();
-    expect(subjects(await waitForMails(started.email, 2)).length).toBe(2);
+    expect(webhooksFor(started.applicationId).find((p) => p.type === 'application.course-unavailable')).toMatchObject({
+      outcome: 'COURSE_UNAVAILABLE',
+      outcomeReason: reason,
+    });
+    const mails = await waitForMails(started.email, 2);
+    expect(subjects(mails)).toHaveLength(2);
+    const client = await clientSession(started.applicationId);
+    expect((await client.get('')).body).toMatchObject({ state: 'ENDED', outcome: 'COURSE_UNAVAILABLE' });
   });
 
-  it('ends the application at the confirmation when the course closed before the signature', async () => {
+  it('a course closed while the signature is awaited: the held seat is released', async () => {
     const course = await openCourse();
     const started = await apply(amo, course.code);
     const client = await reachSigning(started);
-    const code = await requestCode(client, started.email);
+    await waitingIn(started.applicationId, 'Task_WaitSignature');
     expect((await staff.patch(`/api/course/courses/${course.id}`, { status: 'closed' })).status).toBe(200);
-    await sign(client, code);
 
     expect(await outcomeOf(amo, started)).toMatchObject({
       outcome: 'COURSE_UNAVAILABLE',
@@ -347,6 +351,47 @@ describe('the course calendar', () => {
     await expectCleanEnd(started.applicationId, 'End_CourseUnavailable');
     expect(await seatOf(started.applicationId)).toMatchObject({ status: 'released' });
     expect((await client.get('')).body).toMatchObject({ state: 'ENDED', outcome: 'COURSE_UNAVAILABLE' });
+  });
+
+  it("an enrolment deadline moved before the form's deadline brings that deadline back to it", async () => {
+    const course = await openCourse();
+    const started = await apply(amo, course.code);
+    const processInstanceId = await waitingIn(started.applicationId, 'Task_WaitClientData');
+    const enrolmentDeadline = new Date(Date.now() + 5 * HOUR);
+    enrolmentDeadline.setUTCSeconds(0, 0);
+    const patched = await staff.patch(`/api/course/courses/${course.id}`, {
+      enrolmentDeadline: enrolmentDeadline.toISOString(),
+    });
+    expect(patched.status).toBe(200);
+
+    await webhooksUntil(started.applicationId, 'application.deadline-changed');
+    const hook = webhooksFor(started.applicationId).find(
+      (p) => p.type === 'application.deadline-changed',
+    ) as unknown as {
+      data: { deadline: string; change: string; deadlineKind: string };
+    };
+    expect(hook.data).toMatchObject({
+      deadline: enrolmentDeadline.toISOString(),
+      change: 'shortened',
+      deadlineKind: 'link',
+    });
+    const after = await timers(processInstanceId, 'Boundary_LinkExpired');
+    expect(after.map((t) => new Date(t.dueDate).getTime())).toEqual([enrolmentDeadline.getTime()]);
+    const mails = await waitForMails(started.email, 2);
+    expect(subjects(mails)).toEqual(expect.arrayContaining([expect.stringMatching(/сокращ/i)]));
+    // Moving it later again changes nothing by itself: only staff extend a deadline.
+    await staff.patch(`/api/course/courses/${course.id}`, {
+      enrolmentDeadline: new Date(Date.now() + 100 * HOUR).toISOString(),
+    });
+    await waitFor(
+      'the change to be reassessed',
+      async () =>
+        (await engine.activities(processInstanceId)).filter((a) => a.activityId === 'End_CourseReassessed').length ===
+        2,
+    );
+    expect((await timers(processInstanceId, 'Boundary_LinkExpired')).map((t) => new Date(t.dueDate).getTime())).toEqual(
+      [enrolmentDeadline.getTime()],
+    );
   });
 });
 

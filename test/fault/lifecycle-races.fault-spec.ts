@@ -9,6 +9,7 @@ import {
   outcomeOf,
   reachSigning,
   requestCode,
+  sleep,
   waitingIn,
 } from '../support/journey-steps';
 
@@ -34,6 +35,8 @@ afterAll(async () => {
   await courseDb?.destroy();
 });
 
+const STAGGER_MS = 60;
+const TIMER_DELAYS_MS = [0, 100, 1_500, 3_000];
 const staffPath = (applicationId: string, action: string) => `/api/contract/contracts/${applicationId}/${action}`;
 const seatOf = async (applicationId: string) =>
   (await courseDb.query(`SELECT status FROM seat_holds WHERE application_id = $1`, [applicationId]))[0];
@@ -42,11 +45,15 @@ it('a cancellation and a signature sent together: exactly one wins, and the seat
   const course = await openCourse({ capacity: 4 });
   const rounds = await Promise.all([1, 2, 3, 4].map(() => apply(crm.amo, course.code)));
   const results = await Promise.all(
-    rounds.map(async (started) => {
+    rounds.map(async (started, i) => {
       const client = await reachSigning(started);
       const code = await requestCode(client, started.email);
+      // A signature takes longer (the gateway, the code check): the cancellation leaves a little later
+      // in each round, so that both sides win some.
       const [cancel, signature] = await Promise.all([
-        manager.post(staffPath(started.applicationId, 'cancel'), { reasonCode: 'RACE' }),
+        sleep(i * STAGGER_MS).then(() =>
+          manager.post(staffPath(started.applicationId, 'cancel'), { reasonCode: 'RACE' }),
+        ),
         client.post('/signature', { signingCode: code }),
       ]);
       return { started, cancel: cancel.status, signature: signature.status };
@@ -63,6 +70,7 @@ it('a cancellation and a signature sent together: exactly one wins, and the seat
     expect(await seatOf(started.applicationId)).toEqual({ status: cancel === 202 ? 'released' : 'confirmed' });
   }
   const concluded = results.filter((r) => r.signature === 204).length;
+  console.log(`cancel vs signature: ${4 - concluded} cancelled, ${concluded} concluded`);
   const { body } = await manager.get(`/api/course/public/courses/${course.code}/availability`);
   expect(body.freeSeats).toBe(4 - concluded);
 });
@@ -71,31 +79,36 @@ it('a deadline moved while its timer fires: extended with one new timer, or expi
   const course = await openCourse();
   const rounds = await Promise.all([1, 2, 3, 4].map(() => apply(crm.amo, course.code)));
   const results = await Promise.all(
-    rounds.map(async (started) => {
+    rounds.map(async (started, i) => {
       const processInstanceId = await waitingIn(started.applicationId, 'Task_WaitClientData');
-      const [timer] = await engine.request<{ id: string; duedate: string }[]>(
+      const [timer] = await engine.request<{ id: string; dueDate: string }[]>(
         'GET',
         `/job?processInstanceId=${processInstanceId}&timers=true&activityId=Boundary_LinkExpired`,
       );
-      const until = new Date(new Date(timer.duedate).getTime() + 3_600_000).toISOString();
+      const until = new Date(new Date(timer.dueDate).getTime() + 3_600_000).toISOString();
       // The engine runs the timer's job now (as its job executor would when due) while staff extend.
+      // The extension takes a few requests (gateway, variables, correlation): the timer fires at once in
+      // the first rounds, and later in the last ones, so that both sides win some.
       const [extend] = await Promise.all([
         manager.post(staffPath(started.applicationId, 'extend'), { until }),
-        engine.request('POST', `/job/${timer.id}/execute`).catch((e: Error) => e),
+        sleep(i * STAGGER_MS).then(() => engine.request('POST', `/job/${timer.id}/execute`).catch((e: Error) => e)),
       ]);
       return { started, processInstanceId, until, extend: extend.status };
     }),
+  );
+  console.log(
+    `extend vs timer: ${results.filter((r) => r.extend === 200).length} extended, ${results.filter((r) => r.extend === 409).length} expired`,
   );
   for (const { started, processInstanceId, until, extend } of results) {
     expect([200, 409]).toContain(extend);
     if (extend === 200) {
       // The wait goes on with exactly one timer, at the new date.
       await waitingIn(started.applicationId, 'Task_WaitClientData');
-      const timers = await engine.request<{ duedate: string }[]>(
+      const timers = await engine.request<{ dueDate: string }[]>(
         'GET',
         `/job?processInstanceId=${processInstanceId}&timers=true&activityId=Boundary_LinkExpired`,
       );
-      expect(timers.map((t) => new Date(t.duedate).toISOString())).toEqual([until]);
+      expect(timers.map((t) => new Date(t.dueDate).toISOString())).toEqual([until]);
       expect(await engine.incidents(processInstanceId)).toEqual([]);
     } else {
       expect(await outcomeOf(crm.amo, started)).toMatchObject({ outcome: 'LINK_EXPIRED' });

@@ -85,6 +85,7 @@ describe('what a course change queues', () => {
           courseEnrolmentDeadline: '2027-02-20T09:00:00.000Z',
           // 00:00 of 1 March 2027 in Moscow (UTC+3).
           courseStartsAt: '2027-02-28T21:00:00.000Z',
+          courseStartDate: '2027-03-01',
         },
         delivered_at: null,
         executions: null,
@@ -108,6 +109,7 @@ describe('what a course change queues', () => {
       courseStatus: updated.status,
       courseEnrolmentDeadline: updated.enrolmentDeadline,
       courseStartsAt: new Date(`${updated.startDate}T00:00:00+03:00`).toISOString(),
+      courseStartDate: updated.startDate,
     });
   });
 

@@ -21,6 +21,7 @@ export function courseChangeVariables(state: CourseCalendarState, timeZone: stri
     courseStatus: state.status,
     courseEnrolmentDeadline: state.enrolmentDeadline.toISOString(),
     courseStartsAt: courseStartsAt(state, timeZone).toISOString(),
+    courseStartDate: state.startDate,
   };
 }
 

@@ -7,6 +7,8 @@ export type CourseChangeVariables = {
   courseEnrolmentDeadline: string;
   /** ISO instant: 00:00 of the start date in COURSE_TIME_ZONE. */
   courseStartsAt: string;
+  /** The start date itself, YYYY-MM-DD, as the contract and the e-mails print it. */
+  courseStartDate: string;
 };
 
 /**

@@ -4,6 +4,7 @@ import { DEADLINE_CHANGES, DEADLINE_KINDS, instant } from '../email/email-variab
 export const WEBHOOK_EVENTS = [
   'application.rejected',
   'link.sent',
+  'link.reissued',
   'application.expired',
   'application.no-seats',
   'contract.declined',
@@ -25,6 +26,7 @@ export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 export const EVENT_OUTCOMES: Record<WebhookEvent, { outcome: string; final: boolean }> = {
   'application.rejected': { outcome: 'REJECTED', final: true },
   'link.sent': { outcome: 'LINK_SENT', final: false },
+  'link.reissued': { outcome: 'LINK_REISSUED', final: false },
   'application.expired': { outcome: 'LINK_EXPIRED', final: true },
   'application.no-seats': { outcome: 'NO_SEATS', final: true },
   'contract.declined': { outcome: 'DECLINED', final: true },
@@ -57,6 +59,8 @@ const application = { applicationId: id, crmApplicationId: id.nullish(), courseC
 export const webhookTaskInput = z.discriminatedUnion('webhookEvent', [
   z.object({ webhookEvent: z.literal('application.rejected'), ...application, rejectReason: code }),
   z.object({ webhookEvent: z.literal('link.sent'), ...application, linkExpiresAt: instant }),
+  // A new link (staff or the CRM asked): the old one stopped opening; linkExpiresAt is the stage's deadline.
+  z.object({ webhookEvent: z.literal('link.reissued'), ...application, linkExpiresAt: instant }),
   z.object({ webhookEvent: z.literal('application.expired'), ...application }),
   z.object({ webhookEvent: z.literal('application.no-seats'), ...application }),
   z.object({ webhookEvent: z.literal('contract.declined'), ...application }),
@@ -141,6 +145,7 @@ export function webhookPayload(
         data: { courseCode: input.courseCode, rejectReason: input.rejectReason },
       };
     case 'link.sent':
+    case 'link.reissued':
       return {
         ...base,
         outcomeReason: null,

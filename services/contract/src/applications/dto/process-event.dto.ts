@@ -1,7 +1,7 @@
 import { IsEmail, IsIn, IsOptional, Matches, MaxLength } from 'class-validator';
 
 /** Process steps that other services carry out and the contract's audit chain records. */
-export const PROCESS_EVENT_ACTIONS = ['link.sent', 'link.reminded'] as const;
+export const PROCESS_EVENT_ACTIONS = ['link.sent', 'link.reissued', 'link.reminded'] as const;
 export type ProcessEventAction = (typeof PROCESS_EVENT_ACTIONS)[number];
 
 export class RecordProcessEventDto {

@@ -50,6 +50,9 @@ const AUDIT_ACTIONS: Record<string, (details: Details) => string> = {
   'application.created': () => 'Заявка получена из CRM',
   'link.sent': (d) => sentTo('Ссылка на договор отправлена', d),
   'link.reminded': (d) => sentTo('Напоминание со ссылкой отправлено', d),
+  'link.reissue-requested': () => 'Запрошена новая ссылка',
+  'link.reissued': (d) => sentTo('Новая ссылка на договор отправлена', d),
+  'deadline.changed': (d) => (d.kind === 'signing' ? 'Срок подписания изменён' : 'Срок заполнения данных изменён'),
   'link.opened': () => 'Ссылка из письма открыта',
   'client-data.submitted': () => 'Данные заполнены',
   'draft.generated': () => 'Проект договора сформирован',
@@ -64,6 +67,7 @@ const AUDIT_ACTIONS: Record<string, (details: Details) => string> = {
   'signing.unlocked': () => 'Подписание снова открыто',
   'contract.signed': () => 'Договор подписан',
   'contract.declined': () => 'Отказ от подписания',
+  'application.cancelled': () => 'Заявка отменена',
   'contract.finalized': () => 'Подписанный договор сформирован',
 };
 
