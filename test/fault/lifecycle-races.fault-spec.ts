@@ -91,7 +91,7 @@ it('a deadline moved while its timer fires: extended with one new timer, or expi
       // the first rounds, and later in the last ones, so that both sides win some.
       const [extend] = await Promise.all([
         manager.post(staffPath(started.applicationId, 'extend'), { until }),
-        sleep(i * STAGGER_MS).then(() => engine.request('POST', `/job/${timer.id}/execute`).catch((e: Error) => e)),
+        sleep(TIMER_DELAYS_MS[i]).then(() => engine.request('POST', `/job/${timer.id}/execute`).catch((e: Error) => e)),
       ]);
       return { started, processInstanceId, until, extend: extend.status };
     }),
