@@ -36,6 +36,7 @@ export const MESSAGES = {
   linkDeadlineChanged: 'LinkDeadlineChanged',
   signingDeadlineChanged: 'SigningDeadlineChanged',
   linkReissueRequested: 'LinkReissueRequested',
+  clientDataCorrected: 'ClientDataCorrected',
   courseChanged: 'CourseChanged',
 } as const;
 export type ProcessMessage = (typeof MESSAGES)[keyof typeof MESSAGES];
