@@ -395,6 +395,52 @@ describe('the course calendar', () => {
   });
 });
 
+describe('as an attacker would try it', () => {
+  it('an operator, the client or no one cannot steer through path variants; ten cancels at once cancel once', async () => {
+    const course = await openCourse();
+    const started = await apply(amo, course.code);
+    await waitingIn(started.applicationId, 'Task_WaitClientData');
+    const id = started.applicationId;
+    const variants = [
+      `/api/contract/contracts/${id}/cancel/`,
+      `/api/contract/Contracts/${id}/Cancel`,
+      `/api/contract/contracts/${id}/%63ancel`,
+      `/api/contract/contracts/${encodeURIComponent(id)}/./cancel`,
+      `/api/contract//contracts/${id}/cancel`,
+    ];
+    const client = await clientSession(id);
+    const anonymous = new ApiClient(env.GATEWAY_URL);
+    for (const path of variants) {
+      for (const who of [operator, anonymous]) {
+        const { status } = await who.post(path, { reasonCode: 'ATTACK' });
+        expect(`${path} → ${status}`).toMatch(/ → 4\d\d$/);
+      }
+    }
+    // The client's own session is for its pages, not for staff routes.
+    const cookie = (client as unknown as { headers: Record<string, string> }).headers.cookie;
+    expect(cookie).toMatch(/=/);
+    const viaClient = await new ApiClient(env.GATEWAY_URL)
+      .withHeaders({ cookie })
+      .post(`/api/contract/contracts/${id}/cancel`, { reasonCode: 'ATTACK' });
+    expect(viaClient.status).toBe(401);
+    expect((await amo.get(`/applications/${started.crmApplicationId}`)).body.status).toBe('CREATED');
+
+    const all = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        amo.post(`/applications/${started.crmApplicationId}/cancel`, { reasonCode: 'PARALLEL' }),
+      ),
+    );
+    expect(all.every((r) => r.status === 202 || r.status === 409)).toBe(true);
+    expect(all.filter((r) => r.status === 202).length).toBeGreaterThanOrEqual(1);
+    expect(await outcomeOf(amo, started)).toMatchObject({ outcome: 'CANCELLED', outcomeReason: 'PARALLEL' });
+    await expectCleanEnd(id, 'End_Cancelled');
+    const trail = await staff.get(`/api/contract/contracts/${id}/audit`);
+    expect(trail.body.filter((e: { action: string }) => e.action === 'application.cancelled')).toHaveLength(1);
+    await webhooksUntil(id, 'application.cancelled');
+    expect(webhooksFor(id).filter((p) => p.type === 'application.cancelled')).toHaveLength(1);
+  });
+});
+
 it('every action answers 404 for an unknown application', async () => {
   const id = randomUUID();
   expect((await manager.post(staffPath(id, 'cancel'), { reasonCode: 'X_Y' })).status).toBe(404);
