@@ -133,7 +133,7 @@ describe('a course change reaches the running applications of the course', () =>
       courseStatus: 'open',
       courseEnrolmentDeadline: enrolmentDeadline,
       courseStartsAt: new Date(`${startDate}T00:00:00+03:00`).toISOString(),
-      courseStartDate: startDate,
+      courseNewStartDate: startDate,
     };
     expect(change).toMatchObject({ variables, executions: 1 });
     await ended(id);

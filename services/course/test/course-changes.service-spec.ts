@@ -85,7 +85,7 @@ describe('what a course change queues', () => {
           courseEnrolmentDeadline: '2027-02-20T09:00:00.000Z',
           // 00:00 of 1 March 2027 in Moscow (UTC+3).
           courseStartsAt: '2027-02-28T21:00:00.000Z',
-          courseStartDate: '2027-03-01',
+          courseNewStartDate: '2027-03-01',
         },
         delivered_at: null,
         executions: null,
@@ -109,7 +109,7 @@ describe('what a course change queues', () => {
       courseStatus: updated.status,
       courseEnrolmentDeadline: updated.enrolmentDeadline,
       courseStartsAt: new Date(`${updated.startDate}T00:00:00+03:00`).toISOString(),
-      courseStartDate: updated.startDate,
+      courseNewStartDate: updated.startDate,
     });
   });
 
@@ -147,7 +147,7 @@ describe('what a course change queues', () => {
     expect(await queued()).toEqual([
       expect.objectContaining({
         course_code: course.code,
-        variables: expect.objectContaining({ courseStatus: 'closed' }),
+        variables: expect.objectContaining({ courseStatus: 'closed', courseRenamed: true }),
       }),
     ]);
   });
@@ -165,7 +165,7 @@ describe('what a course change queues', () => {
     expect(rows).toEqual([
       expect.objectContaining({
         course_code: deleted.code,
-        variables: expect.objectContaining({ courseStatus: 'closed' }),
+        variables: expect.objectContaining({ courseStatus: 'closed', courseRenamed: true }),
       }),
     ]);
   });

@@ -82,6 +82,17 @@ describe('user.issue-client-link', () => {
       expect(result.error?.issues.map((i) => i.path.join('.'))).toEqual(['linkDeadline']);
     }
   });
+
+  it('issues for an instance of the model version before the calendar bounds, from linkTtl', async () => {
+    const applicationId = randomUUID();
+    const before = Date.now();
+    const output = await issue.handle(
+      issue.input.parse({ ...issueVariables(applicationId, undefined), linkTtl: 'PT72H' }),
+    );
+    const deadline = new Date(output.linkExpiresAt).getTime();
+    expect(deadline).toBeGreaterThanOrEqual(before + 72 * HOUR);
+    expect(deadline).toBeLessThan(Date.now() + 72 * HOUR + 1_000);
+  });
 });
 
 describe('user.extend-client-link', () => {

@@ -47,12 +47,15 @@ export class EngineClient {
     messageName: string,
     businessKey: string,
     variables: Record<string, unknown> = {},
+    /** Only a process whose variables have these values takes it (e.g. `{ closing: false }`). */
+    correlationKeys?: Record<string, unknown>,
   ): Promise<'correlated' | 'not-waiting'> {
     try {
       await this.request('POST', '/message', {
         messageName,
         businessKey,
         processVariables: toEngineVariables(variables),
+        ...(correlationKeys && { correlationKeys: toEngineVariables(correlationKeys) }),
         resultEnabled: true,
       });
       return 'correlated';

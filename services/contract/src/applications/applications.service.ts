@@ -177,6 +177,8 @@ export class ApplicationsService {
         linkTtl: this.config.get('CONTRACT_LINK_TTL', { infer: true }),
         signTtl: this.config.get('CONTRACT_SIGN_TTL', { infer: true }),
         linkReminderAfter: this.config.get('CONTRACT_LINK_REMINDER_AFTER', { infer: true }),
+        // Set true by the model as soon as an ending begins: lifecycle messages then find nothing to steer.
+        closing: false,
       }));
     application.processInstanceId = id;
     await this.applications.updateOne({ _id: application._id }, { $set: { processInstanceId: id } });

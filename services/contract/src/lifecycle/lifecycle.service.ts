@@ -1,7 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
-import { commonErrors, EngineClient, MESSAGES, retrying, UpstreamError } from '@otus/common';
+import {
+  commonErrors,
+  CONTRACT_PROCESS_KEY,
+  DomainError,
+  EngineClient,
+  MESSAGES,
+  RetryLaterError,
+  retrying,
+  UpstreamError,
+} from '@otus/common';
 import type { Model } from 'mongoose';
 import {
   Application,
@@ -91,35 +100,24 @@ export class LifecycleService {
       actor: actor.actor,
       at: new Date(),
     };
-    const decided = () => contractErrors.APPLICATION_CHANGED('The client signed or declined a moment ago');
+    const decided = () =>
+      contractErrors.APPLICATION_CHANGED('A signature, a refusal or another cancellation came a moment before');
     const claimed = await this.claims
       .once(`${application._id}.signature-decision`, decided, async () => {
-        const moved = await this.applications.updateOne(
+        // The process first: only a process that is still steerable (no ending under way) takes
+        // it. Then this service's record, which the claim keeps a signature away from meanwhile.
+        if (application.processInstanceId) await this.cancelProcess(application, cancellation);
+        await this.applications.updateOne(
           { _id: application._id, status: { $in: CANCELLABLE } },
-          { $set: { status: ApplicationStatus.Cancelled, cancellation } },
+          {
+            $set: {
+              status: ApplicationStatus.Cancelled,
+              cancellation,
+              // Its process never started (the engine was down at intake): it ends here.
+              ...(!application.processInstanceId && { outcome: 'CANCELLED', outcomeReason: cancellation.reasonCode }),
+            },
+          },
         );
-        if (moved.modifiedCount === 0) throw decided();
-        if (!application.processInstanceId) {
-          // Its process never started (the engine was down at intake): nothing to release, it ends here.
-          await this.applications.updateOne(
-            { _id: application._id },
-            { $set: { outcome: 'CANCELLED', outcomeReason: cancellation.reasonCode } },
-          );
-          return true;
-        }
-        try {
-          await this.tellProcess(application, MESSAGES.applicationCancelled, {
-            cancelReasonCode: cancellation.reasonCode,
-            cancelReasonText: cancellation.reasonText,
-            cancelledBy: by,
-          });
-        } catch (e) {
-          await this.applications.updateOne(
-            { _id: application._id, status: ApplicationStatus.Cancelled },
-            { $set: { status: application.status, cancellation: null } },
-          );
-          throw e;
-        }
         return true;
       })
       .catch(async (e: unknown) => {
@@ -163,9 +161,18 @@ export class LifecycleService {
    * deadline or start is brought back to it, and the client told. Null when nothing had to move.
    */
   async bound(application: ApplicationDocument, latest: Date, actor: Actor): Promise<DeadlineChange | null> {
-    const running = await this.runningDeadline(application).catch(() => null);
-    if (!running || running.current.getTime() <= latest.getTime()) return null;
-    return this.move(application, running.deadline, running.current, latest, 'shortened', actor);
+    const notYet = () =>
+      new RetryLaterError('The application is between two waits: its deadline is bounded once it waits', 3_000);
+    if (application.status === ApplicationStatus.DataSubmitted) throw notYet();
+    try {
+      const running = await this.runningDeadline(application);
+      if (running.current.getTime() <= latest.getTime()) return null;
+      return await this.move(application, running.deadline, running.current, latest, 'shortened', actor);
+    } catch (e) {
+      if (e instanceof DomainError && e.code === 'NOT_AWAITING_CLIENT') throw notYet();
+      if (e instanceof DomainError && (e.code === 'APPLICATION_ENDED' || e.code === 'CONTRACT_SIGNED')) return null;
+      throw e;
+    }
   }
 
   /**
@@ -220,13 +227,37 @@ export class LifecycleService {
     return moved;
   }
 
-  /** Correlates an action; the process not waiting for it any more (it ended meanwhile) is a conflict. */
+  /**
+   * Tells the process it is cancelled. "Not waiting" after an earlier attempt whose answer was
+   * lost means that attempt took: the process carries its reason already.
+   */
+  private async cancelProcess(application: ApplicationDocument, cancellation: Cancellation): Promise<void> {
+    const variables = {
+      cancelReasonCode: cancellation.reasonCode,
+      cancelReasonText: cancellation.reasonText,
+      cancelledBy: cancellation.by,
+    };
+    try {
+      await this.tellProcess(application, MESSAGES.applicationCancelled, variables);
+    } catch (e) {
+      if (!(e instanceof DomainError) || e.code !== 'APPLICATION_ENDED') throw e;
+      const { cancelReasonCode } = await this.engine.variables(application.processInstanceId!, ['cancelReasonCode']);
+      if (typeof cancelReasonCode !== 'string') throw e;
+    }
+  }
+
+  /**
+   * Correlates an action to a process that is still steerable (`closing` false: no ending under
+   * way). Not taken: the process ended or is ending (409 APPLICATION_ENDED), or it is between two
+   * waits (409 NOT_AWAITING_CLIENT, try again in a moment).
+   */
   private async tellProcess(
     application: ApplicationDocument,
     message: string,
     variables: Record<string, unknown>,
   ): Promise<void> {
-    const result = await retrying(() => this.engine.correlate(message, application._id, variables), {
+    const steerable = { closing: false };
+    const result = await retrying(() => this.engine.correlate(message, application._id, variables, steerable), {
       ...ENGINE_CONFLICT,
       retryIf: (e) => e instanceof UpstreamError && (e.status ?? 500) >= 500,
     }).catch((e: unknown) => {
@@ -235,9 +266,13 @@ export class LifecycleService {
       }
       throw e;
     });
-    if (result === 'not-waiting') {
-      throw contractErrors.APPLICATION_ENDED('The application ended or moved on a moment ago; nothing was changed');
+    if (result === 'correlated') return;
+    const process = await this.engine.findByBusinessKey(CONTRACT_PROCESS_KEY, application._id);
+    const closing = process?.state === 'ACTIVE' && (await this.engine.variables(process.id, ['closing'])).closing;
+    if (process?.state === 'ACTIVE' && closing === false) {
+      throw contractErrors.NOT_AWAITING_CLIENT('The application is between two steps; try again in a few seconds');
     }
+    throw contractErrors.APPLICATION_ENDED('The application ended or is ending; nothing was changed');
   }
 }
 

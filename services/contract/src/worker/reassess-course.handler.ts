@@ -11,6 +11,9 @@ const input = z.object({
   courseStatus: z.enum(['open', 'closed', 'draft']),
   courseEnrolmentDeadline: z.iso.datetime({ offset: true }),
   courseStartsAt: z.iso.datetime({ offset: true }),
+  courseNewStartDate: z.iso.date().optional(),
+  /** The code changed or the course was deleted: a seat already held stays good (held by the course's id). */
+  courseRenamed: z.boolean().optional(),
 });
 type Input = z.infer<typeof input>;
 
@@ -28,7 +31,7 @@ const WAITING = new Set<string>([
  */
 @Injectable()
 @TaskHandler(TOPICS.contractReassessCourse)
-export class ReassessCourseHandler implements TopicHandler<Input, Record<string, never>> {
+export class ReassessCourseHandler implements TopicHandler<Input, { courseStartDate?: string }> {
   readonly input = input;
 
   constructor(
@@ -36,9 +39,12 @@ export class ReassessCourseHandler implements TopicHandler<Input, Record<string,
     private readonly lifecycle: LifecycleService,
   ) {}
 
-  async handle({ applicationId, courseStatus, courseEnrolmentDeadline, courseStartsAt }: Input) {
+  async handle(input: Input) {
+    const { applicationId, courseStatus, courseEnrolmentDeadline, courseStartsAt, courseNewStartDate } = input;
     const application = await this.applications.get(applicationId);
     if (application.outcome || application.cancellation || !WAITING.has(application.status)) return {};
+    const beforeDraft = application.status !== ApplicationStatus.DraftReady;
+    if (input.courseRenamed && !beforeDraft) return {};
     const now = Date.now();
     const enrolmentEnds = new Date(courseEnrolmentDeadline);
     const starts = new Date(courseStartsAt);
@@ -57,6 +63,7 @@ export class ReassessCourseHandler implements TopicHandler<Input, Record<string,
     }
     const latest = new Date(Math.min(enrolmentEnds.getTime(), starts.getTime()));
     await this.lifecycle.bound(application, latest, { actor: 'system:course-change' });
-    return {};
+    // A draft not yet made prints the new start date; one the client is reading keeps the date it shows.
+    return beforeDraft && courseNewStartDate ? { courseStartDate: courseNewStartDate } : {};
   }
 }

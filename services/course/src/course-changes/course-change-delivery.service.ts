@@ -102,7 +102,8 @@ export class CourseChangeDelivery implements OnApplicationBootstrap, BeforeAppli
       if (!row) return null;
       const executions = await this.engine.correlateAll(
         MESSAGES.courseChanged,
-        { courseCode: row.course_code },
+        // Not a process already ending (declined, expired, …): it must not be ended a second way.
+        { courseCode: row.course_code, closing: false },
         row.variables,
       );
       await em.query(`UPDATE course_changes SET delivered_at = now(), executions = $2 WHERE id = $1`, [

@@ -27,7 +27,7 @@ describe('courseChangeVariables', () => {
       courseStatus: 'open',
       courseEnrolmentDeadline: '2026-12-01T09:00:00.000Z',
       courseStartsAt: '2026-12-09T21:00:00.000Z',
-      courseStartDate: '2026-12-10',
+      courseNewStartDate: '2026-12-10',
     });
     expect(courseChangeVariables(state, 'America/New_York').courseStartsAt).toBe('2026-12-10T05:00:00.000Z');
   });

@@ -21,7 +21,7 @@ export function courseChangeVariables(state: CourseCalendarState, timeZone: stri
     courseStatus: state.status,
     courseEnrolmentDeadline: state.enrolmentDeadline.toISOString(),
     courseStartsAt: courseStartsAt(state, timeZone).toISOString(),
-    courseStartDate: state.startDate,
+    courseNewStartDate: state.startDate,
   };
 }
 
@@ -45,8 +45,11 @@ export async function queueCourseChange(
   before: CourseCalendarState,
   after: CourseCalendarState,
   timeZone: string,
+  /** The code is gone (renamed or deleted): applications already holding a seat keep it by the course's id. */
+  renamed = false,
 ): Promise<boolean> {
   if (!calendarChanged(before, after)) return false;
-  await em.insert(CourseChange, { courseCode, variables: courseChangeVariables(after, timeZone) });
+  const variables = { ...courseChangeVariables(after, timeZone), ...(renamed && { courseRenamed: true }) };
+  await em.insert(CourseChange, { courseCode, variables });
   return true;
 }

@@ -7,8 +7,13 @@ export type CourseChangeVariables = {
   courseEnrolmentDeadline: string;
   /** ISO instant: 00:00 of the start date in COURSE_TIME_ZONE. */
   courseStartsAt: string;
-  /** The start date itself, YYYY-MM-DD, as the contract and the e-mails print it. */
-  courseStartDate: string;
+  /**
+   * The start date itself, YYYY-MM-DD. Not `courseStartDate`: a draft awaiting signature keeps the
+   * date it prints; contract.reassess-course copies it for applications before their draft.
+   */
+  courseNewStartDate: string;
+  /** The course's code changed (or it was deleted): the applications under the old code lose it. */
+  courseRenamed?: boolean;
 };
 
 /**

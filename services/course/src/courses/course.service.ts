@@ -90,7 +90,14 @@ export class CourseService {
         startDate: dto.startDate ?? course.startDate,
       };
       const renamed = dto.code !== undefined && dto.code !== course.code;
-      await queueCourseChange(em, course.code, calendarOf(course), renamed ? gone(after) : after, this.timeZone);
+      await queueCourseChange(
+        em,
+        course.code,
+        calendarOf(course),
+        renamed ? gone(after) : after,
+        this.timeZone,
+        renamed,
+      );
       await em.update(Course, id, changes).catch((e: unknown) => {
         throw isUniqueViolation(e) ? codeTaken(dto.code!) : e;
       });
@@ -104,7 +111,7 @@ export class CourseService {
         const course = await em.findOne(Course, { where: { id }, lock: { mode: 'pessimistic_write' } });
         if (!course) throw notFound(id);
         // Applications still waiting for their form have no seat hold yet: for them the course closes.
-        await queueCourseChange(em, course.code, calendarOf(course), gone(calendarOf(course)), this.timeZone);
+        await queueCourseChange(em, course.code, calendarOf(course), gone(calendarOf(course)), this.timeZone, true);
         await em.delete(Course, id);
       });
     } catch (e) {

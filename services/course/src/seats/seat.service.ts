@@ -111,7 +111,8 @@ export class SeatService {
    * default now): open, before its enrolment deadline and its start, else COURSE_UNAVAILABLE.
    * Confirming twice is fine (no second check); confirming a released hold is not.
    */
-  async confirm(applicationId: string, signedAt?: Date): Promise<SeatHold> {
+  /** `checkCalendar` false: as before the calendar bounds (process instances of an older model version). */
+  async confirm(applicationId: string, signedAt?: Date, checkCalendar = true): Promise<SeatHold> {
     return this.db.transaction(async (em) => {
       const hold = await em.findOne(SeatHold, { where: { applicationId }, lock: { mode: 'pessimistic_write' } });
       if (!hold) throw courseErrors.SEAT_HOLD_NOT_FOUND(`Application ${applicationId} holds no seat`);
@@ -124,7 +125,7 @@ export class SeatService {
         where: { id: hold.courseId },
         lock: { mode: 'pessimistic_write' },
       });
-      const refusal = enrolmentRefusal(course, signedAt ?? (await this.clock(em)), this.timeZone);
+      const refusal = checkCalendar && enrolmentRefusal(course, signedAt ?? (await this.clock(em)), this.timeZone);
       if (refusal) {
         throw unavailable(
           refusal,

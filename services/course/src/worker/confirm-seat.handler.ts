@@ -9,6 +9,8 @@ const input = z.object({
   applicationId: z.string().min(1).max(64),
   /** When the client signed; the calendar is checked at that moment (now when absent). */
   signedAt: instant.optional(),
+  /** Set by the model version that catches COURSE_UNAVAILABLE here; older instances confirm as before. */
+  courseUnavailableCaught: z.boolean().optional(),
 });
 type Input = z.infer<typeof input>;
 
@@ -20,9 +22,11 @@ export class ConfirmSeatHandler implements TopicHandler<Input, { seatStatus: str
 
   constructor(private readonly seats: SeatService) {}
 
-  async handle({ applicationId, signedAt }: Input) {
+  async handle({ applicationId, signedAt, courseUnavailableCaught }: Input) {
     try {
-      return { seatStatus: (await this.seats.confirm(applicationId, signedAt)).status };
+      return {
+        seatStatus: (await this.seats.confirm(applicationId, signedAt, courseUnavailableCaught === true)).status,
+      };
     } catch (e) {
       throw asCourseUnavailable(e);
     }

@@ -9,6 +9,8 @@ const input = z.object({
   applicationId: z.string().min(1).max(64),
   courseCode: z.string().trim().min(1).max(64),
   signTtl: isoDuration,
+  /** Set by the model version that catches COURSE_UNAVAILABLE; an older one only knows NO_SEATS. */
+  courseUnavailableCaught: z.boolean().optional(),
 });
 type Input = z.infer<typeof input>;
 
@@ -29,7 +31,7 @@ export class HoldSeatHandler implements TopicHandler<Input, HoldSeatOutput> {
 
   constructor(private readonly seats: SeatService) {}
 
-  async handle({ applicationId, courseCode, signTtl }: Input): Promise<HoldSeatOutput> {
+  async handle({ applicationId, courseCode, signTtl, courseUnavailableCaught }: Input): Promise<HoldSeatOutput> {
     try {
       // The hold outlives the signing deadline by COURSE_SEAT_HOLD_GRACE, so the process's own timer releases it first.
       const { hold, signDeadline } = await this.seats.hold(courseCode, applicationId, signTtl);
@@ -37,6 +39,10 @@ export class HoldSeatHandler implements TopicHandler<Input, HoldSeatOutput> {
     } catch (e) {
       // The service's refusal is the model's outcome: the process ends as NO_SEATS for the CRM.
       if (courseErrors.NO_SEATS.is(e)) throw new BpmnError(BPMN_ERRORS.noSeats, e.message);
+      // An instance of an older model version ends as it did for a closed course: NO_SEATS.
+      if (courseErrors.COURSE_UNAVAILABLE.is(e) && courseUnavailableCaught !== true) {
+        throw new BpmnError(BPMN_ERRORS.noSeats, e.message);
+      }
       throw asCourseUnavailable(e);
     }
   }

@@ -6,16 +6,20 @@ import { ClientLinkService } from '../client-links/client-link.service';
 import type { UserEnv } from '../config';
 import { instant } from './variables';
 
-const input = z.object({
-  applicationId: z.string().min(1).max(64),
-  /** The form deadline, already bounded by the course calendar (course.check-availability). */
-  linkDeadline: instant,
-  signTtl: isoDuration,
-  /** Set once the draft is offered: a link reissued while the signature is awaited lasts until then. */
-  signDeadline: instant.nullish(),
-  clientName: z.string().min(1).max(200),
-  clientEmail: z.string().min(3).max(254),
-});
+const input = z
+  .object({
+    applicationId: z.string().min(1).max(64),
+    /** The form deadline, already bounded by the course calendar (course.check-availability). */
+    linkDeadline: instant.nullish(),
+    /** Instances of the model version before the calendar bounds have only the duration. */
+    linkTtl: isoDuration.optional(),
+    signTtl: isoDuration,
+    /** Set once the draft is offered: a link reissued while the signature is awaited lasts until then. */
+    signDeadline: instant.nullish(),
+    clientName: z.string().min(1).max(200),
+    clientEmail: z.string().min(3).max(254),
+  })
+  .refine((v) => v.linkDeadline || v.linkTtl, { message: 'linkDeadline is required', path: ['linkDeadline'] });
 type Input = z.infer<typeof input>;
 
 /**
@@ -36,7 +40,8 @@ export class IssueClientLinkHandler implements TopicHandler<Input, { clientLinkR
     this.box = new SealedBox(config.get('CLIENT_LINK_SEAL_KEYS', { infer: true }));
   }
 
-  async handle({ applicationId, linkDeadline, signTtl, signDeadline, clientName, clientEmail }: Input) {
+  async handle({ applicationId, linkTtl, signTtl, signDeadline, clientName, clientEmail, ...rest }: Input) {
+    const linkDeadline = rest.linkDeadline ?? new Date(Date.now() + linkTtl!);
     const holder = { name: clientName, email: clientEmail };
     const lastDeadline = new Date(Math.max(linkDeadline.getTime() + signTtl, signDeadline?.getTime() ?? 0));
     const { token, formDeadline } = await this.links.issue(applicationId, linkDeadline, lastDeadline, holder);
