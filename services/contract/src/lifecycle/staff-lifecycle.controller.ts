@@ -40,7 +40,7 @@ export class StaffLifecycleController {
     @CurrentStaff() staff: StaffIdentity,
     @Req() req: Request,
   ): Promise<ContractSummary> {
-    const application = await this.applications.get(applicationId);
+    const application = await this.applications.withOutcome(await this.applications.get(applicationId));
     const actor = { actor: `staff:${staff.subject}`, ip: req.ip, userAgent: req.get('user-agent') };
     return toSummary(await this.lifecycle.cancel(application, dto, 'staff', actor));
   }
