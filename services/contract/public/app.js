@@ -1,4 +1,4 @@
-/* global document */
+/* global document, window */
 // Small improvements over plain HTML forms; every page works without this file.
 (function () {
   'use strict';
@@ -69,6 +69,75 @@
       (label || field).scrollIntoView({ block: 'start' });
       field.focus({ preventScroll: true });
     });
+  });
+
+  // The promo code is checked as it is typed (the promo service's public check); the server
+  // checks it again after submission, so this only tells early. No answer: nothing is shown.
+  document.querySelectorAll('form[data-promo-check]').forEach(function (form) {
+    var input = form.querySelector('input[name="promoCode"]');
+    var out = input && document.getElementById(input.id + '-live');
+    if (!input || !out || typeof window.fetch !== 'function') return;
+    var url = form.getAttribute('data-promo-check');
+    var courseCode = form.getAttribute('data-course-code');
+    var price = Number(form.getAttribute('data-price-kopecks'));
+    var reasons = {
+      PROMO_INVALID: 'Такого промокода нет. Проверьте, как он написан.',
+      PROMO_EXPIRED: 'Срок действия промокода истёк.',
+      PROMO_EXHAUSTED: 'Промокод уже использован максимальное число раз.',
+      PROMO_NOT_APPLICABLE: 'Промокод не действует для этого курса.',
+    };
+    var rubles = function (kopecks) {
+      return new Intl.NumberFormat('ru-RU', { style: 'currency', currency: 'RUB' }).format(kopecks / 100);
+    };
+    var timer = null;
+    var asked = 0;
+    function show(text, state) {
+      out.textContent = text;
+      out.setAttribute('data-state', state);
+      out.hidden = !text;
+    }
+    function check() {
+      var code = input.value.trim();
+      var mine = ++asked;
+      if (!code) return show('', '');
+      if (!/^[A-Za-z0-9-]{1,40}$/.test(code)) return show(input.getAttribute('data-msg-invalid') || '', 'no');
+      show('Проверяем промокод…', 'wait');
+      window
+        .fetch(url, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+          credentials: 'omit',
+          body: JSON.stringify({ code: code, courseCode: courseCode, priceKopecks: price }),
+        })
+        .then(function (res) {
+          if (res.status === 429) throw new Error('busy');
+          if (!res.ok) throw new Error(String(res.status));
+          return res.json();
+        })
+        .then(function (answer) {
+          if (mine !== asked) return;
+          if (answer.applicable) {
+            show(
+              'Промокод действует: скидка ' +
+                rubles(answer.discountKopecks) +
+                ', к оплате ' +
+                rubles(answer.finalPriceKopecks) +
+                '.',
+              'ok',
+            );
+          } else {
+            show((reasons[answer.reason] || 'Промокод не действует.') + ' Цена — без скидки.', 'no');
+          }
+        })
+        .catch(function () {
+          if (mine === asked) show('Не удалось проверить промокод сейчас — проверим после отправки данных.', 'wait');
+        });
+    }
+    input.addEventListener('input', function () {
+      clearTimeout(timer);
+      timer = setTimeout(check, 500);
+    });
+    if (input.value.trim()) check();
   });
 
   // After a failed submission, start where the problem is.

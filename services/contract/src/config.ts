@@ -28,6 +28,11 @@ export const contractEnv = baseEnv.extend({
   CONTRACT_SIGNING_CODE_MAX_CODES: z.coerce.number().int().positive().default(3),
   CONTRACT_SIGNING_CODE_RESEND_AFTER: isoDuration.default(60_000),
   /**
+   * How many times a client may correct their data while the draft awaits a signature (each
+   * correction withdraws the draft and makes a new one); 0 turns corrections off.
+   */
+  CONTRACT_MAX_CORRECTIONS: z.coerce.number().int().min(0).max(20).default(2),
+  /**
    * The school's zone: it dates the contract (and so picks its template version) and shows the
    * times on the PDF and the pages. The template names it in words (`timeZoneName`, «московское
    * время» in 2026-11): another zone needs a template version that names that zone.

@@ -10,7 +10,15 @@ import {
   Res,
   StreamableFile,
 } from '@nestjs/common';
-import { ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiCookieAuth,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiParam,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ApiErrorResponses, SECURITY } from '@otus/common';
 import type { Request, Response } from 'express';
 import type { ApplicationDocument } from '../applications/application.schema';
@@ -28,8 +36,8 @@ import {
   ClientSignerActor,
 } from './client-access';
 import { ClientService } from './client.service';
-import { ClientFormDto, DeclineDto, SignDto } from './dto/client-form.dto';
-import { ClientViewResponse, SigningCodeStateResponse } from './dto/client-view.dto';
+import { ClientCorrectionDto, ClientFormDto, DeclineDto, SignDto } from './dto/client-form.dto';
+import { ClientViewResponse, CorrectionResponse, SigningCodeStateResponse } from './dto/client-view.dto';
 import { contractErrors } from '../contract-errors';
 
 /** The document in the path: the draft or the signed contract; any other name is DOCUMENT_NOT_FOUND. */
@@ -74,6 +82,30 @@ export class ClientApiController {
     @ClientActor() actor: Actor,
   ) {
     await this.clients.submit(application, form, actor);
+  }
+
+  @Post('correction')
+  @HttpCode(202)
+  @ApiAcceptedResponse({
+    type: CorrectionResponse,
+    description: 'The draft is withdrawn; a new one is made from the corrected data and e-mailed',
+  })
+  @ApiErrorResponses(
+    { status: 400, description: 'VALIDATION_FAILED: the same rules as the form; a promo code cannot be changed' },
+    {
+      status: 409,
+      description:
+        'CORRECTION_LIMIT_REACHED (details.maxCorrections, details.used), CORRECTION_NOT_ALLOWED (no draft awaits a signature, signing locked, or corrections turned off) or APPLICATION_CHANGED (signed, declined or cancelled a moment ago)',
+    },
+  )
+  async correct(
+    @ClientApplication() application: ApplicationDocument,
+    @Body() form: ClientCorrectionDto,
+    @ClientActor() actor: Actor,
+  ): Promise<CorrectionResponse> {
+    const revision = await this.clients.correct(application, form, actor);
+    const corrections = await this.clients.corrections(await this.clients.application(application._id));
+    return { draftRevision: revision, correctionsLeft: corrections.left };
   }
 
   @Post('signing-code')
@@ -132,7 +164,7 @@ export class ClientApiController {
     @ClientActor() actor: Actor,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
-    const document = await this.documents.get(id, kind);
+    const document = await this.documents.current(id, kind);
     await this.audit.record(id, `document.${download ? 'downloaded' : 'viewed'}`, actor, {
       kind,
       sha256: document.sha256,

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
 import { countFunnelStep, EngineClient, MESSAGES, invalidFields } from '@otus/common';
 import type { Model } from 'mongoose';
@@ -6,10 +7,13 @@ import { Application, ApplicationStatus, type ApplicationDocument } from '../app
 import { ApplicationsService } from '../applications/applications.service';
 import { type Actor, AuditService } from '../audit/audit.service';
 import { ProcessMessenger } from '../process/process-messenger';
-import type { ClientFormDto } from './dto/client-form.dto';
+import type { ClientCorrectionDto, ClientFormDto } from './dto/client-form.dto';
 import { PersonalDataVault } from '../applications/personal-data';
 import { StepClaims } from '../applications/step-claims';
+import type { ContractEnv } from '../config';
 import { contractErrors } from '../contract-errors';
+import { SigningService } from '../signing/signing.service';
+import { correctionPrefix, correctionRefusal, type Corrections, corrections } from './corrections';
 
 /** What the client's page shows; one state at a time. */
 export type ClientState =
@@ -38,7 +42,12 @@ export interface ClientView {
   /** The school's words to the client when staff or the CRM cancelled. */
   cancelReasonText: string | null;
   documents: { draft: boolean; signed: boolean };
+  /** Corrections of the client's data before signing: used, left, and whether one is possible now. */
+  corrections: Corrections;
 }
+
+/** What the correction form shows first: what the client submitted, the sealed part opened. */
+export type CorrectionValues = Record<keyof ClientCorrectionDto, string>;
 
 const SNAPSHOT = [
   'courseTitle',
@@ -53,6 +62,8 @@ const SNAPSHOT = [
 
 @Injectable()
 export class ClientService {
+  private readonly maxCorrections: number;
+
   constructor(
     @InjectModel(Application.name) private readonly applications: Model<Application>,
     private readonly applicationsService: ApplicationsService,
@@ -61,7 +72,11 @@ export class ClientService {
     private readonly audit: AuditService,
     private readonly engine: EngineClient,
     private readonly claims: StepClaims,
-  ) {}
+    private readonly signing: SigningService,
+    config: ConfigService<ContractEnv, true>,
+  ) {
+    this.maxCorrections = config.get('CONTRACT_MAX_CORRECTIONS', { infer: true });
+  }
 
   async application(applicationId: string): Promise<ApplicationDocument> {
     return this.applicationsService.withOutcome(await this.applicationsService.get(applicationId));
@@ -100,7 +115,91 @@ export class ClientService {
       signDeadline: text('signDeadline'),
       cancelReasonText: application.cancellation?.reasonText ?? null,
       documents: { draft: Boolean(application.draftDocumentId), signed: Boolean(application.signedDocumentId) },
+      corrections: await this.corrections(application),
     };
+  }
+
+  async corrections(application: ApplicationDocument): Promise<Corrections> {
+    const used = this.maxCorrections
+      ? await this.claims.countTaken(correctionPrefix(application._id), this.maxCorrections)
+      : 0;
+    return corrections(application, used, this.maxCorrections);
+  }
+
+  /** The data the client submitted (or last corrected), for the correction form; the sealed part opened here only. */
+  correctionValues(application: ApplicationDocument): CorrectionValues {
+    if (!application.personal || !application.fullName) {
+      throw contractErrors.CLIENT_DATA_MISSING(`Application ${application._id} has no client data yet`);
+    }
+    const personal = this.vault.open(application._id, application.personal);
+    return { fullName: application.fullName, phone: application.clientPhone, ...personal };
+  }
+
+  /**
+   * The client corrects their data while the draft awaits their signature: the draft is
+   * withdrawn (no longer offered, its code spent), the new data stored sealed, and the process
+   * makes a new draft (`ClientDataCorrected` with `draftRevision` n, the n-th correction) and
+   * e-mails it; the seat hold and the signing deadline stay. At most CONTRACT_MAX_CORRECTIONS
+   * times. A correction takes the signature's claim while it withdraws the draft, so it and a
+   * signature (or decline, or cancellation) never both succeed; it gives the claim back after,
+   * so that the new draft can be signed.
+   */
+  async correct(application: ApplicationDocument, form: ClientCorrectionDto, actor: Actor): Promise<number> {
+    const refusal = correctionRefusal(
+      application,
+      await this.claims.countTaken(correctionPrefix(application._id), this.maxCorrections),
+      this.maxCorrections,
+    );
+    if (refusal) throw refusal;
+    if (await this.signing.lockedNow(application)) throw lockedRefusal();
+    checkDates(form);
+    const { fullName, phone, ...personal } = form;
+    const decision = `${application._id}.signature-decision`;
+    if (!(await this.claims.claim(decision))) throw decidedMeanwhile();
+    let revision: number;
+    try {
+      // Read again under the claim: what a signature, a decline or another correction changed is seen here.
+      const now = await this.applicationsService.get(application._id);
+      const stillRefused = correctionRefusal(now, 0, this.maxCorrections);
+      if (stillRefused) throw stillRefused;
+      if (await this.signing.lockedNow(now)) throw lockedRefusal();
+      const slot = await this.claims.claimNext(correctionPrefix(application._id), this.maxCorrections);
+      if (slot === null) {
+        throw correctionRefusal(now, this.maxCorrections, this.maxCorrections)!;
+      }
+      revision = slot;
+      try {
+        await this.signing.withdrawCode(application._id);
+        const moved = await this.applications.updateOne(
+          { _id: application._id, status: ApplicationStatus.DraftReady, draftDocumentId: now.draftDocumentId },
+          {
+            $set: {
+              status: ApplicationStatus.DataSubmitted,
+              draftDocumentId: null,
+              fullName,
+              clientPhone: phone,
+              personal: this.vault.seal(application._id, personal),
+              // The new draft is dated by its data, as the first one was.
+              dataSubmittedAt: new Date(),
+              // A new draft, a new allowance of codes: those sent for the withdrawn draft sign nothing.
+              signingRound: (now.signingRound ?? 0) + 1,
+            },
+          },
+        );
+        if (moved.modifiedCount === 0) throw decidedMeanwhile();
+      } catch (e) {
+        await this.claims.release(`${correctionPrefix(application._id)}.${slot}`);
+        throw e;
+      }
+      await this.audit.record(application._id, 'client-data.corrected', actor, {
+        revision,
+        withdrawnDraftId: now.draftDocumentId,
+      });
+      await this.messenger.send(application._id, MESSAGES.clientDataCorrected, { draftRevision: revision });
+    } finally {
+      await this.claims.release(decision);
+    }
+    return revision;
   }
 
   /**
@@ -137,6 +236,14 @@ export class ClientService {
       promoCode: promoCode ?? application.promoCode,
     });
   }
+}
+
+function decidedMeanwhile() {
+  return contractErrors.APPLICATION_CHANGED('The contract was signed, declined or changed a moment ago');
+}
+
+function lockedRefusal() {
+  return contractErrors.CORRECTION_NOT_ALLOWED('Signing is locked; the school will unlock it first');
 }
 
 export function stateOf(a: ApplicationDocument): ClientState {

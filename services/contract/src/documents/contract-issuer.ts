@@ -15,8 +15,9 @@ import { PdfSealer } from './seal/pdf-sealer';
 import { contractErrors } from '../contract-errors';
 
 /**
- * Issues an application's contract PDFs: the draft once the client's data is in, the signed
- * one once the code was confirmed. Each is rendered and stored once; a repeat returns it.
+ * Issues an application's contract PDFs: the draft once the client's data is in (a new one, of
+ * the next revision, after each correction of the data), the signed one once the code was
+ * confirmed. Each is rendered and stored once; a repeat returns it.
  */
 @Injectable()
 export class ContractIssuer {
@@ -30,10 +31,12 @@ export class ContractIssuer {
     private readonly sealer: PdfSealer,
   ) {}
 
-  async draft(input: ContractTermsInput): Promise<ContractDocument> {
+  /** `revision`: 0 for the first draft, n after the client's n-th correction (`draftRevision`). */
+  async draft(input: ContractTermsInput, revision = 0): Promise<ContractDocument> {
     return this.issue(
       input,
       'draft',
+      revision,
       ApplicationStatus.DataSubmitted,
       ApplicationStatus.DraftReady,
       (application, terms) =>
@@ -45,13 +48,15 @@ export class ContractIssuer {
     return this.issue(
       input,
       'signed',
+      0,
       ApplicationStatus.Signed,
       ApplicationStatus.Concluded,
       async (application, terms) => {
         const signature = application.signature;
         if (!signature) throw contractErrors.NOT_SIGNED(`Application ${application._id} has no signature`);
-        // The signed pages keep the draft's template version, even if a newer one was released meanwhile.
-        const draft = await this.documents.get(application._id, 'draft');
+        // The signed pages keep the template version of the draft the client signed (the current
+        // one: a correction withdraws the earlier drafts), even if a newer version was released meanwhile.
+        const draft = await this.documents.byId(signature.draftDocumentId);
         // The signing sheet lists the audit chain up to the signature and its head hash.
         const trail = await this.audit.trailUpTo(application._id, 'contract.signed');
         const rendered = await this.renderer.renderSigned(
@@ -71,6 +76,7 @@ export class ContractIssuer {
   private async issue(
     { applicationId, promoStatus, promoCode, ...rest }: ContractTermsInput,
     kind: DocumentKind,
+    revision: number,
     from: ApplicationStatus,
     to: ApplicationStatus,
     render: (application: ApplicationDocument, terms: CourseTerms) => Promise<RenderedPdf>,
@@ -78,8 +84,8 @@ export class ContractIssuer {
     const application = await this.applicationsService.get(applicationId);
     const terms = { ...rest, promoCode: promoStatus === 'APPLIED' ? promoCode : null };
     const stored =
-      (await this.documents.find(applicationId, kind)) ??
-      (await this.documents.store(applicationId, kind, await render(application, terms), new Date()));
+      (await this.documents.find(applicationId, kind, revision)) ??
+      (await this.documents.store(applicationId, kind, await render(application, terms), new Date(), revision));
     const field = kind === 'draft' ? 'draftDocumentId' : 'signedDocumentId';
     const moved = await this.applications.updateOne(
       { _id: applicationId, status: from },
@@ -91,9 +97,7 @@ export class ContractIssuer {
         applicationId,
         `${kind === 'draft' ? 'draft.generated' : 'contract.finalized'}`,
         { actor: 'system' },
-        {
-          sha256: stored.sha256,
-        },
+        kind === 'draft' && revision > 0 ? { sha256: stored.sha256, revision } : { sha256: stored.sha256 },
       );
     }
     return stored;

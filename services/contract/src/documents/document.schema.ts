@@ -5,8 +5,9 @@ export type DocumentKind = 'draft' | 'signed';
 
 /**
  * A contract PDF, sealed at rest like the personal data it prints (AES-256-GCM, the key id in
- * the sealed value), with the SHA-256 of the plaintext for verification; one draft and one
- * signed version per application.
+ * the sealed value), with the SHA-256 of the plaintext for verification; a draft per revision
+ * (0 first, one more after each correction of the client's data) and one signed version per
+ * application. Withdrawn drafts stay stored for the audit trail.
  */
 @Schema({ collection: 'documents', versionKey: false })
 export class ContractDocument {
@@ -19,6 +20,10 @@ export class ContractDocument {
 
   @Prop({ required: true, type: String, enum: ['draft', 'signed'] })
   kind!: DocumentKind;
+
+  /** Which draft of the application: 0 first, n after the client's n-th correction; 0 for the signed one. */
+  @Prop({ type: Number, default: 0 })
+  revision!: number;
 
   /** `SealedBox` form of the PDF, bound to this document's id (see DocumentsService.open). */
   @Prop({ required: true, type: String })
@@ -47,7 +52,9 @@ export class ContractDocument {
 
 export type ContractDocumentDocument = HydratedDocument<ContractDocument>;
 export const ContractDocumentSchema = SchemaFactory.createForClass(ContractDocument);
-ContractDocumentSchema.index({ applicationId: 1, kind: 1 }, { unique: true });
+ContractDocumentSchema.index({ applicationId: 1, kind: 1, revision: 1 }, { unique: true });
+/** The index before drafts had revisions (one draft per application); dropped at start-up. */
+export const LEGACY_DOCUMENT_INDEX = 'applicationId_1_kind_1';
 
 /**
  * The public check looks a document up by its hash; on the local Mongo-protocol server only

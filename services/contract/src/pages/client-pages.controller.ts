@@ -12,7 +12,7 @@ import {
   ClientSignerActor,
 } from '../client/client-access';
 import { ClientService } from '../client/client.service';
-import { ClientFormDto, DeclineDto, SignDto } from '../client/dto/client-form.dto';
+import { ClientCorrectionDto, ClientFormDto, DeclineDto, SignDto } from '../client/dto/client-form.dto';
 import { SigningService } from '../signing/signing.service';
 import { ClientPagesService, type PageExtras } from './client-pages.service';
 import { FORM_FIELDS } from './form-fields';
@@ -35,6 +35,10 @@ const isCodeError = (e: DomainError) => CODE_ERRORS.has(e.code);
 
 const formValues = (body: Record<string, unknown>) =>
   Object.fromEntries(FORM_FIELDS.map((f) => [f.name, text(body[f.name])]));
+/** The correction form's fields: the form's, without the promo code (it cannot change). */
+const correctionValues = (body: Record<string, unknown>) =>
+  Object.fromEntries(FORM_FIELDS.filter((f) => f.name !== 'promoCode').map((f) => [f.name, text(body[f.name])]));
+const CORRECTION_ERRORS = new Set(['CORRECTION_LIMIT_REACHED']);
 
 /**
  * The client's pages, beside the JSON API and behind the same link session and the same check
@@ -73,6 +77,28 @@ export class ClientPagesController {
     @Res() res: Response,
   ) {
     await this.clients.submit(application, await validated(ClientFormDto, formValues(body)), actor);
+    see(res, application._id);
+  }
+
+  /** «Исправить данные»: the form again with what the client submitted; only while a correction is possible. */
+  @Get('correction')
+  async correctionStep(@ClientApplication() application: ApplicationDocument, @Res() res: Response) {
+    if (!(await this.clients.corrections(application)).allowed) return see(res, application._id);
+    await this.show(res, application, { correction: {} });
+  }
+
+  @Post('correction')
+  @PageForm((e, body) => {
+    if (isInvalidFields(e)) return { correction: { values: correctionValues(body), errors: fieldErrors(e) } };
+    return CORRECTION_ERRORS.has(e.code) ? { signing: { correctionNotice: clientMessage(e) } } : undefined;
+  })
+  async correct(
+    @ClientApplication() application: ApplicationDocument,
+    @Body() body: Record<string, unknown>,
+    @ClientActor() actor: Actor,
+    @Res() res: Response,
+  ) {
+    await this.clients.correct(application, await validated(ClientCorrectionDto, correctionValues(body)), actor);
     see(res, application._id);
   }
 

@@ -36,6 +36,7 @@ function view(state: ClientState, overrides: Partial<ClientView> = {}): ClientVi
     signDeadline: state === 'SIGNING' ? '2026-11-28T09:00:00Z' : null,
     cancelReasonText: null,
     documents: { draft: state === 'SIGNING', signed: state === 'CONCLUDED' },
+    corrections: { max: 2, used: 0, left: 2, allowed: state === 'SIGNING' },
     ...overrides,
   };
 }
@@ -48,8 +49,20 @@ const application = {
   signature: { signedAt: new Date('2026-11-23T16:31:42Z') },
 } as unknown as ApplicationDocument;
 
+/** What the client submitted, as ClientService.correctionValues opens it. */
+const SUBMITTED = {
+  fullName: 'Смирнова Анна Петровна',
+  birthDate: '1990-05-17',
+  passportSeries: '4510',
+  passportNumber: '123456',
+  passportIssuedBy: 'ГУ МВД России по г. Москве',
+  passportIssueDate: '2015-06-01',
+  address: 'г. Москва, ул. Тверская, д. 1, кв. 1',
+  phone: '+79991234567',
+};
+
 function pages(v: ClientView, code: CodeState | null = null) {
-  const clients = { view: async () => v } as unknown as ClientService;
+  const clients = { view: async () => v, correctionValues: () => SUBMITTED } as unknown as ClientService;
   const signing = { state: async () => code } as unknown as SigningService;
   return new ClientPagesService(clients, signing);
 }
@@ -242,6 +255,95 @@ describe('the client page by state', () => {
     const { html: out } = await html(view('SIGNING'));
     expect(out).toContain('Подпишите договор до 28 ноября 2026 г. в 12:00 (МСК)');
   });
+
+  it('SIGNING offers «Исправить данные» while corrections are left, and says how many', async () => {
+    const { html: out } = await html(view('SIGNING'));
+    expect(out).toContain(`<a class="button button--secondary" href="/client/${ID}/correction">Исправить данные</a>`);
+    expect(out).toContain('Исправить данные можно ещё 2 раза.');
+    expect(out).toContain('Срок подписания не изменится.');
+
+    const last = await html(view('SIGNING', { corrections: { max: 2, used: 1, left: 1, allowed: true } }));
+    expect(last.html).toContain('Исправить данные можно ещё 1 раз.');
+    expect(last.html).toContain('Проект составлен по исправленным данным; прежний проект отозван.');
+
+    const spent = await html(view('SIGNING', { corrections: { max: 2, used: 2, left: 0, allowed: false } }));
+    expect(spent.html).not.toContain('/correction"');
+    expect(spent.html).toContain('Данные больше исправить нельзя.');
+  });
+
+  it('SIGNING without corrections (CONTRACT_MAX_CORRECTIONS=0) shows neither the button nor the card', async () => {
+    const { html: out } = await html(view('SIGNING', { corrections: { max: 0, used: 0, left: 0, allowed: false } }));
+    expect(out).not.toContain('Исправить данные');
+    expect(out).not.toContain('Ошиблись в данных?');
+  });
+
+  it('the correction form: prefilled with what was submitted, the notice, no promo code to change, no e-mail field', async () => {
+    const app = { ...application, promoCode: 'SPRING10' } as unknown as ApplicationDocument;
+    const { page, data } = await pages(view('SIGNING')).screen(app, { correction: {} }, NOW);
+    expect(page).toBe('form');
+    const out = renderer
+      .render(page, data)
+      .replace(/\s+/g, ' ')
+      .replace(/&#x3D;/g, '=');
+    expect(out).toContain('<h1>Исправление данных</h1>');
+    expect(out).toContain(`action="/client/${ID}/correction"`);
+    expect(out).toContain('value="Смирнова Анна Петровна"');
+    expect(out).toContain('value="4510"');
+    expect(out).toContain('>г. Москва, ул. Тверская, д. 1, кв. 1</textarea>');
+    expect(out).toContain('Текущий проект договора будет отозван');
+    expect(out).toContain('пришлём на a***@example.test');
+    expect(out).toContain('Срок подписания не изменится: подпишите договор до 28 ноября 2026 г. в 12:00 (МСК).');
+    expect(out).toContain('После этого исправления данные можно будет исправить ещё 1 раз.');
+    // The promo code is shown read-only and not sent; the e-mail is not a field either.
+    expect(out).toContain('value="SPRING10" readonly');
+    expect(out).not.toContain('name="promoCode"');
+    expect(out).not.toContain('name="email"');
+    expect(out).not.toContain('data-promo-check');
+
+    const last = await pages(view('SIGNING', { corrections: { max: 2, used: 1, left: 1, allowed: true } })).screen(
+      application,
+      { correction: {} },
+      NOW,
+    );
+    expect(renderer.render(last.page, last.data)).toContain('Это последнее исправление');
+  });
+
+  it('PREPARING_DRAFT after a correction says a new draft is being made, the seat and the deadline kept', async () => {
+    const { page, html: out } = await html(
+      view('PREPARING_DRAFT', { corrections: { max: 2, used: 1, left: 1, allowed: false } }),
+    );
+    expect(page).toBe('progress');
+    expect(out).toContain('Составляем новый проект договора по исправленным данным');
+  });
+
+  it('the correction form after a refusal keeps what was typed and shows the messages', async () => {
+    const { html: out } = await html(view('SIGNING'), null, {
+      correction: { values: { ...SUBMITTED, fullName: 'Ф' }, errors: { fullName: 'Укажите фамилию, имя и отчество' } },
+    });
+    expect(out).toContain('<h1>Исправление данных</h1>');
+    expect(out).toContain('value="Ф"');
+    expect(out).toContain('Укажите фамилию, имя и отчество');
+  });
+
+  it('no correction form once corrections are spent: the signing page instead', async () => {
+    const { page } = await html(view('SIGNING', { corrections: { max: 2, used: 2, left: 0, allowed: false } }), null, {
+      correction: {},
+    });
+    expect(page).toBe('signing');
+  });
+
+  it('FORM asks the promo service as the code is typed: the check, the course and the price on the form', async () => {
+    const { html: out } = await html(view('FORM'));
+    expect(out).toContain(
+      'data-promo-check="/api/promo/public/promo-codes/check" data-course-code="NODE-1" data-price-kopecks="9900000"',
+    );
+    expect(out).toContain(
+      '<p class="field__live" id="f-promoCode-live" aria-live="polite" data-promo-result hidden></p>',
+    );
+    // Without a known price there is nothing to ask with.
+    const unknown = await html(view('FORM', { course: { ...view('FORM').course, priceKopecks: null } }));
+    expect(unknown.html).not.toContain('data-promo-check');
+  });
 });
 
 describe('the messages', () => {
@@ -260,8 +362,18 @@ describe('the messages', () => {
     );
   });
 
+  it('says why the data cannot be corrected', () => {
+    const limit = new DomainError('CORRECTION_LIMIT_REACHED', 'x', { details: { maxCorrections: 2, used: 2 } });
+    expect(clientMessage(limit)).toBe(
+      'Данные уже исправлены 2 раза — больше исправить их нельзя. Если в договоре ошибка, откажитесь от него или напишите в школу.',
+    );
+    expect(clientMessage(new DomainError('CORRECTION_NOT_ALLOWED', 'x'))).toBe(
+      'Сейчас исправить данные нельзя: договор не ждёт подписи.',
+    );
+  });
+
   it('never shows an English message', () => {
-    for (const code of ['CODE_EXPIRED', 'CODE_LOCKED', 'CODE_NOT_SENT', 'SOMETHING_NEW']) {
+    for (const code of ['CODE_EXPIRED', 'CODE_LOCKED', 'CODE_NOT_SENT', 'CORRECTION_LIMIT_REACHED', 'SOMETHING_NEW']) {
       expect(clientMessage(new DomainError(code, 'English text'))).toMatch(/^[^A-Za-z]+$/);
     }
   });

@@ -12,7 +12,9 @@ import type { PageData, PageName } from './page-renderer';
 /** What the last POST asks the page to show besides the state itself. */
 export interface PageExtras {
   form?: { values: Record<string, string>; errors: Record<string, string> };
-  signing?: { codeError?: string; notice?: string; code?: string };
+  /** The correction form (while the draft awaits a signature): without values, what the client submitted. */
+  correction?: { values?: Record<string, string>; errors?: Record<string, string> };
+  signing?: { codeError?: string; notice?: string; code?: string; correctionNotice?: string };
   decline?: { reason: string; error?: string };
 }
 
@@ -22,6 +24,9 @@ export interface Screen {
 }
 
 const FIELD_MESSAGES = dtoMessages(ClientFormDto);
+/** Where the form's script asks whether a promo code applies (the promo service's public check, via the gateway). */
+export const PROMO_CHECK_URL = '/api/promo/public/promo-codes/check';
+const TIMES: [string, string, string] = ['раз', 'раза', 'раз'];
 /** Progress pages reload themselves this often while a worker does its part. */
 export const PROGRESS_REFRESH_SECONDS = 3;
 
@@ -50,11 +55,20 @@ export class ClientPagesService {
             title: 'Готовим проект договора',
             refreshSeconds: PROGRESS_REFRESH_SECONDS,
             heading: 'Готовим проект договора',
-            lead: 'Проверяем промокод, бронируем место на курсе и составляем договор. Обычно это занимает несколько секунд.',
+            lead: view.corrections.used
+              ? 'Составляем новый проект договора по исправленным данным и пришлём его на почту. Место на курсе остаётся за вами, срок подписания прежний.'
+              : 'Проверяем промокод, бронируем место на курсе и составляем договор. Обычно это занимает несколько секунд.',
           },
         };
       case 'SIGNING':
         if (extras.decline) return { page: 'decline', data: { ...base, ...declinePage(view, extras.decline) } };
+        if (extras.correction && view.corrections.allowed) {
+          const values = extras.correction.values ?? this.clients.correctionValues(application);
+          return {
+            page: 'form',
+            data: { ...base, ...correctionPage(view, application, values, extras.correction.errors ?? {}) },
+          };
+        }
         return {
           page: 'signing',
           data: {
@@ -143,9 +157,63 @@ function formPage(view: ClientView, application: ApplicationDocument, input?: Pa
     phone: application.clientPhone,
     promoCode: application.promoCode ?? '',
   };
-  const values = input?.values ?? prefill;
-  const errors = input?.errors ?? {};
-  const groups = FORM_GROUPS.map((group) => ({
+  const { groups, errors } = formGroups(FORM_GROUPS, input?.values ?? prefill, input?.errors ?? {});
+  const price = view.course.priceKopecks;
+  const live = typeof price === 'number';
+  // Where the script writes what the promo service says of the typed code (announced politely).
+  for (const f of groups.flatMap((g) => g.fields)) if (live && f.name === 'promoCode') f.liveId = `${f.id}-live`;
+  return {
+    title: errors.length ? 'Ошибка: данные для договора' : 'Данные для договора',
+    script: 'app.js' as const,
+    action: `${pageUrl(view.applicationId)}/form`,
+    groups,
+    errors,
+    deadline: formatDateTime(view.linkExpiresAt),
+    promoPending: Boolean(application.promoCode),
+    // The script checks a typed promo code at once (the server's check after submission stays the rule).
+    promoCheck: live ? { url: PROMO_CHECK_URL, courseCode: view.course.code, priceKopecks: price } : null,
+    // Shown, not asked: the code that signs goes to the address the school has (docs/security.md).
+    email: application.clientEmail,
+  };
+}
+
+/**
+ * The form again, while the draft awaits a signature: what the client submitted, to correct.
+ * The promo code is shown, not asked: the price was fixed with the first draft.
+ */
+function correctionPage(
+  view: ClientView,
+  application: ApplicationDocument,
+  values: Record<string, string>,
+  fieldErrors: Record<string, string>,
+) {
+  const specs = FORM_GROUPS.map((g) => ({ ...g, fields: g.fields.filter((f) => f.name !== 'promoCode') })).filter(
+    (g) => g.fields.length > 0,
+  );
+  const { groups, errors } = formGroups(specs, values, fieldErrors);
+  const after = view.corrections.left - 1;
+  return {
+    title: errors.length ? 'Ошибка: исправление данных' : 'Исправление данных',
+    script: 'app.js' as const,
+    action: `${pageUrl(view.applicationId)}/correction`,
+    groups,
+    errors,
+    email: application.clientEmail,
+    correction: {
+      sentTo: maskEmail(application.clientEmail),
+      signDeadline: formatDateTime(view.signDeadline),
+      remaining:
+        after > 0
+          ? `После этого исправления данные можно будет исправить ещё ${pluralRu(after, TIMES)}.`
+          : 'Это последнее исправление: после него изменить данные будет нельзя.',
+      promoCode: application.promoCode,
+      backUrl: pageUrl(view.applicationId),
+    },
+  };
+}
+
+function formGroups(specs: typeof FORM_GROUPS, values: Record<string, string>, errors: Record<string, string>) {
+  const groups = specs.map((group) => ({
     legend: group.legend,
     fields: group.fields.map((spec) => field(spec, values[spec.name] ?? '', errors[spec.name])),
   }));
@@ -154,21 +222,11 @@ function formPage(view: ClientView, application: ApplicationDocument, input?: Pa
     .filter((f) => f.error)
     .map((f) => ({ id: f.id, label: f.label, message: f.error }));
   // Errors of fields the page does not show (there should be none) still reach the summary.
-  const shown = new Set(FORM_GROUPS.flatMap((g) => g.fields.map((f) => f.name as string)));
+  const shown = new Set(specs.flatMap((g) => g.fields.map((f) => f.name as string)));
   for (const [name, message] of Object.entries(errors)) {
     if (!shown.has(name)) summary.push({ id: 'form', label: name, message });
   }
-  return {
-    title: summary.length ? 'Ошибка: данные для договора' : 'Данные для договора',
-    script: 'app.js' as const,
-    action: `${pageUrl(view.applicationId)}/form`,
-    groups,
-    errors: summary,
-    deadline: formatDateTime(view.linkExpiresAt),
-    promoPending: Boolean(application.promoCode),
-    // Shown, not asked: the code that signs goes to the address the school has (docs/security.md).
-    email: application.clientEmail,
-  };
+  return { groups, errors: summary };
 }
 
 function field(spec: FieldSpec, value: string, error: string | undefined) {
@@ -203,6 +261,8 @@ function field(spec: FieldSpec, value: string, error: string | undefined) {
     error: error ?? null,
     errorId,
     describedBy: [errorId, hintId].filter(Boolean).join(' ') || null,
+    /** The id of the live result of a check as the client types (the promo code), if the page has one. */
+    liveId: null as string | null,
     textarea: spec.control === 'textarea',
     type: spec.type ?? 'text',
     value,
@@ -244,6 +304,15 @@ function signingPage(
     notice: input.notice ?? null,
     codeError: input.codeError ?? null,
     codeValue: input.code ?? '',
+    correction: {
+      offered: view.corrections.allowed,
+      url: `${pageUrl(view.applicationId)}/correction`,
+      left: pluralRu(view.corrections.left, TIMES),
+      // Shown only where corrections exist at all.
+      shown: view.corrections.max > 0,
+      corrected: view.corrections.used > 0,
+      notice: input.correctionNotice ?? null,
+    },
   };
 }
 

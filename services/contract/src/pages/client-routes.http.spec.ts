@@ -59,7 +59,16 @@ const clients = {
     signDeadline: null,
     cancelReasonText: null,
     documents: { draft: true, signed: false },
+    corrections: { max: 2, used: 0, left: 2, allowed: states.get(a._id) === 'SIGNING' },
   })),
+  corrections: jest.fn(async (a: ApplicationDocument) => ({
+    max: 2,
+    used: 0,
+    left: 2,
+    allowed: states.get(a._id) === 'SIGNING',
+  })),
+  correctionValues: jest.fn(() => correction()),
+  correct: jest.fn(async () => 1),
 };
 const signing = {
   state: jest.fn(async () => null),
@@ -68,7 +77,7 @@ const signing = {
   decline: jest.fn(async () => undefined),
 };
 const documents = {
-  get: jest.fn(async (id: string) => ({ _id: `${id}-draft`, sha256: 'ab'.repeat(32) })),
+  current: jest.fn(async (id: string) => ({ _id: `${id}-draft`, sha256: 'ab'.repeat(32) })),
   open: jest.fn(() => Readable.from([Buffer.from('%PDF-1.7')])),
 };
 const audit = { record: jest.fn(async () => undefined) };
@@ -164,6 +173,7 @@ const API = (id: string): [string, string, Call['body']][] => [
   ['POST', `/client/api/applications/${id}/signing-code`, undefined],
   ['POST', `/client/api/applications/${id}/signature`, JSON.stringify({ signingCode: '123456' })],
   ['POST', `/client/api/applications/${id}/decline`, JSON.stringify({ reason: 'Передумал' })],
+  ['POST', `/client/api/applications/${id}/correction`, JSON.stringify(correction())],
   ['GET', `/client/api/applications/${id}/documents/draft`, undefined],
 ];
 const PAGES = (id: string): [string, string, Call['body']][] => [
@@ -173,16 +183,22 @@ const PAGES = (id: string): [string, string, Call['body']][] => [
   ['POST', `/client/${id}/signature`, { signingCode: '123456' }],
   ['GET', `/client/${id}/decline`, undefined],
   ['POST', `/client/${id}/decline`, { reason: 'Передумал' }],
+  ['GET', `/client/${id}/correction`, undefined],
+  ['POST', `/client/${id}/correction`, correction()],
 ];
+/** The form's fields (validForm has no promo code, which a correction cannot change). */
+const correction = () => validForm();
 const touched = () =>
   [
     clients.opened,
     clients.submit,
     clients.view,
+    clients.correct,
+    clients.corrections,
     signing.sendCode,
     signing.sign,
     signing.decline,
-    documents.get,
+    documents.current,
     audit.record,
   ]
     .map((fn) => fn.mock.calls.length)
@@ -191,7 +207,7 @@ const touched = () =>
 describe('the session and its one application, on every client route', () => {
   it.each([...API(A), ...PAGES(A)])('%s %s: the session’s own application is served', async (method, path, body) => {
     const { status } = await call(method, path, { cookie: await session(A), body });
-    expect([200, 204, 303]).toContain(status);
+    expect([200, 202, 204, 303]).toContain(status);
   });
 
   it.each([...API(B), ...PAGES(B)])(
@@ -360,6 +376,54 @@ describe('the pages’ forms: a refusal is the page again, a stale state a 303',
     const right = await call('POST', `/client/${A}/signature`, { cookie, body: { signingCode: '123 456' } });
     expect([right.status, right.location]).toEqual([303, `/client/${A}`]);
     expect(signing.sign).toHaveBeenLastCalledWith(expect.objectContaining({ _id: A }), '123456', expect.anything());
+  });
+
+  it('correction: the prefilled form; a wrong field 400 with the form again; over the limit 409 on the signing page; then 303', async () => {
+    states.set(A, 'SIGNING');
+    const cookie = await session(A);
+    const step = await call('GET', `/client/${A}/correction`, { cookie });
+    expect(step.status).toBe(200);
+    expect(step.html).toContain('<h1>Исправление данных</h1>');
+    expect(step.html).toContain('value="Петров Иван Сергеевич"');
+    const wrong = await call('POST', `/client/${A}/correction`, {
+      cookie,
+      body: { ...correction(), passportNumber: '12' },
+    });
+    expect(wrong.status).toBe(400);
+    expect(wrong.html).toContain('<h1>Исправление данных</h1>');
+    expect(wrong.html).toContain('Номер паспорта — 6 цифр');
+    expect(clients.correct).not.toHaveBeenCalled();
+    clients.correct.mockRejectedValueOnce(
+      new DomainError('CORRECTION_LIMIT_REACHED', 'no', { status: 409, details: { maxCorrections: 2, used: 2 } }),
+    );
+    const spent = await call('POST', `/client/${A}/correction`, { cookie, body: correction() });
+    expect(spent.status).toBe(409);
+    expect(spent.html).toContain('Данные уже исправлены 2 раза');
+    clients.correct.mockRejectedValueOnce(new DomainError('APPLICATION_CHANGED', 'signed', { status: 409 }));
+    const stale = await call('POST', `/client/${A}/correction`, { cookie, body: correction() });
+    expect([stale.status, stale.location]).toEqual([303, `/client/${A}`]);
+    const ok = await call('POST', `/client/${A}/correction`, { cookie, body: correction() });
+    expect([ok.status, ok.location]).toEqual([303, `/client/${A}`]);
+    expect(clients.correct).toHaveBeenLastCalledWith(
+      expect.objectContaining({ _id: A }),
+      expect.objectContaining({ fullName: 'Петров Иван Сергеевич', passportNumber: '987654' }),
+      expect.anything(),
+    );
+    // Not while the draft is being made: back to the page.
+    states.set(A, 'PREPARING_DRAFT');
+    const early = await call('GET', `/client/${A}/correction`, { cookie });
+    expect([early.status, early.location]).toEqual([303, `/client/${A}`]);
+  });
+
+  it('correction through the API: a promo code cannot be changed (400)', async () => {
+    states.set(A, 'SIGNING');
+    const cookie = await session(A);
+    const promo = await call('POST', `/client/api/applications/${A}/correction`, {
+      cookie,
+      body: JSON.stringify({ ...correction(), promoCode: 'SPRING10' }),
+    });
+    expect(promo.status).toBe(400);
+    expect(clients.correct).not.toHaveBeenCalled();
   });
 
   it('decline: an empty reason is the confirm page with the message, 400; a reason 303', async () => {

@@ -22,7 +22,13 @@ import { PageRenderer } from './page-renderer';
  */
 
 /** The state changed under the client (signed in another tab, deadline passed): show the page as it is now. */
-export const STALE = new Set(['FORM_CLOSED', 'APPLICATION_NOT_SIGNABLE', 'APPLICATION_CHANGED', 'SIGNING_LOCKED']);
+export const STALE = new Set([
+  'FORM_CLOSED',
+  'APPLICATION_NOT_SIGNABLE',
+  'APPLICATION_CHANGED',
+  'SIGNING_LOCKED',
+  'CORRECTION_NOT_ALLOWED',
+]);
 
 /**
  * What a form route's refusal shows on the page: extras for `ClientPagesService.screen` (the

@@ -35,6 +35,16 @@ export function clientMessage(error: DomainError, now = new Date()): string {
       return 'Не удалось отправить код. Попробуйте ещё раз через минуту.';
     case 'CODE_LIMIT_REACHED':
       return 'Новых кодов больше не будет: введите последний код из письма.';
+    case 'CORRECTION_LIMIT_REACHED': {
+      const used = typeof details.used === 'number' ? details.used : null;
+      return (
+        (used
+          ? `Данные уже исправлены ${pluralRu(used, ['раз', 'раза', 'раз'])} — больше исправить их нельзя. `
+          : 'Данные больше исправить нельзя. ') + 'Если в договоре ошибка, откажитесь от него или напишите в школу.'
+      );
+    }
+    case 'CORRECTION_NOT_ALLOWED':
+      return 'Сейчас исправить данные нельзя: договор не ждёт подписи.';
     case 'FORM_CLOSED':
       return 'Данные по этой заявке уже отправлены.';
     case 'APPLICATION_NOT_SIGNABLE':

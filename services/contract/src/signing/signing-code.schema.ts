@@ -22,6 +22,13 @@ export class SigningCode {
 
   @Prop({ type: Date, default: null })
   usedAt!: Date | null;
+
+  /**
+   * The draft it was sent for: it signs that draft only, never a newer one made after a
+   * correction. Null for codes stored before drafts had revisions (they were for `<id>.draft`).
+   */
+  @Prop({ type: String, default: null })
+  draftDocumentId!: string | null;
 }
 
 export type SigningCodeDocument = HydratedDocument<SigningCode>;

@@ -8,7 +8,7 @@ import { Application, ApplicationStatus, type ApplicationDocument } from '../app
 import { StepClaims } from '../applications/step-claims';
 import { type Actor, AuditService } from '../audit/audit.service';
 import type { ContractEnv } from '../config';
-import { DocumentsService } from '../documents/documents.service';
+import { documentId, DocumentsService } from '../documents/documents.service';
 import { ProcessMessenger } from '../process/process-messenger';
 import { SigningCode } from './signing-code.schema';
 import { SigningCodeMailer } from './signing-code.mailer';
@@ -63,7 +63,8 @@ export class SigningService {
 
   async state(application: ApplicationDocument): Promise<CodeState | null> {
     const code = await this.codes.findOne({ applicationId: application._id, usedAt: null }).lean();
-    if (!code) return null;
+    // A code sent for a draft a correction withdrew is as good as none.
+    if (!code || !forDraft(code, application)) return null;
     const tried = await this.triesTaken(application._id, code.messageId);
     return {
       sentAt: code.sentAt.toISOString(),
@@ -83,7 +84,12 @@ export class SigningService {
       contractErrors.CODE_RESEND_TOO_SOON('A code was sent less than a minute ago; please wait', {
         details: { canResendAt: new Date(sentAt.getTime() + this.resendAfterMs).toISOString() },
       });
-    if (previous && !previous.usedAt && Date.now() - previous.sentAt.getTime() < this.resendAfterMs) {
+    if (
+      previous &&
+      !previous.usedAt &&
+      forDraft(previous, application) &&
+      Date.now() - previous.sentAt.getTime() < this.resendAfterMs
+    ) {
       throw tooSoon(previous.sentAt);
     }
     const signingCode = String(randomInt(0, 1_000_000)).padStart(6, '0');
@@ -100,7 +106,7 @@ export class SigningService {
         if (slot === null) {
           // The allowance is spent. While the last code can still sign, the client is told to use it;
           // once it cannot, signing locks.
-          if (previous && (await this.canStillSign(application._id, previous))) {
+          if (previous && forDraft(previous, application) && (await this.canStillSign(application._id, previous))) {
             throw contractErrors.CODE_LIMIT_REACHED('No more codes can be sent; enter the last code you received');
           }
           await this.lock(application, 'CODES_EXHAUSTED', actor);
@@ -115,6 +121,7 @@ export class SigningService {
               sentAt,
               expiresAt,
               usedAt: null,
+              draftDocumentId: application.draftDocumentId,
             },
           },
           { upsert: true },
@@ -148,7 +155,8 @@ export class SigningService {
   async sign(application: ApplicationDocument, signingCode: string, actor: Actor & { ip: string; userAgent: string }) {
     requireSignable(application);
     const current = await this.codes.findOne({ applicationId: application._id }).lean();
-    if (!current || current.usedAt) {
+    // A code sent for a withdrawn draft (the client corrected their data since) signs nothing.
+    if (!current || current.usedAt || !forDraft(current, application)) {
       throw contractErrors.CODE_NOT_REQUESTED('Ask for a code first');
     }
     if (current.expiresAt.getTime() <= Date.now()) {
@@ -165,7 +173,8 @@ export class SigningService {
       if (attemptsLeft <= 0) throw await this.outOfTries(application, actor);
       throw contractErrors.CODE_INVALID(`Wrong code; ${attemptsLeft} tries left`, { details: { attemptsLeft } });
     }
-    const draft = await this.documents.get(application._id, 'draft');
+    // The draft the client was offered: the current one (a correction withdraws the earlier ones).
+    const draft = await this.documents.current(application._id, 'draft');
     const signature = {
       signerName: application.fullName ?? application.clientName,
       signedAt: new Date(),
@@ -176,8 +185,14 @@ export class SigningService {
       draftSha256: draft.sha256,
     };
     await this.claims.once(`${application._id}.signature-decision`, changed, async () => {
+      // Read again under the claim: a correction (which takes the same claim) may have withdrawn
+      // this draft and its code since the request read them; then nothing is signed.
+      const now = await this.applications.findById(application._id).lean();
+      if (!now || now.status !== ApplicationStatus.DraftReady || now.outcome || now.draftDocumentId !== draft._id) {
+        throw changed();
+      }
       const used = await this.codes.updateOne(
-        { _id: current._id, messageId: current.messageId },
+        { _id: current._id, messageId: current.messageId, usedAt: null },
         { $set: { usedAt: new Date() } },
       );
       if (used.modifiedCount === 0) {
@@ -208,6 +223,21 @@ export class SigningService {
     await this.audit.record(application._id, 'contract.declined', actor);
     // The reason is the client's free text: it stays here, out of the process's history.
     await this.messenger.send(application._id, MESSAGES.contractDeclined);
+  }
+
+  /**
+   * A correction withdrew the draft: the code e-mailed for it (if any) is spent, so that neither
+   * the page offers it nor it signs the next draft. Called under the application's
+   * `signature-decision` claim, so no signature uses it meanwhile.
+   */
+  async withdrawCode(applicationId: string): Promise<void> {
+    await this.codes.updateOne({ applicationId, usedAt: null }, { $set: { usedAt: new Date() } });
+  }
+
+  /** Whether signing is locked (or being locked) in the application's current allowance of codes. */
+  async lockedNow(application: Pick<Application, '_id' | 'signingRound' | 'signingLockedAt'>): Promise<boolean> {
+    if (application.signingLockedAt) return true;
+    return this.claims.isClaimed(`${application._id}.signing-locked.${application.signingRound ?? 0}`);
   }
 
   /**
@@ -280,6 +310,12 @@ export class SigningService {
     const given = Buffer.from(this.hash(applicationId, code), 'hex');
     return timingSafeEqual(given, Buffer.from(stored, 'hex'));
   }
+}
+
+/** A code signs only the draft it was sent for; one stored before revisions was for the first draft. */
+function forDraft(code: Pick<SigningCode, 'draftDocumentId'>, application: ApplicationDocument): boolean {
+  const sentFor = code.draftDocumentId ?? documentId(application._id, 'draft');
+  return sentFor === application.draftDocumentId;
 }
 
 function changed(): DomainError {

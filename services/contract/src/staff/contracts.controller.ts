@@ -99,7 +99,7 @@ export class ContractsController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
     if (kind !== 'draft' && kind !== 'signed') throw contractErrors.DOCUMENT_NOT_FOUND(`No ${kind} document`);
-    const document = await this.documents.get(applicationId, kind);
+    const document = await this.documents.current(applicationId, kind);
     await this.audit.record(applicationId, 'document.downloaded', { actor: `staff:${staff.subject}` }, { kind });
     res.setHeader('Content-Disposition', `attachment; filename="${applicationId}-${kind}.pdf"`);
     return new StreamableFile(this.documents.open(document), { type: 'application/pdf' });

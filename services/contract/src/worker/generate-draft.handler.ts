@@ -7,13 +7,23 @@ import { ContractIssuer } from '../documents/contract-issuer';
 import { contractTermsInput } from '../documents/contract-terms.input';
 import { signingReminders } from '../lifecycle/signing-reminders';
 
-/** The terms, and the signing deadline course.hold-seat set (bounded by the course calendar). */
-const input = z.intersection(contractTermsInput, z.object({ signDeadline: z.iso.datetime({ offset: true }) }));
+/**
+ * The terms, the signing deadline course.hold-seat set (bounded by the course calendar), and which
+ * draft this is: `draftRevision` n after the client's n-th correction (ClientDataCorrected), absent
+ * before any.
+ */
+const input = z.intersection(
+  contractTermsInput,
+  z.object({
+    signDeadline: z.iso.datetime({ offset: true }),
+    draftRevision: z.number().int().min(0).max(1_000).nullish(),
+  }),
+);
 type Input = z.infer<typeof input>;
 
 /**
  * Renders the draft with the price locked by promo.validate; a redelivered task gets the stored
- * draft. It also plans the reminders before the signing deadline (CONTRACT_SIGNING_REMINDERS)
+ * draft of its revision, and a correction (a new revision) a new document. It also plans the reminders before the signing deadline (CONTRACT_SIGNING_REMINDERS)
  * that the signature's wait counts through.
  */
 @Injectable()
@@ -32,8 +42,8 @@ export class GenerateDraftHandler implements TopicHandler<
     this.reminderOffsets = config.get('CONTRACT_SIGNING_REMINDERS', { infer: true });
   }
 
-  async handle(terms: Input) {
-    const { _id, sha256 } = await this.issuer.draft(terms);
+  async handle({ draftRevision, ...terms }: Input) {
+    const { _id, sha256 } = await this.issuer.draft(terms, draftRevision ?? 0);
     return {
       draftDocumentId: _id,
       draftSha256: sha256,

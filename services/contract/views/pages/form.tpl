@@ -1,8 +1,19 @@
+{{#if correction}}
+<h1>Исправление данных</h1>
+<p class="lead">Исправьте данные, в которых ошиблись, и отправьте форму. По ним мы составим новый проект договора.</p>
+<div class="notice notice--warning" id="correction-notice">
+  <p>Текущий проект договора будет отозван: подписать его будет нельзя, а код, если вы его получали, перестанет действовать. Новый проект мы составим по исправленным данным и пришлём на {{correction.sentTo}}.</p>
+  <p>Срок подписания не изменится{{#if correction.signDeadline}}: подпишите договор до {{correction.signDeadline}}{{/if}}.</p>
+  <p>{{correction.remaining}}</p>
+</div>
+{{> course}}
+{{else}}
 <h1>Данные для договора</h1>
 <p class="lead">Заполните данные — по ним мы подготовим договор на обучение. Затем вы прочитаете договор и подпишете его кодом из письма.</p>
 {{> course}}
 {{#if promoPending}}<p class="course__note">Промокод из заявки проверим после отправки данных.</p>{{/if}}
 {{#if deadline}}<p class="deadline">Отправьте данные до {{deadline}}.</p>{{/if}}
+{{/if}}
 
 {{#if errors.length}}
 <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" data-focus>
@@ -13,14 +24,24 @@
 </div>
 {{/if}}
 
-<form class="form" id="form" method="post" action="{{action}}" data-submit-once>
-  <p class="form__note">Все поля обязательны, кроме промокода.</p>
+<form class="form" id="form" method="post" action="{{action}}" data-submit-once{{#if promoCheck}} data-promo-check="{{promoCheck.url}}" data-course-code="{{promoCheck.courseCode}}" data-price-kopecks="{{promoCheck.priceKopecks}}"{{/if}}>
+  <p class="form__note">{{#if correction}}Все поля обязательны.{{else}}Все поля обязательны, кроме промокода.{{/if}}</p>
   {{#each groups}}
   <fieldset class="fieldset">
     <legend class="fieldset__legend">{{legend}}</legend>
     {{#each fields}}{{> field}}{{/each}}
   </fieldset>
   {{/each}}
+  {{#if correction.promoCode}}
+  <fieldset class="fieldset">
+    <legend class="fieldset__legend">Промокод</legend>
+    <div class="field">
+      <label class="field__label" for="f-promoCode-fixed">Промокод</label>
+      <p class="field__hint" id="f-promoCode-fixed-hint">Промокод при исправлении данных не меняется: цена уже рассчитана.</p>
+      <input class="field__control" id="f-promoCode-fixed" type="text" value="{{correction.promoCode}}" readonly aria-describedby="f-promoCode-fixed-hint">
+    </div>
+  </fieldset>
+  {{/if}}
   <fieldset class="fieldset">
     <legend class="fieldset__legend">Электронная почта</legend>
     <div class="field">
@@ -29,6 +50,7 @@
       <input class="field__control" id="f-email-fixed" type="email" value="{{email}}" readonly aria-describedby="f-email-fixed-hint">
     </div>
   </fieldset>
-  <p class="form__note">Нажимая «Отправить», вы соглашаетесь на обработку персональных данных для заключения договора. Паспортные данные хранятся в зашифрованном виде.</p>
-  <button class="button" type="submit" data-busy-label="Отправляем…">Отправить</button>
+  <p class="form__note">Нажимая «{{#if correction}}Отправить исправленные данные{{else}}Отправить{{/if}}», вы соглашаетесь на обработку персональных данных для заключения договора. Паспортные данные хранятся в зашифрованном виде.</p>
+  <button class="button" type="submit" data-busy-label="Отправляем…">{{#if correction}}Отправить исправленные данные{{else}}Отправить{{/if}}</button>
 </form>
+{{#if correction}}<p><a href="{{correction.backUrl}}">Вернуться к договору без исправлений</a></p>{{/if}}

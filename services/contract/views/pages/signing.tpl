@@ -1,6 +1,7 @@
 <h1>Проверьте и подпишите договор</h1>
 <p class="lead">Прочитайте проект договора. Если всё верно, получите код на почту и введите его — это ваша простая электронная подпись.</p>
 {{#if deadline}}<p class="deadline">Подпишите договор до {{deadline}}.</p>{{/if}}
+{{#if correction.corrected}}<p class="notice notice--success">Проект составлен по исправленным данным; прежний проект отозван.</p>{{/if}}
 {{> course}}
 
 <section class="card" aria-labelledby="draft-title">
@@ -35,6 +36,19 @@
     {{#if code.active}}<p class="muted" data-countdown-for>Новый код можно получить через минуту после предыдущего.</p>{{/if}}
   </form>
 </section>
+
+{{#if correction.shown}}
+<section class="card card--quiet" id="correction" aria-labelledby="correction-title" tabindex="-1">
+  <h2 id="correction-title">Ошиблись в данных?</h2>
+  {{#if correction.notice}}<p class="notice notice--error" role="alert" data-focus tabindex="-1">{{correction.notice}}</p>{{/if}}
+  {{#if correction.offered}}
+  <p>Исправьте их до подписания: мы отзовём этот проект, составим новый и пришлём его на {{sentTo}}. Срок подписания не изменится. Исправить данные можно ещё {{correction.left}}.</p>
+  <p><a class="button button--secondary" href="{{correction.url}}">Исправить данные</a></p>
+  {{else}}
+  {{#unless correction.notice}}<p>Данные больше исправить нельзя. Если в договоре ошибка, откажитесь от него или напишите в школу OTUS.</p>{{/unless}}
+  {{/if}}
+</section>
+{{/if}}
 
 <section class="card card--quiet" aria-labelledby="decline-title">
   <h2 id="decline-title">Передумали?</h2>

@@ -7,4 +7,5 @@
   {{else}}
   <input class="field__control" id="{{id}}" name="{{name}}" type="{{type}}" value="{{value}}"{{#each attrs}} {{name}}="{{value}}"{{/each}}{{#if describedBy}} aria-describedby="{{describedBy}}"{{/if}}{{#if error}} aria-invalid="true"{{/if}}>
   {{/if}}
+  {{#if liveId}}<p class="field__live" id="{{liveId}}" aria-live="polite" data-promo-result hidden></p>{{/if}}
 </div>

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsOptional, Length, Matches } from 'class-validator';
 
@@ -58,6 +58,13 @@ export class ClientFormDto {
   @Matches(/^[A-Za-z0-9-]{1,40}$/, { message: 'Промокод состоит из латинских букв, цифр и дефиса' })
   promoCode?: string;
 }
+
+/**
+ * The client's corrected data while the draft awaits their signature: the same fields and rules
+ * as the form, without the promo code (the price was fixed with the first draft; a promo code in
+ * the body is refused like any unknown field).
+ */
+export class ClientCorrectionDto extends OmitType(ClientFormDto, ['promoCode'] as const) {}
 
 export class SignDto {
   @ApiProperty({ example: '123456' })

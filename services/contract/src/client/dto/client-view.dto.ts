@@ -26,6 +26,19 @@ class DocumentsState {
   @ApiProperty() signed!: boolean;
 }
 
+export class CorrectionsState {
+  @ApiProperty({ description: 'CONTRACT_MAX_CORRECTIONS; 0: corrections are turned off' }) max!: number;
+  @ApiProperty() used!: number;
+  @ApiProperty() left!: number;
+  @ApiProperty({ description: 'A correction is possible now: the draft awaits a signature, not locked' })
+  allowed!: boolean;
+}
+
+export class CorrectionResponse {
+  @ApiProperty({ description: 'The new draft’s revision: n after the n-th correction' }) draftRevision!: number;
+  @ApiProperty() correctionsLeft!: number;
+}
+
 export class ClientViewResponse {
   @ApiProperty({ format: 'uuid' }) applicationId!: string;
   @ApiProperty({
@@ -39,6 +52,7 @@ export class ClientViewResponse {
   @ApiProperty({ type: CourseSnapshotResponse }) course!: CourseSnapshotResponse;
   @ApiProperty({ type: String, nullable: true }) linkExpiresAt!: string | null;
   @ApiProperty({ type: DocumentsState }) documents!: DocumentsState;
+  @ApiProperty({ type: CorrectionsState }) corrections!: CorrectionsState;
   @ApiProperty({ type: SigningCodeStateResponse, nullable: true, description: 'The code last sent; null: none yet' })
   signingCode!: SigningCodeStateResponse | null;
 }

@@ -55,7 +55,11 @@ const AUDIT_ACTIONS: Record<string, (details: Details) => string> = {
   'deadline.changed': (d) => (d.kind === 'signing' ? 'Срок подписания изменён' : 'Срок заполнения данных изменён'),
   'link.opened': () => 'Ссылка из письма открыта',
   'client-data.submitted': () => 'Данные заполнены',
-  'draft.generated': () => 'Проект договора сформирован',
+  'client-data.corrected': () => 'Данные исправлены, прежний проект договора отозван',
+  'draft.generated': (d) =>
+    Number.isSafeInteger(d.revision) && (d.revision as number) > 0
+      ? `Новый проект договора сформирован (после исправления № ${d.revision as number})`
+      : 'Проект договора сформирован',
   'document.viewed': (d) => (d.kind === 'signed' ? 'Подписанный договор просмотрен' : 'Проект просмотрен'),
   'document.downloaded': (d) => (d.kind === 'signed' ? 'Подписанный договор скачан' : 'Проект скачан'),
   'signing-code.sent': (d) => sentTo('Код отправлен', d),
