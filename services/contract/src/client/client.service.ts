@@ -249,7 +249,8 @@ function lockedRefusal() {
 export function stateOf(a: ApplicationDocument): ClientState {
   if (a.status === ApplicationStatus.Concluded || a.outcome === 'CONCLUDED') return 'CONCLUDED';
   if (a.status === ApplicationStatus.Declined || a.outcome === 'DECLINED') return 'DECLINED';
-  if (a.outcome || a.status === ApplicationStatus.Cancelled) return 'ENDED';
+  // A cancellation ends it for the client at once, whatever status a concurrent write left.
+  if (a.outcome || a.status === ApplicationStatus.Cancelled || a.cancellation) return 'ENDED';
   switch (a.status) {
     case ApplicationStatus.Created:
       return 'FORM';

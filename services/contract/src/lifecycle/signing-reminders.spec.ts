@@ -19,6 +19,10 @@ describe('signing reminders', () => {
     );
   });
 
+  it('no deadline (an instance of the older model version): none', () => {
+    expect(signingReminders(null, [HOUR], now).signingReminderTimes).toBe(NEVER);
+  });
+
   it('none configured: the timer only waits', () => {
     expect(signingReminders(new Date('2026-12-05T10:00:00Z'), [], now).signingReminderTimes).toBe(NEVER);
   });

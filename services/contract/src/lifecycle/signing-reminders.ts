@@ -22,10 +22,14 @@ export const reminderOffsets = z.string().transform((value, ctx) => {
   return offsets.map((d) => d.toMillis());
 });
 
-/** The reminders still ahead for `deadline`, earliest first: one per offset, skipping those already past. */
-export function signingReminders(deadline: Date, offsetsMs: number[], now = new Date()) {
+/**
+ * The reminders still ahead for `deadline`, earliest first: one per offset, skipping those
+ * already past; none without a deadline (an instance of an older model version).
+ */
+export function signingReminders(deadline: Date | null, offsetsMs: number[], now = new Date()) {
   const times = [...new Set(offsetsMs)]
-    .map((offset) => deadline.getTime() - offset)
+    .filter(() => deadline !== null)
+    .map((offset) => deadline!.getTime() - offset)
     .filter((time) => time > now.getTime())
     .sort((a, b) => a - b)
     .map((time) => new Date(time).toISOString());

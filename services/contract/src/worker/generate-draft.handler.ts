@@ -15,7 +15,8 @@ import { signingReminders } from '../lifecycle/signing-reminders';
 const input = z.intersection(
   contractTermsInput,
   z.object({
-    signDeadline: z.iso.datetime({ offset: true }),
+    // Absent for instances of the model version before the calendar bounds: no reminders there.
+    signDeadline: z.iso.datetime({ offset: true }).nullish(),
     draftRevision: z.number().int().min(0).max(1_000).nullish(),
   }),
 );
@@ -23,8 +24,9 @@ type Input = z.infer<typeof input>;
 
 /**
  * Renders the draft with the price locked by promo.validate; a redelivered task gets the stored
- * draft of its revision, and a correction (a new revision) a new document. It also plans the reminders before the signing deadline (CONTRACT_SIGNING_REMINDERS)
- * that the signature's wait counts through.
+ * draft of its revision, and a correction (a new revision) a new document. It also plans the
+ * reminders before the signing deadline (CONTRACT_SIGNING_REMINDERS) that the signature's wait
+ * counts through.
  */
 @Injectable()
 @TaskHandler(TOPICS.contractGenerateDraft)
@@ -47,7 +49,7 @@ export class GenerateDraftHandler implements TopicHandler<
     return {
       draftDocumentId: _id,
       draftSha256: sha256,
-      ...signingReminders(new Date(terms.signDeadline), this.reminderOffsets),
+      ...signingReminders(terms.signDeadline ? new Date(terms.signDeadline) : null, this.reminderOffsets),
     };
   }
 }
