@@ -14,6 +14,19 @@ export enum ApplicationStatus {
   Cancelled = 'CANCELLED',
 }
 
+/** How a process can end: the `outcome` its end event sets (bpmn/contract-conclusion.bpmn, docs/engine.md). */
+export const OUTCOMES = [
+  'CONCLUDED',
+  'REJECTED',
+  'LINK_EXPIRED',
+  'NO_SEATS',
+  'DECLINED',
+  'SIGNING_EXPIRED',
+  'FAILED',
+  'CANCELLED',
+  'COURSE_UNAVAILABLE',
+] as const;
+
 /** Who cancelled, and why: the code goes to the CRM and the process, the text to the client too. */
 export interface Cancellation {
   reasonCode: string;

@@ -13,22 +13,12 @@ import type { Model } from 'mongoose';
 import { Counter } from 'prom-client';
 import { AuditService } from '../audit/audit.service';
 import type { ContractEnv } from '../config';
-import { Application, type ApplicationDocument } from './application.schema';
+import { Application, type ApplicationDocument, OUTCOMES } from './application.schema';
 import type { ApplicationResponse, CreateApplicationDto } from './dto/application.dto';
 import { StepClaims } from './step-claims';
 import { contractErrors } from '../contract-errors';
 
-const TERMINAL = new Set([
-  'CONCLUDED',
-  'REJECTED',
-  'LINK_EXPIRED',
-  'NO_SEATS',
-  'DECLINED',
-  'SIGNING_EXPIRED',
-  'FAILED',
-  'CANCELLED',
-  'COURSE_UNAVAILABLE',
-]);
+const TERMINAL = new Set<string>(OUTCOMES);
 
 const applicationEvents = new Counter({
   name: 'contract_applications_total',

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsOptional, IsString, IsUrl, Length, Matches, MaxLength } from 'class-validator';
+import { OUTCOMES } from '../application.schema';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -68,17 +69,7 @@ export class ApplicationResponse {
   @ApiProperty({
     nullable: true,
     type: String,
-    enum: [
-      'CONCLUDED',
-      'REJECTED',
-      'LINK_EXPIRED',
-      'NO_SEATS',
-      'DECLINED',
-      'SIGNING_EXPIRED',
-      'FAILED',
-      'CANCELLED',
-      'COURSE_UNAVAILABLE',
-    ],
+    enum: OUTCOMES,
     description: 'How it ended; null while it runs',
   })
   outcome!: string | null;
