@@ -227,6 +227,26 @@ describe('extend', () => {
     await expectCleanEnd(started.applicationId, 'End_Concluded');
   });
 
+  it('two changes of the same deadline at once: one goes, the other is told it came second', async () => {
+    const course = await openCourse();
+    const started = await apply(amo, course.code);
+    const processInstanceId = await waitingIn(started.applicationId, 'Task_WaitClientData');
+    const [before] = await timers(processInstanceId, 'Boundary_LinkExpired');
+    const later = (hours: number) => new Date(new Date(before.dueDate).getTime() + hours * HOUR).toISOString();
+    const answers = await Promise.all(
+      [24, 48].map((hours) => manager.post(staffPath(started.applicationId, 'extend'), { until: later(hours) })),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    const won = answers.find((a) => a.status === 200)!.body.to as string;
+    expect(answers.find((a) => a.status === 409)!.body.code).toBe('APPLICATION_CHANGED');
+    await waitingIn(started.applicationId, 'Task_WaitClientData');
+    expect(
+      (await timers(processInstanceId, 'Boundary_LinkExpired'))
+        .map((t) => t.dueDate)
+        .map((d) => new Date(d).toISOString()),
+    ).toEqual([won]);
+  });
+
   it("is bounded by the course's calendar, must be later, and is for managers only", async () => {
     const enrolmentDeadline = new Date(Date.now() + 100 * HOUR);
     const course = await openCourse({ enrolmentDeadline: enrolmentDeadline.toISOString() });
@@ -242,7 +262,10 @@ describe('extend', () => {
     expect((await manager.post(path, { until: 'tomorrow' })).status).toBe(400);
     expect((await operator.post(path, { until: enrolmentDeadline.toISOString() })).status).toBe(403);
     expect((await amo.post(`/applications/${started.crmApplicationId}/extend`, {})).status).toBe(404);
-    // Up to the enrolment deadline itself is fine.
+    // A manager sees the course's calendar before choosing a date; up to the enrolment deadline itself is fine.
+    const seen = await manager.get(`/api/course/courses/${course.id}`);
+    expect(seen.status).toBe(200);
+    expect(new Date(seen.body.enrolmentDeadline).getTime()).toBe(enrolmentDeadline.getTime());
     expect((await manager.post(path, { until: enrolmentDeadline.toISOString() })).status).toBe(200);
   });
 });

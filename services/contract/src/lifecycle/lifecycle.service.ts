@@ -221,7 +221,11 @@ export class LifecycleService {
     if (deadline.kind === 'link') variables.linkExpiresAt = to;
     // The reminders before the signature follow its deadline, counted afresh.
     if (deadline.kind === 'signing') Object.assign(variables, signingReminders(until, this.reminderOffsets));
-    await this.tellProcess(application, deadline.message, variables);
+    // Two changes judged against the same current deadline: one goes, the other is told it came second.
+    const changed = () => contractErrors.APPLICATION_CHANGED('The deadline was changed a moment ago; look again');
+    await this.claims.once(`${application._id}.${deadline.kind}-deadline.${current.toISOString()}`, changed, () =>
+      this.tellProcess(application, deadline.message, variables),
+    );
     const moved: DeadlineChange = { kind: deadline.kind, from: current.toISOString(), to, change };
     await this.audit.record(application._id, 'deadline.changed', actor, { ...moved });
     return moved;

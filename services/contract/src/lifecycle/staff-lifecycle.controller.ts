@@ -56,7 +56,7 @@ export class StaffLifecycleController {
     {
       status: 409,
       description:
-        'NOT_AWAITING_CLIENT: neither the form nor a signature is awaited; CONTRACT_SIGNED; APPLICATION_ENDED (also when the deadline passed a moment ago)',
+        'NOT_AWAITING_CLIENT: neither the form nor a signature is awaited; CONTRACT_SIGNED; APPLICATION_ENDED (also when the deadline passed a moment ago); APPLICATION_CHANGED: another change of this deadline came first',
     },
     {
       status: 422,

@@ -19,14 +19,14 @@ export class CoursesController {
   }
 
   @Get()
-  @Roles('admin', 'operator')
+  @Roles('admin', 'manager', 'operator')
   @ApiOkResponse({ type: CoursePage })
   list(@Query() query: ListCoursesQuery): Promise<Page<CourseResponse>> {
     return this.courses.list(query);
   }
 
   @Get(':id')
-  @Roles('admin', 'operator')
+  @Roles('admin', 'manager', 'operator')
   @ApiOkResponse({ type: CourseResponse })
   get(@Param('id', ParseUUIDPipe) id: string): Promise<CourseResponse> {
     return this.courses.get(id);

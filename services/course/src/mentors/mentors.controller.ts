@@ -18,14 +18,14 @@ export class MentorsController {
   }
 
   @Get()
-  @Roles('admin', 'operator')
+  @Roles('admin', 'manager', 'operator')
   @ApiOkResponse({ type: MentorPage })
   list(@Query() query: ListMentorsQuery): Promise<Page<MentorResponse>> {
     return this.mentors.list(query);
   }
 
   @Get(':id')
-  @Roles('admin', 'operator')
+  @Roles('admin', 'manager', 'operator')
   @ApiOkResponse({ type: MentorResponse })
   get(@Param('id', ParseUUIDPipe) id: string): Promise<MentorResponse> {
     return this.mentors.get(id);
