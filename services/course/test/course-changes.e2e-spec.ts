@@ -34,8 +34,9 @@ const probeModel = `<?xml version="1.0" encoding="UTF-8"?>
   </bpmn:process>
 </bpmn:definitions>`;
 
-async function probe(courseCode: string): Promise<string> {
-  const { id } = await engine.start(PROBE, `probe-${randomUUID()}`, { courseCode });
+/** A probe of `courseCode`; `closing` as the real model keeps it (true once an ending began: not told). */
+async function probe(courseCode: string, closing = false): Promise<string> {
+  const { id } = await engine.start(PROBE, `probe-${randomUUID()}`, { courseCode, closing });
   started.push(id);
   return id;
 }
@@ -95,6 +96,8 @@ describe('a course change reaches the running applications of the course', () =>
     started.push(real);
     const probes = [await probe(course.code), await probe(course.code)];
     const otherCourse = await probe(`OTHER-${randomUUID().slice(0, 8)}`);
+    // An application of this course whose ending has begun is not told any more.
+    const ending = await probe(course.code, true);
     // Both probes, and the real process once its model listens for CourseChanged.
     const reach = await waitingForCourseChanged(real, ...probes);
     expect(reach).toBeGreaterThanOrEqual(2);
@@ -115,6 +118,7 @@ describe('a course change reaches the running applications of the course', () =>
       expect(await engine.variables(id)).toMatchObject({ courseCode: course.code, ...variables });
     }
     expect((await engine.historicInstance(otherCourse)).state).toBe('ACTIVE');
+    expect((await engine.historicInstance(ending)).state).toBe('ACTIVE');
   });
 
   it('moving the dates sends the new calendar; a change of title or price sends nothing', async () => {
