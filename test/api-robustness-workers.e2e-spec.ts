@@ -59,6 +59,16 @@ const CASES: Case[] = [
   },
   { topic: 'contract.finalize', variables: { ...terms(), finalPriceKopecks: -1 }, names: 'finalPriceKopecks' },
   {
+    topic: 'contract.reassess-course',
+    variables: {
+      applicationId: id(),
+      courseStatus: 'gone',
+      courseEnrolmentDeadline: '2027-01-15T09:00:00Z',
+      courseStartsAt: '2027-02-01T21:00:00Z',
+    },
+    names: 'courseStatus',
+  },
+  {
     topic: 'notification.email',
     variables: { emailTemplate: 'rejected', applicationId: id(), clientName: 'Иван', rejectReason: 'NO_SEATS' },
     names: 'clientEmail',

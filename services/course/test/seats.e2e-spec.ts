@@ -255,6 +255,8 @@ describe('the course calendar, through the engine and the running course service
       applicationId: randomUUID(),
       courseCode: over.code,
       signTtl: 'P2D',
+      // As the current model's task says: it catches COURSE_UNAVAILABLE.
+      courseUnavailableCaught: true,
     });
     expect(refused.end).toBe('Unavailable');
     expect(refused.variables).toMatchObject({ errorCode: 'COURSE_UNAVAILABLE', unavailableReason: 'ENROLMENT_CLOSED' });
@@ -268,12 +270,17 @@ describe('the course calendar, through the engine and the running course service
     const late = await runTask(CALENDAR.confirm.key, {
       applicationId,
       signedAt: new Date(enrolmentDeadline.getTime() + 60_000).toISOString(),
+      courseUnavailableCaught: true,
     });
     expect(late.end).toBe('Unavailable');
     expect(late.variables).toMatchObject({ unavailableReason: 'ENROLMENT_CLOSED' });
     expect(await holdStatus(applicationId)).toBe('held');
 
-    const inTime = await runTask(CALENDAR.confirm.key, { applicationId, signedAt: new Date().toISOString() });
+    const inTime = await runTask(CALENDAR.confirm.key, {
+      applicationId,
+      signedAt: new Date().toISOString(),
+      courseUnavailableCaught: true,
+    });
     expect(inTime).toMatchObject({ end: 'Done', variables: { seatStatus: 'confirmed' } });
   });
 
