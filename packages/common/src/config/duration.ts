@@ -8,3 +8,11 @@ export const isoDuration = z
     message: 'expected a positive ISO-8601 duration such as PT30M',
   })
   .transform((value) => Duration.fromISO(value).toMillis());
+
+/**
+ * A point in time as a process variable: ISO-8601 with an offset ('2026-11-23T12:00:00.000Z'), as
+ * a Date. A Date-typed engine variable arrives as a Date and is taken too.
+ */
+export const isoInstant = z
+  .preprocess((value) => (value instanceof Date ? value.toISOString() : value), z.iso.datetime({ offset: true }))
+  .transform((value) => new Date(value));

@@ -14,6 +14,7 @@ import type { Request } from 'express';
 import type { Observable } from 'rxjs';
 import type { ApplicationDocument } from '../applications/application.schema';
 import type { Actor } from '../audit/audit.service';
+import { requestActor } from '../audit/request-actor';
 import { ClientService } from './client.service';
 import { contractErrors } from '../contract-errors';
 
@@ -107,7 +108,7 @@ export const ClientApplication = (): ParameterDecorator => access(new LoadApplic
 
 /** Who did it, for the audit trail: the client, from this address and browser. */
 export function clientActor(req: Request): Actor {
-  return { actor: 'client', ip: req.ip, userAgent: req.get('user-agent') };
+  return requestActor('client', req);
 }
 
 /** The signer as the signature stores it: the address and browser always strings. */

@@ -4,6 +4,7 @@ import { ApiErrorResponses, CurrentStaff, Roles, SECURITY, type StaffIdentity } 
 import type { Request } from 'express';
 import { ApplicationsService, toResponse } from '../applications/applications.service';
 import { ApplicationResponse } from '../applications/dto/application.dto';
+import { requestActor } from '../audit/request-actor';
 import { CancelApplicationDto } from './dto/lifecycle.dto';
 import { LifecycleService } from './lifecycle.service';
 
@@ -39,8 +40,7 @@ export class CrmLifecycleController {
     const application = await this.applications.withOutcome(
       await this.applications.ofCrm(crm.subject, crmApplicationId),
     );
-    const actor = { actor: `crm:${crm.subject}`, ip: req.ip, userAgent: req.get('user-agent') };
-    return toResponse(await this.lifecycle.cancel(application, dto, 'crm', actor));
+    return toResponse(await this.lifecycle.cancel(application, dto, 'crm', requestActor(`crm:${crm.subject}`, req)));
   }
 
   @Post('reissue-link')
@@ -59,10 +59,6 @@ export class CrmLifecycleController {
     const application = await this.applications.withOutcome(
       await this.applications.ofCrm(crm.subject, crmApplicationId),
     );
-    await this.lifecycle.reissueLink(application, {
-      actor: `crm:${crm.subject}`,
-      ip: req.ip,
-      userAgent: req.get('user-agent'),
-    });
+    await this.lifecycle.reissueLink(application, requestActor(`crm:${crm.subject}`, req));
   }
 }

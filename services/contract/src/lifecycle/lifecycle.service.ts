@@ -4,7 +4,6 @@ import { InjectModel } from '@nestjs/mongoose';
 import {
   commonErrors,
   CONTRACT_PROCESS_KEY,
-  DomainError,
   EngineClient,
   MESSAGES,
   RetryLaterError,
@@ -169,8 +168,8 @@ export class LifecycleService {
       if (running.current.getTime() <= latest.getTime()) return null;
       return await this.move(application, running.deadline, running.current, latest, 'shortened', actor);
     } catch (e) {
-      if (e instanceof DomainError && e.code === 'NOT_AWAITING_CLIENT') throw notYet();
-      if (e instanceof DomainError && (e.code === 'APPLICATION_ENDED' || e.code === 'CONTRACT_SIGNED')) return null;
+      if (contractErrors.NOT_AWAITING_CLIENT.is(e)) throw notYet();
+      if (contractErrors.APPLICATION_ENDED.is(e) || contractErrors.CONTRACT_SIGNED.is(e)) return null;
       throw e;
     }
   }
@@ -181,23 +180,17 @@ export class LifecycleService {
    * e-mails it to the CRM's address; the CRM gets `link.reissued`.
    */
   async reissueLink(application: ApplicationDocument, actor: Actor): Promise<void> {
-    refuseEnded(application);
-    if (!(application.status in DEADLINES) || !application.processInstanceId || application.cancellation) {
-      throw contractErrors.NOT_AWAITING_CLIENT('The client has nothing to do at this stage: no link to reissue');
-    }
+    awaitedStage(application, 'The client has nothing to do at this stage: no link to reissue');
     await this.tellProcess(application, MESSAGES.linkReissueRequested, {});
     await this.audit.record(application._id, 'link.reissue-requested', actor);
   }
 
   private async runningDeadline(application: ApplicationDocument) {
-    refuseEnded(application);
-    const deadline = DEADLINES[application.status as keyof typeof DEADLINES];
-    if (!deadline || !application.processInstanceId || application.cancellation) {
-      throw contractErrors.NOT_AWAITING_CLIENT(
-        'No deadline runs at this stage: the form or the signature must be awaited',
-      );
-    }
-    const vars = await this.engine.variables(application.processInstanceId, CALENDAR);
+    const deadline = awaitedStage(
+      application,
+      'No deadline runs at this stage: the form or the signature must be awaited',
+    );
+    const vars = await this.engine.variables(application.processInstanceId!, CALENDAR);
     const current = instant(vars[deadline.variable]);
     if (!current) throw contractErrors.NOT_AWAITING_CLIENT('This application has no deadline to move');
     const bounds = [instant(vars.courseEnrolmentDeadline), instant(vars.courseStartsAt)].filter(
@@ -244,7 +237,7 @@ export class LifecycleService {
     try {
       await this.tellProcess(application, MESSAGES.applicationCancelled, variables);
     } catch (e) {
-      if (!(e instanceof DomainError) || e.code !== 'APPLICATION_ENDED') throw e;
+      if (!contractErrors.APPLICATION_ENDED.is(e)) throw e;
       const { cancelReasonCode } = await this.engine.variables(application.processInstanceId!, ['cancelReasonCode']);
       if (typeof cancelReasonCode !== 'string') throw e;
     }
@@ -294,6 +287,19 @@ function refuseEnded(application: ApplicationDocument): void {
   if (application.outcome || application.status === ApplicationStatus.Declined) {
     throw contractErrors.APPLICATION_ENDED(`The application has already ended (${application.outcome ?? 'DECLINED'})`);
   }
+}
+
+/**
+ * The stage the client acts in (the form, or the signature) and its deadline, for an application
+ * whose process runs and that nobody cancelled; else 409 with `refusal`.
+ */
+function awaitedStage(application: ApplicationDocument, refusal: string): Deadline {
+  refuseEnded(application);
+  const deadline = DEADLINES[application.status as keyof typeof DEADLINES];
+  if (!deadline || !application.processInstanceId || application.cancellation) {
+    throw contractErrors.NOT_AWAITING_CLIENT(refusal);
+  }
+  return deadline;
 }
 
 function instant(value: unknown): Date | null {

@@ -3,6 +3,7 @@ import { ApiAcceptedResponse, ApiBearerAuth, ApiNoContentResponse, ApiOkResponse
 import { ApiErrorResponses, CurrentStaff, Roles, type StaffIdentity } from '@otus/common';
 import type { Request } from 'express';
 import { ApplicationsService } from '../applications/applications.service';
+import { requestActor } from '../audit/request-actor';
 import { ContractSummary } from '../staff/dto/contract.dto';
 import { toSummary } from '../staff/contracts.service';
 import { CancelApplicationDto, ExtendDeadlineDto, DeadlineChangeResponse } from './dto/lifecycle.dto';
@@ -41,8 +42,9 @@ export class StaffLifecycleController {
     @Req() req: Request,
   ): Promise<ContractSummary> {
     const application = await this.applications.withOutcome(await this.applications.get(applicationId));
-    const actor = { actor: `staff:${staff.subject}`, ip: req.ip, userAgent: req.get('user-agent') };
-    return toSummary(await this.lifecycle.cancel(application, dto, 'staff', actor));
+    return toSummary(
+      await this.lifecycle.cancel(application, dto, 'staff', requestActor(`staff:${staff.subject}`, req)),
+    );
   }
 
   @Post('extend')
@@ -72,8 +74,7 @@ export class StaffLifecycleController {
     @Req() req: Request,
   ): Promise<DeadlineChangeResponse> {
     const application = await this.applications.withOutcome(await this.applications.get(applicationId));
-    const actor = { actor: `staff:${staff.subject}`, ip: req.ip, userAgent: req.get('user-agent') };
-    return this.lifecycle.extend(application, new Date(dto.until), actor);
+    return this.lifecycle.extend(application, new Date(dto.until), requestActor(`staff:${staff.subject}`, req));
   }
 
   @Post('reissue-link')
@@ -94,10 +95,6 @@ export class StaffLifecycleController {
     @Req() req: Request,
   ): Promise<void> {
     const application = await this.applications.withOutcome(await this.applications.get(applicationId));
-    await this.lifecycle.reissueLink(application, {
-      actor: `staff:${staff.subject}`,
-      ip: req.ip,
-      userAgent: req.get('user-agent'),
-    });
+    await this.lifecycle.reissueLink(application, requestActor(`staff:${staff.subject}`, req));
   }
 }

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrorResponses, CurrentStaff, Roles, type StaffIdentity } from '@otus/common';
 import type { Request } from 'express';
 import { ApplicationsService } from '../applications/applications.service';
+import { requestActor } from '../audit/request-actor';
 import { SigningService } from './signing.service';
 
 /** Staff give a client whose signing locked (too many codes or wrong tries) another allowance of codes. */
@@ -29,10 +30,6 @@ export class SigningUnlockController {
     @Req() req: Request,
   ): Promise<void> {
     const application = await this.applications.get(applicationId);
-    await this.signing.unlock(application, {
-      actor: `staff:${staff.subject}`,
-      ip: req.ip,
-      userAgent: req.get('user-agent'),
-    });
+    await this.signing.unlock(application, requestActor(`staff:${staff.subject}`, req));
   }
 }

@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { TaskHandler, type TopicHandler, TOPICS } from '@otus/common';
+import { TaskHandler, type TopicHandler, TOPICS, isoInstant } from '@otus/common';
 import { z } from 'zod';
 import { SeatService } from '../seats/seat.service';
 import { asCourseUnavailable } from './unavailable';
-import { instant } from './instant';
 
 const input = z.object({
   applicationId: z.string().min(1).max(64),
   /** When the client signed; the calendar is checked at that moment (now when absent). */
-  signedAt: instant.optional(),
+  signedAt: isoInstant.optional(),
   /** Set by the model version that catches COURSE_UNAVAILABLE here; older instances confirm as before. */
   courseUnavailableCaught: z.boolean().optional(),
 });

@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { TaskHandler, type TopicHandler, TOPICS } from '@otus/common';
+import { TaskHandler, type TopicHandler, TOPICS, isoInstant } from '@otus/common';
 import { z } from 'zod';
 import { SeatService } from '../seats/seat.service';
-import { instant } from './instant';
 
 const input = z.object({
   applicationId: z.string().min(1).max(64),
   /** The new signing deadline (ISO instant). */
-  signDeadline: instant,
+  signDeadline: isoInstant,
 });
 type Input = z.infer<typeof input>;
 

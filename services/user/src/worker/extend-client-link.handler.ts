@@ -1,16 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { IncidentError, isoDuration, TaskHandler, type TopicHandler, TOPICS } from '@otus/common';
+import { IncidentError, isoDuration, TaskHandler, type TopicHandler, TOPICS, isoInstant } from '@otus/common';
 import { z } from 'zod';
 import { ClientLinkService } from '../client-links/client-link.service';
-import { instant } from './variables';
 
 const input = z.object({
   applicationId: z.string().min(1).max(64),
   /** The form deadline, as staff or the CRM last set it. */
-  linkDeadline: instant,
+  linkDeadline: isoInstant,
   signTtl: isoDuration,
   /** Set once signing has a deadline of its own (the draft is ready, or staff extended it). */
-  signDeadline: instant.nullish(),
+  signDeadline: isoInstant.nullish(),
 });
 type Input = z.infer<typeof input>;
 

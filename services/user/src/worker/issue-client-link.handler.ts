@@ -1,21 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { isoDuration, SealedBox, TaskHandler, type TopicHandler, TOPICS, CLIENT_LINK_SEAL_CONTEXT } from '@otus/common';
+import {
+  isoDuration,
+  SealedBox,
+  TaskHandler,
+  type TopicHandler,
+  TOPICS,
+  CLIENT_LINK_SEAL_CONTEXT,
+  isoInstant,
+} from '@otus/common';
 import { z } from 'zod';
 import { ClientLinkService } from '../client-links/client-link.service';
 import type { UserEnv } from '../config';
-import { instant } from './variables';
 
 const input = z
   .object({
     applicationId: z.string().min(1).max(64),
     /** The form deadline, already bounded by the course calendar (course.check-availability). */
-    linkDeadline: instant.nullish(),
+    linkDeadline: isoInstant.nullish(),
     /** Instances of the model version before the calendar bounds have only the duration. */
     linkTtl: isoDuration.optional(),
     signTtl: isoDuration,
     /** Set once the draft is offered: a link reissued while the signature is awaited lasts until then. */
-    signDeadline: instant.nullish(),
+    signDeadline: isoInstant.nullish(),
     clientName: z.string().min(1).max(200),
     clientEmail: z.string().min(3).max(254),
   })
