@@ -5,11 +5,21 @@ import { LoginEvent } from './auth/login-event.entity';
 import { LoginThrottle } from './auth/login-throttle.entity';
 import { RefreshToken } from './auth/refresh-token.entity';
 import { ClientLink } from './client-links/client-link.entity';
+import { RetiredClientLink } from './client-links/retired-client-link.entity';
 import { SigningKey } from './keys/signing-key.entity';
 import { migrations } from './migrations';
 import { User } from './users/user.entity';
 
-export const entities = [User, RefreshToken, SigningKey, ApiClient, ClientLink, LoginThrottle, LoginEvent];
+export const entities = [
+  User,
+  RefreshToken,
+  SigningKey,
+  ApiClient,
+  ClientLink,
+  RetiredClientLink,
+  LoginThrottle,
+  LoginEvent,
+];
 
 /**
  * For the TypeORM CLI and the migration test; the app wires the same entities through its modules.

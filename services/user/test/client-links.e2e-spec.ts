@@ -229,3 +229,55 @@ describe('the preview before a link opens a session', () => {
     expect([status, body.code]).toEqual([410, 'LINK_INVALID']);
   });
 });
+
+describe('POST /internal/client-links/lookup, for the contract service', () => {
+  const direct = new ApiClient(`http://${env.STACK_HOST}:${env.USER_PORT}`);
+  const internal = direct.withHeaders({ 'x-internal-token': env.INTERNAL_API_TOKEN });
+  const LOOKUP = '/internal/client-links/lookup';
+
+  it('says which application a token belongs to and whether it is valid, replaced or expired', async () => {
+    const { applicationId, token } = await issueLink();
+    const again = await engine.start(PROCESS, applicationId, {
+      applicationId,
+      linkDeadline: deadlineIn(HOUR),
+      signTtl: 'PT1H',
+      ...HOLDER,
+    });
+    await waitFor('the second issue', async () => (await engine.historicInstance(again.id)).state === 'COMPLETED');
+    const second = box
+      .open(String((await engine.variables(again.id)).clientLinkRef), CLIENT_LINK_SEAL_CONTEXT)
+      .toString();
+    const replaced = await internal.post(LOOKUP, { token });
+    expect([replaced.status, replaced.body]).toEqual([200, { applicationId, state: 'replaced' }]);
+    const valid = await internal.post(LOOKUP, { token: second });
+    expect([valid.status, valid.body]).toEqual([200, { applicationId, state: 'valid' }]);
+    await db.query(`UPDATE client_links SET expires_at = now() - interval '1 second' WHERE application_id = $1`, [
+      applicationId,
+    ]);
+    const expired = await internal.post(LOOKUP, { token: second });
+    expect([expired.status, expired.body]).toEqual([200, { applicationId, state: 'expired' }]);
+    // Only hashes of the replaced tokens are kept.
+    expect(JSON.stringify(await db.query('SELECT * FROM client_links_retired'))).not.toContain(token);
+  });
+
+  it('answers unknown tokens with 410 LINK_INVALID and a bad body with 400', async () => {
+    const unknown = await internal.post(LOOKUP, { token: 'C'.repeat(43) });
+    expect([unknown.status, unknown.body.code]).toEqual([410, 'LINK_INVALID']);
+    expect((await internal.post(LOOKUP, { token: 'short' })).status).toBe(400);
+  });
+
+  it('refuses callers without the internal token or with a wrong one, and the gateway does not route it', async () => {
+    const { token } = await issueLink();
+    const without = await direct.post(LOOKUP, { token });
+    expect([without.status, without.body.code]).toEqual([401, 'UNAUTHENTICATED']);
+    const wrongOfSameLength = env.INTERNAL_API_TOKEN.replace(/.$/, (c) => (c === 'x' ? 'y' : 'x'));
+    for (const wrong of [wrongOfSameLength, 'not-the-internal-token']) {
+      const refused = await direct.withHeaders({ 'x-internal-token': wrong }).post(LOOKUP, { token });
+      expect([refused.status, refused.body.code]).toEqual([401, 'UNAUTHENTICATED']);
+    }
+    expect((await users.post(LOOKUP, { token })).status).toBe(404);
+    expect(
+      (await users.withHeaders({ 'x-internal-token': env.INTERNAL_API_TOKEN }).post(LOOKUP, { token })).status,
+    ).toBe(404);
+  });
+});

@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { IncidentError } from '@otus/common';
 import { createServiceModule, type ServiceTestModule } from '@otus/testing';
 import { userEnv } from '../src/config';
+import { ClientLinkService } from '../src/client-links/client-link.service';
 import { migrations } from '../src/migrations';
+import { secretHash } from '../src/tokens';
+import { userErrors } from '../src/user-errors';
 import { ExtendClientLinkHandler } from '../src/worker/extend-client-link.handler';
 import { IssueClientLinkHandler } from '../src/worker/issue-client-link.handler';
 import { UserWorkerModule } from '../src/worker/user-worker.module';
@@ -20,6 +23,7 @@ const SIGN_TTL = 'PT48H';
 let service: ServiceTestModule;
 let issue: IssueClientLinkHandler;
 let extend: ExtendClientLinkHandler;
+let links: ClientLinkService;
 
 beforeAll(async () => {
   service = await createServiceModule({
@@ -31,6 +35,7 @@ beforeAll(async () => {
   });
   issue = service.get(IssueClientLinkHandler);
   extend = service.get(ExtendClientLinkHandler);
+  links = service.get(ClientLinkService);
 });
 afterAll(() => service?.close());
 
@@ -154,5 +159,57 @@ describe('user.extend-client-link', () => {
       'signDeadline',
       'signTtl',
     ]);
+  });
+});
+
+describe('ClientLinkService.lookup, for a client whose link no longer opens', () => {
+  const HOLDER = { name: 'Петрова Анна Сергеевна', email: 'anna.petrova@example.test' };
+  const newLink = async (applicationId: string) =>
+    (await links.issue(applicationId, fromNow(DAY), fromNow(3 * DAY), HOLDER)).token;
+
+  it('says a token replaced by a newer link is "replaced", and the newer one "valid"', async () => {
+    const applicationId = randomUUID();
+    const first = await newLink(applicationId);
+    const second = await newLink(applicationId);
+    await expect(links.lookup(first)).resolves.toEqual({ applicationId, state: 'replaced' });
+    await expect(links.lookup(second)).resolves.toEqual({ applicationId, state: 'valid' });
+    // The replaced token still opens nothing; only its hash is kept.
+    await expect(links.exchange(first)).rejects.toThrow('This link is not valid or has expired');
+    const retired = await service.db.query(
+      'SELECT token_hash, retired_at FROM client_links_retired WHERE application_id = $1',
+      [applicationId],
+    );
+    expect(retired).toEqual([{ token_hash: secretHash(first), retired_at: expect.any(Date) }]);
+    expect(JSON.stringify(retired)).not.toContain(first);
+    // A third link retires the second as well.
+    const third = await newLink(applicationId);
+    await expect(links.lookup(second)).resolves.toEqual({ applicationId, state: 'replaced' });
+    await expect(links.lookup(third)).resolves.toEqual({ applicationId, state: 'valid' });
+  });
+
+  it('retires every replaced token when links of one application are issued at the same moment', async () => {
+    const applicationId = randomUUID();
+    const tokens = [await newLink(applicationId)];
+    tokens.push(...(await Promise.all([1, 2, 3, 4].map(() => newLink(applicationId)))));
+    const states = await Promise.all(tokens.map(async (token) => (await links.lookup(token)).state));
+    expect(states.sort()).toEqual(['replaced', 'replaced', 'replaced', 'replaced', 'valid']);
+  });
+
+  it('says the current link is "expired" once its end passed', async () => {
+    const applicationId = randomUUID();
+    const token = await newLink(applicationId);
+    await service.db.query(
+      `UPDATE client_links SET expires_at = now() - interval '1 second' WHERE application_id = $1`,
+      [applicationId],
+    );
+    await expect(links.lookup(token)).resolves.toEqual({ applicationId, state: 'expired' });
+  });
+
+  it('answers an unknown token with the LINK_INVALID the exchange gives', async () => {
+    const unknown = 'A'.repeat(43);
+    const error: unknown = await links.lookup(unknown).catch((e: unknown) => e);
+    expect(userErrors.LINK_INVALID.is(error)).toBe(true);
+    expect(error).toEqual(await links.exchange(unknown).catch((e: unknown) => e));
+    expect((error as Error).message).toBe('This link is not valid or has expired');
   });
 });

@@ -8,6 +8,7 @@ import { scratchDatabase } from './support/app';
 it('creates the whole schema from empty with migrations alone, and reverts it', async () => {
   const result = await checkMigrations(stackEnv().USER_DB_URL, { entities, migrations });
   expect(result.applied.length).toBe(migrations.length);
+  expect(result.applied).toContain('ClientLinksRetired1796400000000');
   expect(result.drift).toEqual([]);
   expect(result.tablesAfterRevert).toEqual(['migrations']);
 });

@@ -7,6 +7,7 @@ import type { UserEnv } from '../config';
 import { KeyService } from '../keys/key.service';
 import { newSecret, secretHash } from '../tokens';
 import { ClientLink } from './client-link.entity';
+import { RetiredClientLink } from './retired-client-link.entity';
 import { userErrors } from '../user-errors';
 
 /** Whom a link belongs to, masked, and whether opening it would replace a session of another application. */
@@ -14,6 +15,17 @@ export interface LinkPreview {
   holder: { name: string | null; email: string | null };
   firstOpening: boolean;
   replacesSession: boolean;
+}
+
+/**
+ * What a token is, for the contract service: the current link of its application (`valid`, or
+ * `expired` once its end passed) or one a newer link replaced (`replaced`).
+ */
+export type LinkState = 'valid' | 'expired' | 'replaced';
+
+export interface LinkLookup {
+  applicationId: string;
+  state: LinkState;
 }
 
 export interface IssuedLink {
@@ -28,6 +40,7 @@ export class ClientLinkService {
 
   constructor(
     @InjectRepository(ClientLink) private readonly links: Repository<ClientLink>,
+    @InjectRepository(RetiredClientLink) private readonly retired: Repository<RetiredClientLink>,
     private readonly keys: KeyService,
     config: ConfigService<UserEnv, true>,
   ) {
@@ -39,7 +52,9 @@ export class ClientLinkService {
    * A fresh 256-bit token for the application. Issued again — a redelivered task, or staff or
    * the CRM asked for a new link — it replaces the earlier one, which stops opening at once.
    * The link lives until `lastDeadline` (the form's, or the signature's once it is known) and
-   * then opens the cabinet for USER_CABINET_ACCESS.
+   * then opens the cabinet for USER_CABINET_ACCESS. The replaced token's hash is kept in
+   * `client_links_retired` (same transaction, the current row locked), so `lookup` can still say
+   * whose it was.
    */
   async issue(
     applicationId: string,
@@ -49,17 +64,34 @@ export class ClientLinkService {
   ): Promise<IssuedLink> {
     const token = newSecret(32);
     const expiresAt = new Date(lastDeadline.getTime() + this.cabinetAccessMs);
-    await this.links.upsert(
-      {
-        applicationId,
-        tokenHash: secretHash(token),
-        expiresAt,
-        lastUsedAt: null,
-        holderName: maskName(holder.name),
-        holderEmail: maskEmail(holder.email),
-      },
-      ['applicationId'],
-    );
+    await this.links.manager.transaction(async (manager) => {
+      const links = manager.getRepository(ClientLink);
+      const current = await links.findOne({
+        select: { id: true, tokenHash: true },
+        where: { applicationId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (current) {
+        await manager
+          .createQueryBuilder()
+          .insert()
+          .into(RetiredClientLink)
+          .values({ tokenHash: current.tokenHash, applicationId })
+          .orIgnore()
+          .execute();
+      }
+      await links.upsert(
+        {
+          applicationId,
+          tokenHash: secretHash(token),
+          expiresAt,
+          lastUsedAt: null,
+          holderName: maskName(holder.name),
+          holderEmail: maskEmail(holder.email),
+        },
+        ['applicationId'],
+      );
+    });
     return { token, formDeadline: linkDeadline };
   }
 
@@ -117,6 +149,22 @@ export class ClientLinkService {
       expiresAt: new Date(Date.now() + this.sessionTtlMs),
       ttlMs: this.sessionTtlMs,
     };
+  }
+
+  /**
+   * Which application a token belongs to and why it does or does not open, for a client whose
+   * link no longer works to ask for a new one. Changes nothing. Unknown tokens get the same
+   * LINK_INVALID as `valid()` gives.
+   */
+  async lookup(token: string): Promise<LinkLookup> {
+    const tokenHash = secretHash(token);
+    const link = await this.links.findOne({ select: { applicationId: true, expiresAt: true }, where: { tokenHash } });
+    if (link) {
+      return { applicationId: link.applicationId, state: link.expiresAt.getTime() <= Date.now() ? 'expired' : 'valid' };
+    }
+    const retired = await this.retired.findOne({ select: { applicationId: true }, where: { tokenHash } });
+    if (retired) return { applicationId: retired.applicationId, state: 'replaced' };
+    throw userErrors.LINK_INVALID('This link is not valid or has expired');
   }
 
   private async valid(token: string): Promise<ClientLink> {

@@ -3,6 +3,7 @@ import { ClientLinkHolder1796169600000 } from './1796169600000-client-link-holde
 import { LoginThrottle1796247092048 } from './1796247092048-login-throttle';
 import { EngineAdminRole1796250000000 } from './1796250000000-engine-admin-role';
 import { ManagerRole1796315784363 } from './1796315784363-manager-role';
+import { ClientLinksRetired1796400000000 } from './1796400000000-client-links-retired';
 
 /** In order; TypeORM runs the pending ones at start-up. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   LoginThrottle1796247092048,
   EngineAdminRole1796250000000,
   ManagerRole1796315784363,
+  ClientLinksRetired1796400000000,
 ];
