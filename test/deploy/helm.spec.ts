@@ -539,6 +539,7 @@ describe('Ingress mirrors the gateway (gateway/gateway.conf.template)', () => {
     ['/api/user/auth/login', 'user', '/auth/login', null, zoneRate('login')],
     ['/api/user/auth/refresh', 'user', '/auth/refresh', null, zoneRate('login')],
     ['/api/user/client-links/exchange', 'user', '/client-links/exchange', null, zoneRate('links')],
+    ['/api/contract/public/link-renewals', 'contract', '/public/link-renewals', null, zoneRate('renewals')],
     ['/client/app-1/signing-code', 'contract', '/client/app-1/signing-code', null, zoneRate('codes')],
     [
       '/client/api/applications/app-1/signature',
@@ -633,6 +634,7 @@ describe('Ingress routes every public path of the gateway as the gateway does', 
     '/api/user/.well-known/jwks.json',
     '/api/user/docs-json',
     '/api/contract/public/verifications/pdf',
+    '/api/contract/public/link-renewals/',
     '/api/promo/public/promo-codes/check',
     '/l/token-abc',
     '/client/api/applications/app-1',
@@ -675,6 +677,7 @@ describe('Ingress routes every public path of the gateway as the gateway does', 
       '= /api/user/client-links/preview',
       '= /api/user/client-links/exchange',
       '^~ /api/contract/public/verifications',
+      '^~ /api/contract/public/link-renewals',
       '^~ /l/',
       '/engine-rest/',
     ])
@@ -732,7 +735,7 @@ describe('Ingress routes every public path of the gateway as the gateway does', 
       for (const [zone, names] of Object.entries(zones)) expect(`${zone}: ${names.length}`).toBe(`${zone}: 1`);
       const names = Object.values(zones).flat();
       expect(new Set(names).size).toBe(names.length);
-      expect(Object.keys(zones).sort()).toEqual(['codes', 'engine', 'links', 'login', 'verify']);
+      expect(Object.keys(zones).sort()).toEqual(['codes', 'engine', 'links', 'login', 'renewals', 'verify']);
     }
   });
 });

@@ -179,7 +179,7 @@ export async function expectCleanEnd(applicationId: string, endEvent: string): P
     .filter(
       (a) =>
         a.activityType === 'noneEndEvent' &&
-        !/Notified|ReminderSent|ReissuedAt|Reassessed|LockReported/.test(a.activityId),
+        !/Notified|ReminderSent|ReissuedAt|RenewalPassedOn|Reassessed|LockReported/.test(a.activityId),
     )
     .map((a) => a.activityId);
   expect(ends).toEqual([endEvent]);

@@ -35,10 +35,60 @@
 
   // 410: unknown or expired (one answer for both); 400: not even shaped like a token.
   function failed(response) {
-    if (response.status === 410 || response.status === 400) return show('invalid');
+    if (response.status === 410 || response.status === 400) return showInvalid();
     if (response.status === 429) return show('busy');
     show('failed');
   }
+
+  // A link that no longer opens may have been replaced by a newer one or have lapsed while the
+  // application goes on: the client can ask for a new one (sent to the address the school has).
+  function showInvalid() {
+    document.querySelector('[data-renewal]').hidden = false;
+    show('invalid');
+  }
+
+  var RENEWAL_REFUSALS = {
+    APPLICATION_ENDED: 'renewal-ended',
+    CONTRACT_SIGNED: 'renewal-signed',
+    NOT_AWAITING_CLIENT: 'renewal-later',
+    LINK_RENEWAL_LIMIT_REACHED: 'renewal-limit',
+    LINK_UNKNOWN: 'renewal-unknown',
+    VALIDATION_FAILED: 'renewal-unknown',
+    TOO_MANY_REQUESTS: 'busy',
+  };
+
+  function renew(event) {
+    event.target.disabled = true;
+    fetch('/api/contract/public/link-renewals', {
+      method: 'POST',
+      credentials: 'same-origin',
+      cache: 'no-store',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ token: decodeURIComponent(token) }),
+    })
+      .then(function (response) {
+        return response.json().then(
+          function (body) {
+            if (response.ok) {
+              document.querySelectorAll('[data-sent-to]').forEach(function (el) {
+                el.textContent = body.sentTo;
+              });
+              return show(body.result === 'reissued' ? 'renewal-sent' : 'renewal-passed');
+            }
+            // It opens after all (a moment ago it did not): open it as usual.
+            if (body.code === 'LINK_STILL_VALID') return location.reload();
+            show(RENEWAL_REFUSALS[body.code] || 'failed');
+          },
+          function () {
+            show('failed');
+          },
+        );
+      })
+      .catch(function () {
+        show('failed');
+      });
+  }
+  document.querySelector('[data-renew]').addEventListener('click', renew);
 
   function open() {
     show('opening');

@@ -33,6 +33,13 @@ export const contractEnv = baseEnv.extend({
    */
   CONTRACT_MAX_CORRECTIONS: z.coerce.number().int().min(0).max(20).default(2),
   /**
+   * A client whose link no longer opens may ask for a new one from the link page: this many
+   * times they get it at once by e-mail (0: never); past that, each request goes to the school
+   * (webhook `link.renewal-requested`), at most CONTRACT_LINK_RENEWAL_REQUESTS times.
+   */
+  CONTRACT_LINK_SELF_RENEWALS: z.coerce.number().int().min(0).max(5).default(1),
+  CONTRACT_LINK_RENEWAL_REQUESTS: z.coerce.number().int().min(0).max(20).default(3),
+  /**
    * The school's zone: it dates the contract (and so picks its template version) and shows the
    * times on the PDF and the pages. The template names it in words (`timeZoneName`, «московское
    * время» in 2026-11): another zone needs a template version that names that zone.
@@ -40,6 +47,8 @@ export const contractEnv = baseEnv.extend({
   CONTRACT_TIME_ZONE: timeZoneEnv,
   /** The notification service's base URL for its /internal routes (signing-code e-mails). */
   NOTIFICATION_INTERNAL_URL: z.url(),
+  /** The user service's base URL for its /internal routes (whose application a link's token was). */
+  USER_INTERNAL_URL: z.url(),
   /** Hosts an application's webhookUrl may name; the notification service checks the same list before sending. */
   ...crmWebhookEnv.shape,
   /** The school's seal on the signed contract PDF (documents/seal). */

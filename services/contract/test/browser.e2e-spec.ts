@@ -16,16 +16,7 @@ import {
   EngineApi,
 } from '@otus/testing';
 import type { BrowserContext, Page } from 'playwright-core';
-import {
-  artifact,
-  type HeadlessBrowser,
-  launchChromium,
-  pdfPageCount,
-  pdfPagePng,
-  pdfText,
-  phoneContext,
-  screenshot,
-} from './support/browser';
+import { artifact, pdfPageCount, pdfPagePng, pdfText, screenshot, usePhone } from './support/browser';
 
 const env = stackEnv();
 const engine = new EngineApi(stackEnv().CAMUNDA_REST_URL);
@@ -41,20 +32,7 @@ const COURSE_TITLE = 'Разработчик Node.js';
 const FULL_NAME = 'Смирнова Анна Викторовна';
 const gateway = env.GATEWAY_URL;
 
-let chromium: HeadlessBrowser;
-let context: BrowserContext;
-let page: Page;
-
-beforeAll(async () => {
-  chromium = await launchChromium();
-  context = await phoneContext(chromium.browser);
-  page = await context.newPage();
-}, MINUTE);
-
-afterAll(async () => {
-  await context?.close();
-  await chromium?.close();
-});
+const phone = usePhone();
 
 /** The DOM as these callbacks use it (the project compiles without the DOM library). */
 interface FormControl {
@@ -109,70 +87,70 @@ it(
     const { applicationId, email } = await newApplication();
     // Phones get links to the PDF, not a frame: the frame is lazy and hidden below 64em, so never fetched.
     const framed: string[] = [];
-    page.on('request', (r) => {
+    phone.page.on('request', (r) => {
       if (/\/documents\/(draft|signed)$/.test(new URL(r.url()).pathname)) framed.push(r.url());
     });
 
     // A link that is not (or no longer) valid: a clear page, not an error body.
-    await page.goto(`${gateway}/l/${'x'.repeat(43)}`);
-    await page.getByRole('heading', { name: 'Ссылка недействительна или устарела' }).waitFor();
-    expect(await page.title()).toBe('Ссылка недействительна — OTUS');
-    await screenshot(page, '01-link-invalid');
+    await phone.page.goto(`${gateway}/l/${'x'.repeat(43)}`);
+    await phone.page.getByRole('heading', { name: 'Ссылка недействительна или устарела' }).waitFor();
+    expect(await phone.page.title()).toBe('Ссылка недействительна — OTUS');
+    await screenshot(phone.page, '01-link-invalid');
 
     // The real link: exchanged for the session, then the form — and the token gone from the address.
     const link = await linkFromEmail(email);
-    await page.goto(link);
+    await phone.page.goto(link);
     // First opening: whose application this is, masked, before any session is opened.
-    await page.getByRole('heading', { name: 'Проверьте, что это ваш договор' }).waitFor();
-    expect(await page.locator('[data-holder-email]').innerText()).toBe(maskEmail(email));
-    await screenshot(page, '01b-link-confirm');
-    await page.getByRole('button', { name: 'Да, это мой договор — открыть' }).click();
-    await page.waitForURL(`${gateway}/client/${applicationId}`).catch(async (e: Error) => {
-      throw new Error(`${e.message}\nthe page says: ${await page.locator('body').innerText()}`);
+    await phone.page.getByRole('heading', { name: 'Проверьте, что это ваш договор' }).waitFor();
+    expect(await phone.page.locator('[data-holder-email]').innerText()).toBe(maskEmail(email));
+    await screenshot(phone.page, '01b-link-confirm');
+    await phone.page.getByRole('button', { name: 'Да, это мой договор — открыть' }).click();
+    await phone.page.waitForURL(`${gateway}/client/${applicationId}`).catch(async (e: Error) => {
+      throw new Error(`${e.message}\nthe page says: ${await phone.page.locator('body').innerText()}`);
     });
-    expect(page.url()).not.toContain('/l/');
+    expect(phone.page.url()).not.toContain('/l/');
     // The token travelled in the URL path; no log kept it.
     const token = link.split('/l/')[1];
     for (const log of ['gateway-access', 'contract', 'user']) {
       expect(readFileSync(join(REPO_ROOT, `.stack/logs/${log}.log`), 'utf8')).not.toContain(token);
     }
-    await page.getByRole('heading', { name: 'Данные для договора' }).waitFor();
-    expect(await page.locator('html').getAttribute('lang')).toBe('ru');
-    const summary = normalized(await page.locator('.course').innerText());
+    await phone.page.getByRole('heading', { name: 'Данные для договора' }).waitFor();
+    expect(await phone.page.locator('html').getAttribute('lang')).toBe('ru');
+    const summary = normalized(await phone.page.locator('.course').innerText());
     expect(summary).toContain(`Курс «${COURSE_TITLE}»`);
     expect(summary).toContain('99 000,00 ₽');
     // The address is the CRM's and cannot be changed here: the code goes there.
-    const address = page.getByLabel('Адрес для кода подписания и договора');
+    const address = phone.page.getByLabel('Адрес для кода подписания и договора');
     await expect(address.inputValue()).resolves.toBe(email);
     await expect(address.getAttribute('readonly')).resolves.toBe('');
-    await expect(page.getByLabel('Серия', { exact: true }).getAttribute('inputmode')).resolves.toBe('numeric');
-    await expect(page.getByLabel('Телефон').getAttribute('autocomplete')).resolves.toBe('tel');
-    await screenshot(page, '02-form');
+    await expect(phone.page.getByLabel('Серия', { exact: true }).getAttribute('inputmode')).resolves.toBe('numeric');
+    await expect(phone.page.getByLabel('Телефон').getAttribute('autocomplete')).resolves.toBe('tel');
+    await screenshot(phone.page, '02-form');
     // Keyboard first: the skip link, then into the page.
-    await page.keyboard.press('Tab');
-    expect(await page.evaluate('document.activeElement.textContent')).toBe('Перейти к содержимому');
-    await page.keyboard.press('Enter');
-    await page.keyboard.press('Tab');
-    expect(await page.evaluate('document.activeElement.id')).toBe('f-fullName');
+    await phone.page.keyboard.press('Tab');
+    expect(await phone.page.evaluate('document.activeElement.textContent')).toBe('Перейти к содержимому');
+    await phone.page.keyboard.press('Enter');
+    await phone.page.keyboard.press('Tab');
+    expect(await phone.page.evaluate('document.activeElement.id')).toBe('f-fullName');
 
     // The browser's own checks speak the server's words.
-    await page.getByLabel('Серия', { exact: true }).fill('45');
+    await phone.page.getByLabel('Серия', { exact: true }).fill('45');
     expect(
-      await page.getByLabel('Серия', { exact: true }).evaluate((el: FormControl) => {
+      await phone.page.getByLabel('Серия', { exact: true }).evaluate((el: FormControl) => {
         el.checkValidity();
         return el.validationMessage;
       }),
     ).toBe('Серия паспорта — 4 цифры');
 
     // Wrong data, as a browser without checks would send it: the server's messages, values kept.
-    await page.locator('#form').evaluate(noBrowserChecks);
-    await page.getByLabel('Фамилия, имя и отчество').fill('Anna 2');
-    await page.getByLabel('Номер', { exact: true }).fill('12');
-    await page.getByLabel('Телефон').fill('позвоните мне');
-    const rejected = page.waitForResponse((r) => r.url().endsWith('/form') && r.request().method() === 'POST');
-    await page.getByRole('button', { name: 'Отправить' }).click();
+    await phone.page.locator('#form').evaluate(noBrowserChecks);
+    await phone.page.getByLabel('Фамилия, имя и отчество').fill('Anna 2');
+    await phone.page.getByLabel('Номер', { exact: true }).fill('12');
+    await phone.page.getByLabel('Телефон').fill('позвоните мне');
+    const rejected = phone.page.waitForResponse((r) => r.url().endsWith('/form') && r.request().method() === 'POST');
+    await phone.page.getByRole('button', { name: 'Отправить' }).click();
     expect((await rejected).status()).toBe(400);
-    const errors = page.getByRole('alert').filter({ hasText: 'Проверьте данные' });
+    const errors = phone.page.getByRole('alert').filter({ hasText: 'Проверьте данные' });
     await errors.waitFor();
     const errorText = normalized(await errors.innerText());
     for (const message of [
@@ -186,40 +164,42 @@ it(
     ]) {
       expect(errorText).toContain(message);
     }
-    expect(await page.evaluate('document.activeElement.className')).toContain('error-summary');
-    const series = page.getByLabel('Серия', { exact: true });
+    expect(await phone.page.evaluate('document.activeElement.className')).toContain('error-summary');
+    const series = phone.page.getByLabel('Серия', { exact: true });
     await expect(series.getAttribute('aria-invalid')).resolves.toBe('true');
     await expect(series.getAttribute('aria-describedby')).resolves.toContain('f-passportSeries-error');
-    await expect(page.locator('#f-passportSeries-error').innerText()).resolves.toContain('Серия паспорта — 4 цифры');
+    await expect(phone.page.locator('#f-passportSeries-error').innerText()).resolves.toContain(
+      'Серия паспорта — 4 цифры',
+    );
     await expect(series.inputValue()).resolves.toBe('45');
-    await expect(page.getByLabel('Фамилия, имя и отчество').inputValue()).resolves.toBe('Anna 2');
-    await expect(page.getByLabel('Промокод').getAttribute('aria-invalid')).resolves.toBeNull();
-    await screenshot(page, '03-form-errors');
+    await expect(phone.page.getByLabel('Фамилия, имя и отчество').inputValue()).resolves.toBe('Anna 2');
+    await expect(phone.page.getByLabel('Промокод').getAttribute('aria-invalid')).resolves.toBeNull();
+    await screenshot(phone.page, '03-form-errors');
     // A link of the summary leads to its field.
     await errors.getByRole('link', { name: /Номер паспорта — 6 цифр/ }).click();
-    expect(await page.evaluate('document.activeElement.id')).toBe('f-passportNumber');
+    expect(await phone.page.evaluate('document.activeElement.id')).toBe('f-passportNumber');
 
     // The service's own date rules come back the same way.
-    await page.locator('#form').evaluate(noBrowserChecks);
-    await fillValid(page, { birthDate: '2020-01-01' });
-    await page.getByRole('button', { name: 'Отправить' }).click();
-    await page.locator('#f-birthDate-error').waitFor();
-    expect(await page.locator('#f-birthDate-error').innerText()).toContain('от 14 до 100 лет');
+    await phone.page.locator('#form').evaluate(noBrowserChecks);
+    await fillValid(phone.page, { birthDate: '2020-01-01' });
+    await phone.page.getByRole('button', { name: 'Отправить' }).click();
+    await phone.page.locator('#f-birthDate-error').waitFor();
+    expect(await phone.page.locator('#f-birthDate-error').innerText()).toContain('от 14 до 100 лет');
 
     // Right data: 303 to the page, which waits for the draft.
-    await fillValid(page);
-    const accepted = page.waitForResponse((r) => r.url().endsWith('/form') && r.request().method() === 'POST');
-    await page.getByRole('button', { name: 'Отправить' }).click();
+    await fillValid(phone.page);
+    const accepted = phone.page.waitForResponse((r) => r.url().endsWith('/form') && r.request().method() === 'POST');
+    await phone.page.getByRole('button', { name: 'Отправить' }).click();
     expect((await accepted).status()).toBe(303);
-    if (await page.getByRole('heading', { name: 'Готовим проект договора' }).isVisible()) {
-      await screenshot(page, '04-preparing-draft');
+    if (await phone.page.getByRole('heading', { name: 'Готовим проект договора' }).isVisible()) {
+      await screenshot(phone.page, '04-preparing-draft');
     }
-    await page.getByRole('heading', { name: 'Проверьте и подпишите договор' }).waitFor({ timeout: 2 * MINUTE });
-    await screenshot(page, '05-signing');
+    await phone.page.getByRole('heading', { name: 'Проверьте и подпишите договор' }).waitFor({ timeout: 2 * MINUTE });
+    await screenshot(phone.page, '05-signing');
 
     // The draft, as the page offers it.
-    const draftHref = await page.getByRole('link', { name: 'Скачать PDF' }).getAttribute('href');
-    const draft = await page.request.get(`${gateway}${draftHref}`);
+    const draftHref = await phone.page.getByRole('link', { name: 'Скачать PDF' }).getAttribute('href');
+    const draft = await phone.page.request.get(`${gateway}${draftHref}`);
     expect(draft.status()).toBe(200);
     expect(draft.headers()['content-type']).toContain('application/pdf');
     const draftSha256 = createHash('sha256')
@@ -227,42 +207,42 @@ it(
       .digest('hex');
     const instance = await processOf(applicationId);
     expect((await engine.variables(instance)).draftSha256).toBe(draftSha256);
-    await desktopScreenshot(context, `${gateway}/client/${applicationId}`, '05b-signing-desktop');
+    await desktopScreenshot(phone.context, `${gateway}/client/${applicationId}`, '05b-signing-desktop');
 
     // The code: asked for on the page, read from the e-mail; a wrong one first.
     const before = await mailsWith(email, /^Код для подписания/);
-    await page.getByRole('button', { name: 'Получить код' }).click();
-    await page.getByText(/Код отправлен на b\*\*\*@example\.test/).waitFor();
+    await phone.page.getByRole('button', { name: 'Получить код' }).click();
+    await phone.page.getByText(/Код отправлен на b\*\*\*@example\.test/).waitFor();
     const code = await codeFromEmail(email, before);
     // Asking again at once waits out the minute: the script counts down, the server says when.
-    await expect(page.getByRole('button', { name: /Получить новый код \(через \d+ с\)/ }).isDisabled()).resolves.toBe(
-      true,
-    );
-    await page.locator('form[action$="/signing-code"]').evaluate((form: FormElement) => form.submit());
-    await page.getByText(/Новый можно получить через \d+ секунд\S*, в \d\d:\d\d:\d\d \(МСК\)/).waitFor();
-    await screenshot(page, '06-resend-too-soon');
+    await expect(
+      phone.page.getByRole('button', { name: /Получить новый код \(через \d+ с\)/ }).isDisabled(),
+    ).resolves.toBe(true);
+    await phone.page.locator('form[action$="/signing-code"]').evaluate((form: FormElement) => form.submit());
+    await phone.page.getByText(/Новый можно получить через \d+ секунд\S*, в \d\d:\d\d:\d\d \(МСК\)/).waitFor();
+    await screenshot(phone.page, '06-resend-too-soon');
 
     const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
-    await page.getByLabel('Код из письма').fill(wrong);
-    const refused = page.waitForResponse((r) => r.url().endsWith('/signature'));
-    await page.getByRole('button', { name: 'Подписать договор' }).click();
+    await phone.page.getByLabel('Код из письма').fill(wrong);
+    const refused = phone.page.waitForResponse((r) => r.url().endsWith('/signature'));
+    await phone.page.getByRole('button', { name: 'Подписать договор' }).click();
     expect((await refused).status()).toBe(422);
-    await page.getByText('Неверный код. Осталось 4 попытки.').waitFor();
-    await expect(page.getByLabel('Код из письма').getAttribute('aria-invalid')).resolves.toBe('true');
-    await screenshot(page, '07-wrong-code');
+    await phone.page.getByText('Неверный код. Осталось 4 попытки.').waitFor();
+    await expect(phone.page.getByLabel('Код из письма').getAttribute('aria-invalid')).resolves.toBe('true');
+    await screenshot(phone.page, '07-wrong-code');
 
-    await page.getByLabel('Код из письма').fill(code);
-    await page.getByRole('button', { name: 'Подписать договор' }).click();
-    if (await page.getByRole('heading', { name: 'Договор подписан, оформляем документы' }).isVisible()) {
-      await screenshot(page, '08-finalizing');
+    await phone.page.getByLabel('Код из письма').fill(code);
+    await phone.page.getByRole('button', { name: 'Подписать договор' }).click();
+    if (await phone.page.getByRole('heading', { name: 'Договор подписан, оформляем документы' }).isVisible()) {
+      await screenshot(phone.page, '08-finalizing');
     }
-    await page.getByRole('heading', { name: 'Договор заключён' }).waitFor({ timeout: 2 * MINUTE });
-    await screenshot(page, '09-concluded');
+    await phone.page.getByRole('heading', { name: 'Договор заключён' }).waitFor({ timeout: 2 * MINUTE });
+    await screenshot(phone.page, '09-concluded');
 
     // The signed contract, downloaded from the page.
     const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      page.getByRole('link', { name: 'Скачать PDF' }).click(),
+      phone.page.waitForEvent('download'),
+      phone.page.getByRole('link', { name: 'Скачать PDF' }).click(),
     ]);
     const signedPdf = artifact('signed-contract.pdf');
     await download.saveAs(signedPdf);
@@ -277,10 +257,10 @@ it(
     pdfPagePng(signedPdf, pages, artifact('signed-contract-certificate'));
 
     // The session sees its own application only: another id is the same page as an unknown one.
-    const other = await page.goto(`${gateway}/client/${randomUUID()}`);
+    const other = await phone.page.goto(`${gateway}/client/${randomUUID()}`);
     expect(other?.status()).toBe(404);
-    await page.getByRole('heading', { name: 'Страница не найдена' }).waitFor();
-    await screenshot(page, '10-not-found');
+    await phone.page.getByRole('heading', { name: 'Страница не найдена' }).waitFor();
+    await screenshot(phone.page, '10-not-found');
     expect(framed).toEqual([]);
 
     console.log(`browser journey: ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -292,7 +272,7 @@ it(
   'declines only after a confirm step with a reason',
   async () => {
     const { applicationId, email } = await newApplication();
-    const p = await context.newPage();
+    const p = await phone.context.newPage();
     try {
       await p.goto(await linkFromEmail(email));
       // This browser holds the first test's session: the link says whose it is before replacing it.
@@ -324,17 +304,16 @@ it(
   4 * MINUTE,
 );
 
-it('explains the link page without JavaScript', async () => {
-  const noScript = await launchChromium({ javaScript: false });
-  try {
-    const p = await (await phoneContext(noScript.browser)).newPage();
+describe('without JavaScript', () => {
+  const noScript = usePhone({ javaScript: false });
+
+  it('explains the link page', async () => {
+    const p = noScript.page;
     await p.goto(`${gateway}/l/${'y'.repeat(43)}`);
     await p.getByRole('heading', { name: 'Включите JavaScript, чтобы открыть договор' }).waitFor();
     expect(await p.getByText('Открываем ваш договор').isVisible()).toBe(false);
     await screenshot(p, '00-link-without-javascript');
-  } finally {
-    await noScript.close();
-  }
+  });
 });
 
 async function newApplication(): Promise<{ applicationId: string; email: string }> {
@@ -365,7 +344,7 @@ async function fillValid(p: Page, overrides: Record<string, string> = {}): Promi
 
 /** The signing page on a wide screen, where the draft is shown in the page. */
 async function desktopScreenshot(from: BrowserContext, url: string, name: string): Promise<void> {
-  const desktop = await chromium.browser.newContext({
+  const desktop = await phone.chromium.browser.newContext({
     viewport: { width: 1280, height: 900 },
     locale: 'ru-RU',
     storageState: await from.storageState(),

@@ -12,8 +12,7 @@ import {
   uniqueAddress,
   waitFor,
 } from '@otus/testing';
-import type { BrowserContext, Page } from 'playwright-core';
-import { artifact, type HeadlessBrowser, launchChromium, pdfText, phoneContext, screenshot } from './support/browser';
+import { artifact, pdfText, screenshot, usePhone } from './support/browser';
 
 const env = stackEnv();
 const engine = new EngineApi(env.CAMUNDA_REST_URL);
@@ -28,20 +27,7 @@ const CORRECTED_NAME = 'Смирнова Анна Викторовна-Орло�
  * form again, prefilled, whose submission brings a new draft to sign. Screenshots go to
  * reports/artifacts/ (`c1-…png`).
  */
-let chromium: HeadlessBrowser;
-let context: BrowserContext;
-let page: Page;
-
-beforeAll(async () => {
-  chromium = await launchChromium();
-  context = await phoneContext(chromium.browser);
-  page = await context.newPage();
-}, MINUTE);
-
-afterAll(async () => {
-  await context?.close();
-  await chromium?.close();
-});
+const phone = usePhone();
 
 const normalized = (s: string) => s.replace(/\s+/g, ' ');
 
@@ -70,9 +56,9 @@ async function openFromEmail(email: string, applicationId: string): Promise<void
     { timeoutMs: MINUTE },
   );
   const url = /https?:\/\/\S+\/l\/[A-Za-z0-9_-]+/.exec(mail.text)![0];
-  await page.goto(`${gateway}${new URL(url).pathname}`);
-  await page.getByRole('button', { name: 'Да, это мой договор — открыть' }).click();
-  await page.waitForURL(`${gateway}/client/${applicationId}`);
+  await phone.page.goto(`${gateway}${new URL(url).pathname}`);
+  await phone.page.getByRole('button', { name: 'Да, это мой договор — открыть' }).click();
+  await phone.page.waitForURL(`${gateway}/client/${applicationId}`);
 }
 
 const draftSha256 = async (applicationId: string) =>
@@ -80,11 +66,11 @@ const draftSha256 = async (applicationId: string) =>
 
 /** The draft as the page's download link serves it (the browser's session). */
 async function downloadDraft(name: string): Promise<{ sha256: string; text: string }> {
-  const href = await page
+  const href = await phone.page
     .getByRole('link', { name: /Скачать/ })
     .first()
     .getAttribute('href');
-  const response = await context.request.get(`${gateway}${href}`);
+  const response = await phone.context.request.get(`${gateway}${href}`);
   expect(response.status()).toBe(200);
   const bytes = await response.body();
   const file = artifact(name);
@@ -102,20 +88,20 @@ it(
     expect(created.status).toBe(201);
     const applicationId: string = created.body.applicationId;
     await openFromEmail(email, applicationId);
-    await page.getByRole('heading', { name: 'Данные для договора' }).waitFor();
+    await phone.page.getByRole('heading', { name: 'Данные для договора' }).waitFor();
 
     // The promo code is checked as it is typed: a valid one with its discount, then a wrong one.
-    const hint = page.locator('#f-promoCode-live');
-    await page.getByLabel('Промокод').fill(promo.toLowerCase());
+    const hint = phone.page.locator('#f-promoCode-live');
+    await phone.page.getByLabel('Промокод').fill(promo.toLowerCase());
     await waitFor('the valid promo hint', async () => /Промокод действует/.test(await hint.innerText()));
     expect(normalized(await hint.innerText())).toBe('Промокод действует: скидка 9 900,00 ₽, к оплате 89 100,00 ₽.');
-    await screenshot(page, 'c1-promo-valid');
-    await page.getByLabel('Промокод').fill('NO-SUCH-CODE-1');
+    await screenshot(phone.page, 'c1-promo-valid');
+    await phone.page.getByLabel('Промокод').fill('NO-SUCH-CODE-1');
     await waitFor('the invalid promo hint', async () => /Такого промокода нет/.test(await hint.innerText()));
     expect(normalized(await hint.innerText())).toBe(
       'Такого промокода нет. Проверьте, как он написан. Цена — без скидки.',
     );
-    await screenshot(page, 'c2-promo-invalid');
+    await screenshot(phone.page, 'c2-promo-invalid');
 
     // The form with the valid code, sent.
     const values: Record<string, string> = {
@@ -130,55 +116,57 @@ it(
       Промокод: promo,
     };
     for (const [label, value] of Object.entries(values)) {
-      await page.getByLabel(label, { exact: label === 'Серия' || label === 'Номер' }).fill(value);
+      await phone.page.getByLabel(label, { exact: label === 'Серия' || label === 'Номер' }).fill(value);
     }
-    await page.getByRole('button', { name: 'Отправить' }).click();
-    await page.getByRole('heading', { name: 'Проверьте и подпишите договор' }).waitFor({ timeout: MINUTE });
+    await phone.page.getByRole('button', { name: 'Отправить' }).click();
+    await phone.page.getByRole('heading', { name: 'Проверьте и подпишите договор' }).waitFor({ timeout: MINUTE });
     const first = await downloadDraft('correction-draft-1.pdf');
     expect(first.sha256).toBe(await draftSha256(applicationId));
     expect(first.text).toContain(FULL_NAME);
 
     // «Исправить данные»: the form again with what was sent, the promo code read-only.
-    const card = page.locator('#correction');
+    const card = phone.page.locator('#correction');
     expect(normalized(await card.innerText())).toContain('Исправить данные можно ещё 2 раза.');
-    await screenshot(page, 'c3-signing-with-correction');
-    await page.getByRole('link', { name: 'Исправить данные' }).click();
-    await page.getByRole('heading', { name: 'Исправление данных' }).waitFor();
-    expect(page.url()).toBe(`${gateway}/client/${applicationId}/correction`);
-    await expect(page.getByLabel('Фамилия, имя и отчество').inputValue()).resolves.toBe(FULL_NAME);
-    await expect(page.getByLabel('Номер', { exact: true }).inputValue()).resolves.toBe('987654');
-    await expect(page.getByLabel('Серия', { exact: true }).inputValue()).resolves.toBe('4510');
-    await expect(page.getByLabel('Дата рождения').inputValue()).resolves.toBe('1992-03-14');
-    await expect(page.getByLabel('Адрес регистрации').inputValue()).resolves.toBe(
+    await screenshot(phone.page, 'c3-signing-with-correction');
+    await phone.page.getByRole('link', { name: 'Исправить данные' }).click();
+    await phone.page.getByRole('heading', { name: 'Исправление данных' }).waitFor();
+    expect(phone.page.url()).toBe(`${gateway}/client/${applicationId}/correction`);
+    await expect(phone.page.getByLabel('Фамилия, имя и отчество').inputValue()).resolves.toBe(FULL_NAME);
+    await expect(phone.page.getByLabel('Номер', { exact: true }).inputValue()).resolves.toBe('987654');
+    await expect(phone.page.getByLabel('Серия', { exact: true }).inputValue()).resolves.toBe('4510');
+    await expect(phone.page.getByLabel('Дата рождения').inputValue()).resolves.toBe('1992-03-14');
+    await expect(phone.page.getByLabel('Адрес регистрации').inputValue()).resolves.toBe(
       'г. Москва, ул. Тверская, д. 7, кв. 12',
     );
-    await expect(page.getByLabel('Телефон').inputValue()).resolves.toBe('+7 999 123-45-67');
-    const promoField = page.getByLabel('Промокод');
+    await expect(phone.page.getByLabel('Телефон').inputValue()).resolves.toBe('+7 999 123-45-67');
+    const promoField = phone.page.getByLabel('Промокод');
     await expect(promoField.inputValue()).resolves.toBe(promo);
     await expect(promoField.getAttribute('readonly')).resolves.toBe('');
     await expect(promoField.getAttribute('name')).resolves.toBeNull();
-    const notice = normalized(await page.locator('#correction-notice').innerText());
+    const notice = normalized(await phone.page.locator('#correction-notice').innerText());
     expect(notice).toContain('Текущий проект договора будет отозван');
     expect(notice).toContain('Срок подписания не изменится');
     expect(notice).toContain('После этого исправления данные можно будет исправить ещё 1 раз.');
-    await screenshot(page, 'c4-correction-form');
+    await screenshot(phone.page, 'c4-correction-form');
 
-    await page.getByLabel('Фамилия, имя и отчество').fill(CORRECTED_NAME);
-    await page.getByLabel('Адрес регистрации').fill('г. Москва, ул. Арбат, д. 10, кв. 3');
-    await page.getByRole('button', { name: 'Отправить исправленные данные' }).click();
+    await phone.page.getByLabel('Фамилия, имя и отчество').fill(CORRECTED_NAME);
+    await phone.page.getByLabel('Адрес регистрации').fill('г. Москва, ул. Арбат, д. 10, кв. 3');
+    await phone.page.getByRole('button', { name: 'Отправить исправленные данные' }).click();
     // The new draft is made (the progress page refreshes itself) and offered.
-    await page.getByRole('heading', { name: 'Проверьте и подпишите договор' }).waitFor({ timeout: MINUTE });
-    expect(normalized(await page.locator('main').innerText())).toContain(
+    await phone.page.getByRole('heading', { name: 'Проверьте и подпишите договор' }).waitFor({ timeout: MINUTE });
+    expect(normalized(await phone.page.locator('main').innerText())).toContain(
       'Проект составлен по исправленным данным; прежний проект отозван.',
     );
-    expect(normalized(await page.locator('#correction').innerText())).toContain('Исправить данные можно ещё 1 раз.');
+    expect(normalized(await phone.page.locator('#correction').innerText())).toContain(
+      'Исправить данные можно ещё 1 раз.',
+    );
     await waitFor('the process to hold the new draft', async () => (await draftSha256(applicationId)) !== first.sha256);
     const second = await downloadDraft('correction-draft-2.pdf');
     expect(second.sha256).not.toBe(first.sha256);
     expect(second.sha256).toBe(await draftSha256(applicationId));
     expect(second.text).toContain(CORRECTED_NAME);
     expect(second.text).toContain('ул. Арбат');
-    await screenshot(page, 'c5-signing-new-draft');
+    await screenshot(phone.page, 'c5-signing-new-draft');
   },
   4 * MINUTE,
 );

@@ -3,9 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clientSession, crm, openCourse, stackEnv } from '@otus/testing';
-import type { BrowserContext, Page, Request } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { apply, MINUTE, requestCode, sign, submitForm, untilState } from '../../../test/support/journey-steps';
-import { type HeadlessBrowser, launchChromium, PHONE, phoneContext, screenshot } from './support/browser';
+import { PHONE, screenshot, usePhone } from './support/browser';
 
 /**
  * The public check page, `/verify`, in a real browser at phone size through the gateway: the
@@ -51,37 +51,27 @@ beforeAll(async () => {
 }, 4 * MINUTE);
 
 describe('with JavaScript', () => {
-  let chromium: HeadlessBrowser;
-  let context: BrowserContext;
-  let page: Page;
+  const phone = usePhone();
   const sent: Request[] = [];
 
-  beforeAll(async () => {
-    chromium = await launchChromium();
-    context = await phoneContext(chromium.browser);
-    page = await context.newPage();
-    page.on('request', (request) => sent.push(request));
-  }, MINUTE);
-
-  afterAll(async () => {
-    await context?.close();
-    await chromium?.close();
+  beforeAll(() => {
+    phone.page.on('request', (request) => sent.push(request));
   });
 
   it('checks the signed PDF in the browser: «подписан», and only the SHA-256 leaves the device', async () => {
-    const response = await page.goto(PAGE_URL);
+    const response = await phone.page.goto(PAGE_URL);
     expect(response?.status()).toBe(200);
     expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
-    await page.getByRole('heading', { level: 1, name: 'Проверка договора' }).waitFor();
-    await page.getByText('Перетащите PDF договора').waitFor();
+    await phone.page.getByRole('heading', { level: 1, name: 'Проверка договора' }).waitFor();
+    await phone.page.getByText('Перетащите PDF договора').waitFor();
     // Nothing wider than the phone.
-    const width = await page.evaluate('document.documentElement.scrollWidth');
+    const width = await phone.page.evaluate('document.documentElement.scrollWidth');
     expect(width).toBeLessThanOrEqual(PHONE.width);
-    await screenshot(page, 'verify-01-page');
+    await screenshot(phone.page, 'verify-01-page');
 
     sent.length = 0;
-    await page.setInputFiles('#verify-file-input', files.signed);
-    const result = page.locator('[data-verify-result="VALID"]');
+    await phone.page.setInputFiles('#verify-file-input', files.signed);
+    const result = phone.page.locator('[data-verify-result="VALID"]');
     await result.waitFor({ state: 'visible' });
     const text = normalized(await result.innerText());
     expect(text).toContain(`Договор № ${contractNumber} подписан`);
@@ -90,7 +80,7 @@ describe('with JavaScript', () => {
     expect(text).toMatch(/Печать школы\s*цела/);
     expect(text).toContain(sha256(signed));
     expect(text).not.toContain('Петров');
-    await screenshot(page, 'verify-02-valid');
+    await screenshot(phone.page, 'verify-02-valid');
 
     const posts = sent.filter((r) => r.method() === 'POST');
     expect(posts.map((r) => new URL(r.url()).pathname)).toEqual(['/api/contract/public/verifications']);
@@ -100,69 +90,56 @@ describe('with JavaScript', () => {
   });
 
   it('says a draft is not signed, and a changed file is not found', async () => {
-    await page.setInputFiles('#verify-file-input', files.draft);
-    await page.locator('[data-verify-result="DRAFT"]').waitFor({ state: 'visible' });
-    expect(await page.locator('[data-verify-result="DRAFT"] h2').innerText()).toBe(
+    await phone.page.setInputFiles('#verify-file-input', files.draft);
+    await phone.page.locator('[data-verify-result="DRAFT"]').waitFor({ state: 'visible' });
+    expect(await phone.page.locator('[data-verify-result="DRAFT"] h2').innerText()).toBe(
       'Это проект договора, он не подписан',
     );
-    expect(await page.locator('[data-verify-result="VALID"]').isHidden()).toBe(true);
+    expect(await phone.page.locator('[data-verify-result="VALID"]').isHidden()).toBe(true);
 
-    await page.setInputFiles('#verify-file-input', files.other);
-    await page.locator('[data-verify-result="NOT_FOUND"]').waitFor({ state: 'visible' });
-    expect(normalized(await page.locator('[data-verify-result="NOT_FOUND"]').innerText())).toContain(
+    await phone.page.setInputFiles('#verify-file-input', files.other);
+    await phone.page.locator('[data-verify-result="NOT_FOUND"]').waitFor({ state: 'visible' });
+    expect(normalized(await phone.page.locator('[data-verify-result="NOT_FOUND"]').innerText())).toContain(
       'Он не выдавался школой через OTUS Contract или был изменён.',
     );
-    await screenshot(page, 'verify-03-not-found');
+    await screenshot(phone.page, 'verify-03-not-found');
   });
 });
 
 describe('without JavaScript', () => {
-  let chromium: HeadlessBrowser;
-  let context: BrowserContext;
-  let page: Page;
-
-  beforeAll(async () => {
-    chromium = await launchChromium({ javaScript: false });
-    context = await phoneContext(chromium.browser);
-    page = await context.newPage();
-  }, MINUTE);
-
-  afterAll(async () => {
-    await context?.close();
-    await chromium?.close();
-  });
+  const phone = usePhone({ javaScript: false });
 
   it('answers the form with number and SHA-256 on the server: «подписан»', async () => {
-    await page.goto(PAGE_URL);
+    await phone.page.goto(PAGE_URL);
     // The file check needs the script: without it the zone stays hidden and the form does the work.
-    expect(await page.getByText('Перетащите PDF договора').isVisible()).toBe(false);
-    await page.locator('#f-contractNumber').fill(contractNumber.toLowerCase());
-    await page.locator('#f-sha256').fill(sha256(signed).toUpperCase());
-    expect((await submit(page)).status()).toBe(200);
+    expect(await phone.page.getByText('Перетащите PDF договора').isVisible()).toBe(false);
+    await phone.page.locator('#f-contractNumber').fill(contractNumber.toLowerCase());
+    await phone.page.locator('#f-sha256').fill(sha256(signed).toUpperCase());
+    expect((await submit(phone.page)).status()).toBe(200);
 
-    const result = page.locator('[data-verify-result="VALID"]');
+    const result = phone.page.locator('[data-verify-result="VALID"]');
     await result.waitFor({ state: 'visible' });
     const text = normalized(await result.innerText());
     expect(text).toContain(`Договор № ${contractNumber} подписан`);
     expect(text).toContain('П***** И. С.');
     expect(text).toMatch(/Печать школы\s*цела/);
-    expect(await page.title()).toBe('Договор подписан и не изменён — OTUS');
-    await screenshot(page, 'verify-04-form-valid');
+    expect(await phone.page.title()).toBe('Договор подписан и не изменён — OTUS');
+    await screenshot(phone.page, 'verify-04-form-valid');
   });
 
   it('says a wrong number finds nothing, and shows what is wrong in a malformed form', async () => {
-    await page.goto(PAGE_URL);
-    await page.locator('#f-contractNumber').fill(contractNumber === 'FFFFFFFF' ? '00000000' : 'FFFFFFFF');
-    await page.locator('#f-sha256').fill(sha256(signed));
-    expect((await submit(page)).status()).toBe(200);
-    expect(await page.locator('[data-verify-result="NOT_FOUND"] h2').innerText()).toBe('Документ не найден');
+    await phone.page.goto(PAGE_URL);
+    await phone.page.locator('#f-contractNumber').fill(contractNumber === 'FFFFFFFF' ? '00000000' : 'FFFFFFFF');
+    await phone.page.locator('#f-sha256').fill(sha256(signed));
+    expect((await submit(phone.page)).status()).toBe(200);
+    expect(await phone.page.locator('[data-verify-result="NOT_FOUND"] h2').innerText()).toBe('Документ не найден');
 
-    await page.goto(PAGE_URL);
-    await page.locator('#f-sha256').fill('не отпечаток');
-    expect((await submit(page)).status()).toBe(400);
-    await page.locator('.error-summary').waitFor();
-    expect(await page.locator('#f-sha256-error').innerText()).toContain('SHA-256 — 64 символа');
-    expect(await page.locator('#f-sha256').inputValue()).toBe('не отпечаток');
-    await screenshot(page, 'verify-05-form-error');
+    await phone.page.goto(PAGE_URL);
+    await phone.page.locator('#f-sha256').fill('не отпечаток');
+    expect((await submit(phone.page)).status()).toBe(400);
+    await phone.page.locator('.error-summary').waitFor();
+    expect(await phone.page.locator('#f-sha256-error').innerText()).toContain('SHA-256 — 64 символа');
+    expect(await phone.page.locator('#f-sha256').inputValue()).toBe('не отпечаток');
+    await screenshot(phone.page, 'verify-05-form-error');
   });
 });

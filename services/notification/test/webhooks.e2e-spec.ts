@@ -75,6 +75,7 @@ function variables(webhookEvent: string, crmClientId: string, overrides: Record<
     newDeadline: '2026-12-05T15:30:00Z',
     deadlineChange: 'shortened',
     unavailableReason: 'ENROLMENT_CLOSED',
+    linkRenewalStage: 'signing',
     clientName: 'Иван Петров',
     clientEmail: 'ivan@example.test',
     ...overrides,
@@ -179,6 +180,15 @@ describe('the lifecycle events', () => {
         outcomeReason: 'ENROLMENT_CLOSED',
         final: true,
         data: { courseCode: 'NODE-2027', reason: 'ENROLMENT_CLOSED' },
+      },
+    ],
+    [
+      'link.renewal-requested',
+      {
+        outcome: 'LINK_RENEWAL_REQUESTED',
+        outcomeReason: null,
+        final: false,
+        data: { courseCode: 'NODE-2027', stage: 'signing' },
       },
     ],
   ])('%s carries what the CRM needs', async (event, expected) => {

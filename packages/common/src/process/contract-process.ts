@@ -36,6 +36,8 @@ export const MESSAGES = {
   linkDeadlineChanged: 'LinkDeadlineChanged',
   signingDeadlineChanged: 'SigningDeadlineChanged',
   linkReissueRequested: 'LinkReissueRequested',
+  /** The client opened a link that no longer opens and asks for one; `linkRenewal` says whether they get it themselves. */
+  linkRenewalRequested: 'LinkRenewalRequested',
   clientDataCorrected: 'ClientDataCorrected',
   courseChanged: 'CourseChanged',
 } as const;

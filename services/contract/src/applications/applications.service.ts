@@ -108,6 +108,7 @@ export class ApplicationsService {
       await webhookAddressPolicyOf(this.config, [
         'CAMUNDA_REST_URL',
         'NOTIFICATION_INTERNAL_URL',
+        'USER_INTERNAL_URL',
         'AUTH_JWKS_URL',
         'CONTRACT_MONGO_URL',
       ]),

@@ -5,6 +5,7 @@ import {
   commonErrors,
   CONTRACT_PROCESS_KEY,
   EngineClient,
+  maskEmail,
   MESSAGES,
   RetryLaterError,
   retrying,
@@ -56,6 +57,16 @@ export interface DeadlineChange {
   change: 'extended' | 'shortened';
 }
 
+/** How a client's request for a new link went: a link is on its way to them, or the school decides. */
+export interface LinkRenewal {
+  result: 'reissued' | 'passed-on';
+  /** Masked: where the link goes (`i***@example.org`). */
+  sentTo: string;
+}
+
+/** Longer than a change takes (a correlation with its retries), so a live one is never taken over. */
+const DEADLINE_CHANGE_STALE_MS = 30_000;
+
 /** The engine answers 500 when a timer or a worker changed the instance at the same moment (optimistic locking). */
 const ENGINE_CONFLICT = { attempts: 3, backoff: { baseMs: 200, maxMs: 1_000 } };
 
@@ -68,6 +79,8 @@ const ENGINE_CONFLICT = { attempts: 3, backoff: { baseMs: 200, maxMs: 1_000 } };
 export class LifecycleService {
   private readonly logger = new Logger(LifecycleService.name);
   private readonly reminderOffsets: number[];
+  private readonly selfRenewals: number;
+  private readonly renewalRequests: number;
 
   constructor(
     @InjectModel(Application.name) private readonly applications: Model<Application>,
@@ -77,6 +90,8 @@ export class LifecycleService {
     config: ConfigService<ContractEnv, true>,
   ) {
     this.reminderOffsets = config.get('CONTRACT_SIGNING_REMINDERS', { infer: true });
+    this.selfRenewals = config.get('CONTRACT_LINK_SELF_RENEWALS', { infer: true });
+    this.renewalRequests = config.get('CONTRACT_LINK_RENEWAL_REQUESTS', { infer: true });
   }
 
   /**
@@ -168,7 +183,7 @@ export class LifecycleService {
       if (running.current.getTime() <= latest.getTime()) return null;
       return await this.move(application, running.deadline, running.current, latest, 'shortened', actor);
     } catch (e) {
-      if (contractErrors.NOT_AWAITING_CLIENT.is(e)) throw notYet();
+      if (contractErrors.NOT_AWAITING_CLIENT.is(e) || contractErrors.APPLICATION_CHANGED.is(e)) throw notYet();
       if (contractErrors.APPLICATION_ENDED.is(e) || contractErrors.CONTRACT_SIGNED.is(e)) return null;
       throw e;
     }
@@ -183,6 +198,38 @@ export class LifecycleService {
     awaitedStage(application, 'The client has nothing to do at this stage: no link to reissue');
     await this.tellProcess(application, MESSAGES.linkReissueRequested, {});
     await this.audit.record(application._id, 'link.reissue-requested', actor);
+  }
+
+  /**
+   * The client opened a link that no longer opens (a newer one replaced it, or it lapsed) and asks
+   * for a new one. The first CONTRACT_LINK_SELF_RENEWALS requests get it at once by e-mail; later
+   * ones go to the school as `link.renewal-requested`, at most CONTRACT_LINK_RENEWAL_REQUESTS. The
+   * count is taken by claims, so parallel requests cannot take more; the process's gateway
+   * (`linkRenewal`) shows in Cockpit which way each went.
+   */
+  async renewLink(application: ApplicationDocument, via: 'expired' | 'replaced', actor: Actor): Promise<LinkRenewal> {
+    awaitedStage(application, 'The application is not waiting for you just now; try again in a few seconds');
+    const id = application._id;
+    const self = this.selfRenewals ? await this.claims.claimNext(`${id}.link-renewal.self`, this.selfRenewals) : null;
+    const asked =
+      self === null && this.renewalRequests
+        ? await this.claims.claimNext(`${id}.link-renewal.school`, this.renewalRequests)
+        : null;
+    if (self === null && asked === null) {
+      throw contractErrors.LINK_RENEWAL_LIMIT_REACHED(
+        'A new link has been asked for as many times as allowed; the school will contact you',
+      );
+    }
+    const claim = self !== null ? `${id}.link-renewal.self.${self}` : `${id}.link-renewal.school.${asked}`;
+    const linkRenewal = self !== null ? 'reissue' : 'ask-school';
+    try {
+      await this.tellProcess(application, MESSAGES.linkRenewalRequested, { linkRenewal });
+    } catch (e) {
+      await this.claims.release(claim);
+      throw e;
+    }
+    await this.audit.record(id, 'link.renewal-requested', actor, { via, renewal: linkRenewal });
+    return { result: self !== null ? 'reissued' : 'passed-on', sentTo: maskEmail(application.clientEmail) };
   }
 
   private async runningDeadline(application: ApplicationDocument) {
@@ -214,14 +261,27 @@ export class LifecycleService {
     if (deadline.kind === 'link') variables.linkExpiresAt = to;
     // The reminders before the signature follow its deadline, counted afresh.
     if (deadline.kind === 'signing') Object.assign(variables, signingReminders(until, this.reminderOffsets));
-    // Two changes judged against the same current deadline: one goes, the other is told it came second.
-    const changed = () => contractErrors.APPLICATION_CHANGED('The deadline was changed a moment ago; look again');
-    await this.claims.once(`${application._id}.${deadline.kind}-deadline.${current.toISOString()}`, changed, () =>
-      this.tellProcess(application, deadline.message, variables),
-    );
+    await this.oneChangeAtATime(application._id, () => this.tellProcess(application, deadline.message, variables));
     const moved: DeadlineChange = { kind: deadline.kind, from: current.toISOString(), to, change };
     await this.audit.record(application._id, 'deadline.changed', actor, { ...moved });
     return moved;
+  }
+
+  /**
+   * Two changes of an application's deadline at the same time: one goes, the other is told it came
+   * second (both were judged against the deadline before either). The claim lasts while the change
+   * is carried out; one left by a request that died lapses after DEADLINE_CHANGE_STALE_MS.
+   */
+  private async oneChangeAtATime(applicationId: string, change: () => Promise<void>): Promise<void> {
+    const id = `${applicationId}.deadline-change`;
+    if (!(await this.claims.claim(id, DEADLINE_CHANGE_STALE_MS))) {
+      throw contractErrors.APPLICATION_CHANGED('The deadline is being changed just now; look again');
+    }
+    try {
+      await change();
+    } finally {
+      await this.claims.release(id);
+    }
   }
 
   /**
@@ -295,8 +355,10 @@ function refuseEnded(application: ApplicationDocument): void {
  */
 function awaitedStage(application: ApplicationDocument, refusal: string): Deadline {
   refuseEnded(application);
+  // Cancelled: its process is ending (or has ended) — not a moment to wait for.
+  if (application.cancellation) throw contractErrors.APPLICATION_ENDED('The application was cancelled');
   const deadline = DEADLINES[application.status as keyof typeof DEADLINES];
-  if (!deadline || !application.processInstanceId || application.cancellation) {
+  if (!deadline || !application.processInstanceId) {
     throw contractErrors.NOT_AWAITING_CLIENT(refusal);
   }
   return deadline;

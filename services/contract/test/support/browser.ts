@@ -59,6 +59,42 @@ export function phoneContext(browser: Browser): Promise<BrowserContext> {
   });
 }
 
+/** A phone in headless Chromium, shared by the tests of a spec or a describe block. */
+export interface Phone {
+  readonly chromium: HeadlessBrowser;
+  readonly context: BrowserContext;
+  readonly page: Page;
+}
+
+/** Opens a phone before the tests of the enclosing block and closes it after them. */
+export function usePhone(options: { javaScript?: boolean } = {}): Phone {
+  let opened: Phone | undefined;
+  beforeAll(async () => {
+    const chromium = await launchChromium(options);
+    const context = await phoneContext(chromium.browser);
+    opened = { chromium, context, page: await context.newPage() };
+  }, 60_000);
+  afterAll(async () => {
+    await opened?.context.close();
+    await opened?.chromium.close();
+  });
+  const get = () => {
+    if (!opened) throw new Error('usePhone(): the phone opens in beforeAll; use it inside a test');
+    return opened;
+  };
+  return {
+    get chromium() {
+      return get().chromium;
+    },
+    get context() {
+      return get().context;
+    },
+    get page() {
+      return get().page;
+    },
+  };
+}
+
 export function artifact(name: string): string {
   mkdirSync(ARTIFACTS, { recursive: true });
   return join(ARTIFACTS, name);

@@ -29,6 +29,7 @@ const variables = {
   newDeadline: '2026-12-07T23:59:00+03:00',
   deadlineChange: 'shortened',
   unavailableReason: 'COURSE_STARTED',
+  linkRenewalStage: 'form',
   clientName: 'Иван Петров',
   clientEmail: 'ivan@example.test',
   passportNumber: '4510 123456',

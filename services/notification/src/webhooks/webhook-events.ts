@@ -15,6 +15,7 @@ export const WEBHOOK_EVENTS = [
   'application.cancelled',
   'application.deadline-changed',
   'application.course-unavailable',
+  'link.renewal-requested',
 ] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
@@ -37,6 +38,7 @@ export const EVENT_OUTCOMES: Record<WebhookEvent, { outcome: string; final: bool
   'application.cancelled': { outcome: 'CANCELLED', final: true },
   'application.deadline-changed': { outcome: 'DEADLINE_CHANGED', final: false },
   'application.course-unavailable': { outcome: 'COURSE_UNAVAILABLE', final: true },
+  'link.renewal-requested': { outcome: 'LINK_RENEWAL_REQUESTED', final: false },
 };
 
 const id = z.string().trim().min(1).max(128);
@@ -105,6 +107,13 @@ export const webhookTaskInput = z.discriminatedUnion('webhookEvent', [
     deadlineChange: z.enum(DEADLINE_CHANGES),
   }),
   z.object({ webhookEvent: z.literal('application.course-unavailable'), ...application, unavailableReason: code }),
+  // The client opened a link that no longer opens and asked for a new one, past what they may renew
+  // themselves: the school decides (POST …/reissue-link). The stage says what the client was doing.
+  z.object({
+    webhookEvent: z.literal('link.renewal-requested'),
+    ...application,
+    linkRenewalStage: z.enum(['form', 'signing']),
+  }),
 ]);
 export type WebhookTaskInput = z.infer<typeof webhookTaskInput>;
 
@@ -205,6 +214,8 @@ export function webhookPayload(
         outcomeReason: input.unavailableReason,
         data: { courseCode: input.courseCode, reason: input.unavailableReason },
       };
+    case 'link.renewal-requested':
+      return { ...base, outcomeReason: null, data: { courseCode: input.courseCode, stage: input.linkRenewalStage } };
     default:
       return { ...base, outcomeReason: null, data: { courseCode: input.courseCode } };
   }

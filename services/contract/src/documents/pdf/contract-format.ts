@@ -51,6 +51,8 @@ const AUDIT_ACTIONS: Record<string, (details: Details) => string> = {
   'link.sent': (d) => sentTo('Ссылка на договор отправлена', d),
   'link.reminded': (d) => sentTo('Напоминание со ссылкой отправлено', d),
   'link.reissue-requested': () => 'Запрошена новая ссылка',
+  'link.renewal-requested': (d) =>
+    d.renewal === 'reissue' ? 'Клиент запросил новую ссылку' : 'Клиент запросил новую ссылку, запрос передан школе',
   'link.reissued': (d) => sentTo('Новая ссылка на договор отправлена', d),
   'deadline.changed': (d) => (d.kind === 'signing' ? 'Срок подписания изменён' : 'Срок заполнения данных изменён'),
   'link.opened': () => 'Ссылка из письма открыта',

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsDateString, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsDateString, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -44,4 +44,22 @@ export class DeadlineChangeResponse {
   @ApiProperty({ description: 'The deadline before' }) from!: string;
   @ApiProperty({ description: 'The new deadline' }) to!: string;
   @ApiProperty({ enum: ['extended', 'shortened'] }) change!: string;
+}
+
+export class LinkRenewalDto {
+  @ApiProperty({ description: 'The token of the link that no longer opens (from its URL)' })
+  @IsString()
+  @Length(16, 128)
+  token!: string;
+}
+
+export class LinkRenewalResponse {
+  @ApiProperty({
+    enum: ['reissued', 'passed-on'],
+    description:
+      '`reissued`: a new link is being e-mailed to the client; `passed-on`: the school decides and contacts them',
+  })
+  result!: string;
+  @ApiProperty({ example: 'i***@example.org', description: 'Where the new link or the school writes, masked' })
+  sentTo!: string;
 }
