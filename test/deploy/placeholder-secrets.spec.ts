@@ -49,6 +49,8 @@ function goodEnv(): Record<string, string> {
     CONTRACT_SEAL_P12_PASSPHRASE: randomBytes(16).toString('base64url'),
     NOTIFICATION_INTERNAL_URL: 'http://notification:3005',
     USER_INTERNAL_URL: 'http://user:3001',
+    CONTRACT_PRIVACY_POLICY_URL: 'https://contract.example.org/privacy',
+    CONTRACT_PRIVACY_POLICY_VERSION: '1',
     NOTIFICATION_SMTP_URL: 'smtp://mail:1025',
     NOTIFICATION_MAIL_FROM: 'OTUS <no-reply@otus-contract.local>',
     CLIENT_BASE_URL: 'https://contract.example.org',

@@ -60,6 +60,7 @@ export const validForm = (overrides: Record<string, unknown> = {}) => ({
   passportIssueDate: '2015-06-01',
   address: 'г. Москва, ул. Тверская, д. 1, кв. 1',
   phone: '+7 999 123-45-67',
+  consent: true,
   ...overrides,
 });
 

@@ -33,6 +33,12 @@ export const contractEnv = baseEnv.extend({
    */
   CONTRACT_MAX_CORRECTIONS: z.coerce.number().int().min(0).max(20).default(2),
   /**
+   * The school's policy on personal data (152-FZ): the form links to it and its consent box names
+   * this version; each consent is recorded in the audit chain with both. A new text, a new version.
+   */
+  CONTRACT_PRIVACY_POLICY_URL: z.url({ protocol: /^https?$/ }),
+  CONTRACT_PRIVACY_POLICY_VERSION: z.string().trim().min(1).max(64),
+  /**
    * A client whose link no longer opens may ask for a new one from the link page: this many
    * times they get it at once by e-mail (0: never); past that, each request goes to the school
    * (webhook `link.renewal-requested`), at most CONTRACT_LINK_RENEWAL_REQUESTS times.

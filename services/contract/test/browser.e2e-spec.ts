@@ -186,6 +186,26 @@ it(
     await phone.page.locator('#f-birthDate-error').waitFor();
     expect(await phone.page.locator('#f-birthDate-error').innerText()).toContain('от 14 до 100 лет');
 
+    // Without the consent box ticked: the browser stops it with the server's words; a browser
+    // without checks sends it, and the server refuses it with the reason beside the box.
+    await fillValid(phone.page);
+    const consent = phone.page.getByRole('checkbox', { name: /согласен/ });
+    await consent.uncheck();
+    expect(
+      await consent.evaluate((el: FormControl) => {
+        el.checkValidity();
+        return el.validationMessage;
+      }),
+    ).toBe('Без согласия на обработку персональных данных договор не заключить');
+    await phone.page.locator('#form').evaluate(noBrowserChecks);
+    await phone.page.getByRole('button', { name: 'Отправить' }).click();
+    await phone.page.locator('#f-consent-error').waitFor();
+    expect(await phone.page.locator('#f-consent-error').innerText()).toContain('Без согласия');
+    expect(
+      await phone.page.getByRole('link', { name: 'политикой обработки персональных данных' }).getAttribute('href'),
+    ).toBe(env.CONTRACT_PRIVACY_POLICY_URL);
+    await screenshot(phone.page, '03b-form-consent');
+
     // Right data: 303 to the page, which waits for the draft.
     await fillValid(phone.page);
     const accepted = phone.page.waitForResponse((r) => r.url().endsWith('/form') && r.request().method() === 'POST');
@@ -340,6 +360,7 @@ async function fillValid(p: Page, overrides: Record<string, string> = {}): Promi
   for (const [label, value] of Object.entries(values)) {
     await p.getByLabel(label, { exact: label === 'Серия' || label === 'Номер' }).fill(value);
   }
+  await p.getByRole('checkbox', { name: /согласен/ }).check();
 }
 
 /** The signing page on a wide screen, where the draft is shown in the page. */

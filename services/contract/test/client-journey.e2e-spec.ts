@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createConnection } from 'mongoose';
 import {
+  admin,
   type ApiClient,
   REPO_ROOT,
   waitFor,
@@ -77,6 +78,38 @@ it('answers invalid form fields with a message per field and stores nothing', as
   } finally {
     await mongo.close();
   }
+});
+
+it('refuses the form without consent, and records the consent given with the policy, address and browser', async () => {
+  const { client, id } = await newClient();
+  for (const consent of [false, 'no', undefined]) {
+    const refused = await client.post('/form', validForm({ consent }));
+    expect(refused.status).toBe(400);
+    expect(refused.body.details).toEqual([
+      { field: 'consent', errors: ['Без согласия на обработку персональных данных договор не заключить'] },
+    ]);
+  }
+  expect(await stateOf(client)).toBe('FORM');
+  const browser = client.withHeaders({ 'user-agent': 'Mozilla/5.0 (consent test)' });
+  expect((await browser.post('/form', validForm())).status).toBe(204);
+  const trail = (await (await admin()).get(`/api/contract/contracts/${id}/audit`)).body as {
+    action: string;
+    actor: string;
+    ip?: string;
+    userAgent?: string;
+    details?: Record<string, unknown>;
+  }[];
+  const consents = trail.filter((e) => e.action === 'consent.given');
+  expect(consents).toHaveLength(1);
+  expect(consents[0]).toMatchObject({
+    actor: 'client',
+    ip: expect.stringMatching(/^127\./),
+    userAgent: 'Mozilla/5.0 (consent test)',
+    details: { policyUrl: env.CONTRACT_PRIVACY_POLICY_URL, policyVersion: env.CONTRACT_PRIVACY_POLICY_VERSION },
+  });
+  // Given before the data it covers.
+  const actions = trail.map((e) => e.action);
+  expect(actions.indexOf('consent.given')).toBeLessThan(actions.indexOf('client-data.submitted'));
 });
 
 it('takes the form submitted the moment the link opens, and the draft follows', async () => {

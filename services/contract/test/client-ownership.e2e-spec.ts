@@ -52,7 +52,7 @@ function routes(id: string): [string, () => Promise<{ status: number; body: unkn
     ['API draft', () => pdf(api, '/documents/draft')],
     ['API signed', () => pdf(api, '/documents/signed')],
     ['page', () => pages.get('')],
-    ['page form', () => pages.request('POST', '/form', form(validForm()), FORM)],
+    ['page form', () => pages.request('POST', '/form', form({ ...validForm(), consent: 'yes' }), FORM)],
     ['page signing code', () => pages.request('POST', '/signing-code', '', FORM)],
     ['page signature', () => pages.request('POST', '/signature', form({ signingCode: '123456' }), FORM)],
     ['page decline step', () => pages.get('/decline')],
@@ -103,7 +103,7 @@ describe('another application’s id, with a real session', () => {
 
   it('a cross-site form is refused before the id is looked at (403), as before', async () => {
     const crossSite = { ...FORM, 'sec-fetch-site': 'cross-site' };
-    const form = new URLSearchParams(validForm()).toString();
+    const form = new URLSearchParams({ ...validForm(), consent: 'yes' }).toString();
     for (const id of [b.id, a.id]) {
       const { status, body } = await pagesOf(id).request('POST', '/form', form, crossSite);
       expect([id, status, String(body).includes('Запрос отклонён')]).toEqual([id, 403, true]);

@@ -118,6 +118,7 @@ it(
     for (const [label, value] of Object.entries(values)) {
       await phone.page.getByLabel(label, { exact: label === 'Серия' || label === 'Номер' }).fill(value);
     }
+    await phone.page.getByRole('checkbox', { name: /согласен/ }).check();
     await phone.page.getByRole('button', { name: 'Отправить' }).click();
     await phone.page.getByRole('heading', { name: 'Проверьте и подпишите договор' }).waitFor({ timeout: MINUTE });
     const first = await downloadDraft('correction-draft-1.pdf');
@@ -151,6 +152,10 @@ it(
 
     await phone.page.getByLabel('Фамилия, имя и отчество').fill(CORRECTED_NAME);
     await phone.page.getByLabel('Адрес регистрации').fill('г. Москва, ул. Арбат, д. 10, кв. 3');
+    // Corrected data is given with consent again: the box is not ticked for the client.
+    const consent = phone.page.getByRole('checkbox', { name: /согласен/ });
+    await expect(consent.isChecked()).resolves.toBe(false);
+    await consent.check();
     await phone.page.getByRole('button', { name: 'Отправить исправленные данные' }).click();
     // The new draft is made (the progress page refreshes itself) and offered.
     await phone.page.getByRole('heading', { name: 'Проверьте и подпишите договор' }).waitFor({ timeout: MINUTE });

@@ -47,7 +47,8 @@ export interface ClientView {
 }
 
 /** What the correction form shows first: what the client submitted, the sealed part opened. */
-export type CorrectionValues = Record<keyof ClientCorrectionDto, string>;
+/** The correction form's prefill: what the client submitted; the consent box is ticked afresh. */
+export type CorrectionValues = Record<Exclude<keyof ClientCorrectionDto, 'consent'>, string>;
 
 const SNAPSHOT = [
   'courseTitle',
@@ -60,9 +61,18 @@ const SNAPSHOT = [
   'signDeadline',
 ];
 
+/** The school's policy on personal data that the form's consent refers to (CONTRACT_PRIVACY_POLICY_*). */
+export interface PrivacyPolicy {
+  policyUrl: string;
+  policyVersion: string;
+}
+
 @Injectable()
 export class ClientService {
   private readonly maxCorrections: number;
+
+  /** What the client agrees to with the form's consent box: recorded with each submission of their data. */
+  readonly privacyPolicy: PrivacyPolicy;
 
   constructor(
     @InjectModel(Application.name) private readonly applications: Model<Application>,
@@ -76,6 +86,10 @@ export class ClientService {
     config: ConfigService<ContractEnv, true>,
   ) {
     this.maxCorrections = config.get('CONTRACT_MAX_CORRECTIONS', { infer: true });
+    this.privacyPolicy = {
+      policyUrl: config.get('CONTRACT_PRIVACY_POLICY_URL', { infer: true }),
+      policyVersion: config.get('CONTRACT_PRIVACY_POLICY_VERSION', { infer: true }),
+    };
   }
 
   async application(applicationId: string): Promise<ApplicationDocument> {
@@ -153,7 +167,8 @@ export class ClientService {
     if (refusal) throw refusal;
     if (await this.signing.lockedNow(application)) throw lockedRefusal();
     checkDates(form);
-    const { fullName, phone, ...personal } = form;
+    // The consent is recorded in the audit chain, not kept with the data.
+    const { fullName, phone, consent: _consent, ...personal } = form;
     const decision = `${application._id}.signature-decision`;
     if (!(await this.claims.claim(decision))) throw decidedMeanwhile();
     let revision: number;
@@ -191,6 +206,7 @@ export class ClientService {
         await this.claims.release(`${correctionPrefix(application._id)}.${slot}`);
         throw e;
       }
+      await this.audit.record(application._id, 'consent.given', actor, { ...this.privacyPolicy });
       await this.audit.record(application._id, 'client-data.corrected', actor, {
         revision,
         withdrawnDraftId: now.draftDocumentId,
@@ -211,7 +227,7 @@ export class ClientService {
       throw contractErrors.FORM_CLOSED('The form can no longer be submitted for this application');
     }
     checkDates(form);
-    const { fullName, phone, promoCode, ...personal } = form;
+    const { fullName, phone, promoCode, consent: _consent, ...personal } = form;
     const closed = () => contractErrors.FORM_CLOSED('The form was already submitted');
     await this.claims.once(`${application._id}.data-submitted`, closed, async () => {
       const moved = await this.applications.updateOne(
@@ -230,6 +246,7 @@ export class ClientService {
       if (moved.modifiedCount === 0) throw closed();
     });
     countFunnelStep('data_submitted');
+    await this.audit.record(application._id, 'consent.given', actor, { ...this.privacyPolicy });
     await this.audit.record(application._id, 'client-data.submitted', actor);
     // The mail keeps going to the CRM's address: the form cannot move the signing channel.
     await this.messenger.send(application._id, MESSAGES.clientDataSubmitted, {

@@ -33,11 +33,15 @@ const CODE_ERRORS = new Set([
 ]);
 const isCodeError = (e: DomainError) => CODE_ERRORS.has(e.code);
 
-const formValues = (body: Record<string, unknown>) =>
-  Object.fromEntries(FORM_FIELDS.map((f) => [f.name, text(body[f.name])]));
+const formValues = (body: Record<string, unknown>) => ({
+  ...Object.fromEntries(FORM_FIELDS.map((f) => [f.name, text(body[f.name])])),
+  consent: text(body.consent),
+});
 /** The correction form's fields: the form's, without the promo code (it cannot change). */
-const correctionValues = (body: Record<string, unknown>) =>
-  Object.fromEntries(FORM_FIELDS.filter((f) => f.name !== 'promoCode').map((f) => [f.name, text(body[f.name])]));
+const correctionValues = (body: Record<string, unknown>) => ({
+  ...Object.fromEntries(FORM_FIELDS.filter((f) => f.name !== 'promoCode').map((f) => [f.name, text(body[f.name])])),
+  consent: text(body.consent),
+});
 const CORRECTION_ERRORS = new Set(['CORRECTION_LIMIT_REACHED']);
 
 /**

@@ -62,7 +62,11 @@ const SUBMITTED = {
 };
 
 function pages(v: ClientView, code: CodeState | null = null) {
-  const clients = { view: async () => v, correctionValues: () => SUBMITTED } as unknown as ClientService;
+  const clients = {
+    view: async () => v,
+    correctionValues: () => SUBMITTED,
+    privacyPolicy: { policyUrl: 'https://school.example/privacy?from=form&lang=ru', policyVersion: '2026-11' },
+  } as unknown as ClientService;
   const signing = { state: async () => code } as unknown as SigningService;
   return new ClientPagesService(clients, signing);
 }
@@ -98,6 +102,14 @@ describe('the client page by state', () => {
     expect(out).toContain('aria-describedby="f-fullName-hint"');
     expect(out).not.toContain('aria-invalid');
     expect(out).not.toContain('error-summary');
+    // The consent box: unticked, required, naming the policy (its link and version) the audit records.
+    expect(out).toContain(
+      '<input class="field__checkbox" id="f-consent" name="consent" type="checkbox" value="yes" required data-msg-missing="Без согласия на обработку персональных данных договор не заключить">',
+    );
+    expect(out).toContain(
+      '<a href="https://school.example/privacy?from=form&amp;lang=ru" target="_blank" rel="noopener">',
+    );
+    expect(out).toContain('(редакция 2026-11)');
   });
 
   it('FORM after a refusal: summary with links, messages tied to their fields, values kept and escaped', async () => {
@@ -113,6 +125,18 @@ describe('the client page by state', () => {
     expect(out).toContain('value="45"');
     expect(out).not.toContain('<script>alert');
     expect(out).toContain('&quot;&gt;&lt;script&gt;');
+  });
+
+  it('FORM refused for the consent: in the summary, tied to the box; a box ticked before stays ticked', async () => {
+    const message = 'Без согласия на обработку персональных данных договор не заключить';
+    const refused = await html(view('FORM'), null, { form: { values: {}, errors: { consent: message } } });
+    expect(refused.html).toContain(`<a href="#f-consent">Согласие на обработку персональных данных: ${message}</a>`);
+    expect(refused.html).toContain('required aria-invalid="true" aria-describedby="f-consent-error"');
+    expect(refused.html).toContain(`<p class="field__error" id="f-consent-error">`);
+    const kept = await html(view('FORM'), null, {
+      form: { values: { consent: 'yes' }, errors: { passportSeries: 'Серия паспорта — 4 цифры' } },
+    });
+    expect(kept.html).toContain('value="yes" required checked');
   });
 
   it('shows a discount and the final price once the promo code is known', async () => {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { maskEmail, pluralRu } from '@otus/common';
 import type { ApplicationDocument } from '../applications/application.schema';
-import { ClientService, type ClientView } from '../client/client.service';
+import { ClientService, type ClientView, type PrivacyPolicy } from '../client/client.service';
 import { ClientFormDto } from '../client/dto/client-form.dto';
 import { type CodeState, SigningService } from '../signing/signing.service';
 import { dtoMessages, FORM_GROUPS, type FieldSpec } from './form-fields';
@@ -46,7 +46,10 @@ export class ClientPagesService {
     const base = { applicationId: view.applicationId, course: course(view), pageUrl: pageUrl(view.applicationId) };
     switch (view.state) {
       case 'FORM':
-        return { page: 'form', data: { ...base, ...formPage(view, application, extras.form) } };
+        return {
+          page: 'form',
+          data: { ...base, ...formPage(view, application, this.clients.privacyPolicy, extras.form) },
+        };
       case 'PREPARING_DRAFT':
         return {
           page: 'progress',
@@ -66,7 +69,10 @@ export class ClientPagesService {
           const values = extras.correction.values ?? this.clients.correctionValues(application);
           return {
             page: 'form',
-            data: { ...base, ...correctionPage(view, application, values, extras.correction.errors ?? {}) },
+            data: {
+              ...base,
+              ...correctionPage(view, application, this.clients.privacyPolicy, values, extras.correction.errors ?? {}),
+            },
           };
         }
         return {
@@ -152,12 +158,17 @@ function documents(applicationId: string, kind: 'draft' | 'signed') {
   };
 }
 
-function formPage(view: ClientView, application: ApplicationDocument, input?: PageExtras['form']) {
+function formPage(
+  view: ClientView,
+  application: ApplicationDocument,
+  policy: PrivacyPolicy,
+  input?: PageExtras['form'],
+) {
   const prefill: Record<string, string> = {
     phone: application.clientPhone,
     promoCode: application.promoCode ?? '',
   };
-  const { groups, errors } = formGroups(FORM_GROUPS, input?.values ?? prefill, input?.errors ?? {});
+  const { groups, errors, consent } = formGroups(FORM_GROUPS, input?.values ?? prefill, input?.errors ?? {}, policy);
   const price = view.course.priceKopecks;
   const live = typeof price === 'number';
   // Where the script writes what the promo service says of the typed code (announced politely).
@@ -168,6 +179,7 @@ function formPage(view: ClientView, application: ApplicationDocument, input?: Pa
     action: `${pageUrl(view.applicationId)}/form`,
     groups,
     errors,
+    consent,
     deadline: formatDateTime(view.linkExpiresAt),
     promoPending: Boolean(application.promoCode),
     // The script checks a typed promo code at once (the server's check after submission stays the rule).
@@ -184,13 +196,14 @@ function formPage(view: ClientView, application: ApplicationDocument, input?: Pa
 function correctionPage(
   view: ClientView,
   application: ApplicationDocument,
+  policy: PrivacyPolicy,
   values: Record<string, string>,
   fieldErrors: Record<string, string>,
 ) {
   const specs = FORM_GROUPS.map((g) => ({ ...g, fields: g.fields.filter((f) => f.name !== 'promoCode') })).filter(
     (g) => g.fields.length > 0,
   );
-  const { groups, errors } = formGroups(specs, values, fieldErrors);
+  const { groups, errors, consent } = formGroups(specs, values, fieldErrors, policy);
   const after = view.corrections.left - 1;
   return {
     title: errors.length ? 'Ошибка: исправление данных' : 'Исправление данных',
@@ -198,6 +211,7 @@ function correctionPage(
     action: `${pageUrl(view.applicationId)}/correction`,
     groups,
     errors,
+    consent,
     email: application.clientEmail,
     correction: {
       sentTo: maskEmail(application.clientEmail),
@@ -212,21 +226,46 @@ function correctionPage(
   };
 }
 
-function formGroups(specs: typeof FORM_GROUPS, values: Record<string, string>, errors: Record<string, string>) {
+function formGroups(
+  specs: typeof FORM_GROUPS,
+  values: Record<string, string>,
+  errors: Record<string, string>,
+  policy: PrivacyPolicy,
+) {
   const groups = specs.map((group) => ({
     legend: group.legend,
     fields: group.fields.map((spec) => field(spec, values[spec.name] ?? '', errors[spec.name])),
   }));
+  const consent = consentBox(values.consent, errors.consent, policy);
   const summary = groups
     .flatMap((g) => g.fields)
     .filter((f) => f.error)
     .map((f) => ({ id: f.id, label: f.label, message: f.error }));
+  if (consent.error) summary.push({ id: consent.id, label: CONSENT_LABEL, message: consent.error });
   // Errors of fields the page does not show (there should be none) still reach the summary.
-  const shown = new Set(specs.flatMap((g) => g.fields.map((f) => f.name as string)));
+  const shown = new Set([...specs.flatMap((g) => g.fields.map((f) => f.name as string)), 'consent']);
   for (const [name, message] of Object.entries(errors)) {
     if (!shown.has(name)) summary.push({ id: 'form', label: name, message });
   }
-  return { groups, errors: summary };
+  return { groups, errors: summary, consent };
+}
+
+const CONSENT_LABEL = 'Согласие на обработку персональных данных';
+
+/**
+ * The consent box, unticked until the client ticks it (also after a refusal of other fields, when
+ * it was ticked). The policy's link and version are the ones the audit chain records with it.
+ */
+function consentBox(value: string | undefined, error: string | undefined, policy: PrivacyPolicy) {
+  return {
+    id: 'f-consent',
+    checked: value === 'yes' || value === 'on' || value === 'true',
+    error: error ?? null,
+    errorId: error ? 'f-consent-error' : null,
+    message: FIELD_MESSAGES.consent?.missing ?? '',
+    policyUrl: policy.policyUrl,
+    policyVersion: policy.policyVersion,
+  };
 }
 
 function field(spec: FieldSpec, value: string, error: string | undefined) {

@@ -34,6 +34,7 @@ const AUDIENCE = 'otus-test';
 const states = new Map<string, ClientState>();
 const application = (id: string) => ({ _id: id, courseCode: 'NODE-1', clientEmail: 'anna@example.test' });
 const clients = {
+  privacyPolicy: { policyUrl: 'https://school.example/privacy', policyVersion: '2026-11' },
   application: jest.fn(async (id: string) => {
     if (!states.has(id)) throw new DomainError('APPLICATION_NOT_FOUND', `No application ${id}`, { status: 404 });
     return application(id) as unknown as ApplicationDocument;

@@ -5,7 +5,7 @@ import { validForm } from '@otus/testing';
 import { ClientFormDto } from '../client/dto/client-form.dto';
 import { dtoMessages, FORM_FIELDS, type FormField } from './form-fields';
 
-const valid = { ...validForm(), promoCode: 'SPRING10' } as Record<FormField, string>;
+const valid = { ...validForm(), promoCode: 'SPRING10', consent: 'yes' } as Record<FormField, string>;
 
 /** What the server says of one field's value, the rest of the form being valid. */
 async function serverAccepts(field: FormField, value: string): Promise<boolean> {
@@ -62,8 +62,8 @@ describe('the form fields', () => {
     expect(browserAccepts(field, value)).toBe(await serverAccepts(field, value));
   });
 
-  it('covers every field of the DTO, once', () => {
-    expect(FORM_FIELDS.map((f) => f.name).sort()).toEqual(Object.keys(valid).sort());
+  it("covers every field of the DTO, once (the consent box is the form's own, not a text field)", () => {
+    expect([...FORM_FIELDS.map((f) => f.name), 'consent'].sort()).toEqual(Object.keys(valid).sort());
   });
 
   it('gives the browser the DTO messages, the missing and the malformed case apart', () => {
@@ -77,6 +77,17 @@ describe('the form fields', () => {
       invalid: 'Серия паспорта — 4 цифры',
     });
     expect(messages.phone.invalid).toBe('Укажите телефон, например +7 999 123-45-67');
+  });
+
+  it('takes the consent box ticked, as a browser or JSON sends it, and refuses it otherwise with the reason', async () => {
+    const consentErrors = async (consent: unknown) =>
+      (await validate(plainToInstance(ClientFormDto, { ...valid, consent })))
+        .filter((e) => e.property === 'consent')
+        .flatMap((e) => Object.values(e.constraints ?? {}));
+    for (const ticked of [true, 'true', 'on', 'yes']) expect(await consentErrors(ticked)).toEqual([]);
+    for (const not of [false, 'false', 'no', '', undefined, 1]) {
+      expect(await consentErrors(not)).toEqual(['Без согласия на обработку персональных данных договор не заключить']);
+    }
   });
 
   it('lets a phone offer the right keyboard and autofill', () => {

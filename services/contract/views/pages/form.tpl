@@ -50,7 +50,12 @@
       <input class="field__control" id="f-email-fixed" type="email" value="{{email}}" readonly aria-describedby="f-email-fixed-hint">
     </div>
   </fieldset>
-  <p class="form__note">Нажимая «{{#if correction}}Отправить исправленные данные{{else}}Отправить{{/if}}», вы соглашаетесь на обработку персональных данных для заключения договора. Паспортные данные хранятся в зашифрованном виде.</p>
+  <div class="field field--checkbox{{#if consent.error}} field--invalid{{/if}}">
+    {{#if consent.error}}<p class="field__error" id="{{consent.errorId}}"><span class="visually-hidden">Ошибка: </span>{{consent.error}}</p>{{/if}}
+    <input class="field__checkbox" id="{{consent.id}}" name="consent" type="checkbox" value="yes" required{{#if consent.checked}} checked{{/if}}{{#if consent.error}} aria-invalid="true" aria-describedby="{{consent.errorId}}"{{/if}} data-msg-missing="{{consent.message}}">
+    <label class="field__label" for="{{consent.id}}">Я согласен(-на) на обработку моих персональных данных для заключения и исполнения договора — в соответствии с <a href="{{consent.policyUrl}}" target="_blank" rel="noopener">политикой обработки персональных данных</a> (редакция {{consent.policyVersion}}).</label>
+  </div>
+  <p class="form__note">Паспортные данные хранятся в зашифрованном виде.</p>
   <button class="button" type="submit" data-busy-label="Отправляем…">{{#if correction}}Отправить исправленные данные{{else}}Отправить{{/if}}</button>
 </form>
 {{#if correction}}<p><a href="{{correction.backUrl}}">Вернуться к договору без исправлений</a></p>{{/if}}

@@ -1,12 +1,16 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsOptional, Length, Matches } from 'class-validator';
+import { Equals, IsOptional, Length, Matches } from 'class-validator';
 
 /** Digits typed with spaces ('45 10') count as the same digits. */
 const withoutSpaces = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.replace(/\s/g, '') : value);
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().replace(/\s+/g, ' ') : value);
 const emptyToUndefined = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim() : value;
+
+/** A checkbox as browsers send it (`on`, or its value) and as JSON has it (`true`); anything else is no. */
+const ticked = ({ value }: { value: unknown }) =>
+  value === true || value === 'true' || value === 'on' || value === 'yes';
 
 /**
  * The client's form. Messages are Russian: the page shows them beside each field. There is no
@@ -57,6 +61,16 @@ export class ClientFormDto {
   @Transform(emptyToUndefined)
   @Matches(/^[A-Za-z0-9-]{1,40}$/, { message: 'Промокод состоит из латинских букв, цифр и дефиса' })
   promoCode?: string;
+
+  @ApiProperty({
+    example: true,
+    description:
+      "The client agrees to the processing of their personal data under the school's policy " +
+      '(CONTRACT_PRIVACY_POLICY_URL); the audit chain records the policy version, time, address and browser',
+  })
+  @Transform(ticked)
+  @Equals(true, { message: 'Без согласия на обработку персональных данных договор не заключить' })
+  consent!: boolean;
 }
 
 /**

@@ -56,6 +56,10 @@ const AUDIT_ACTIONS: Record<string, (details: Details) => string> = {
   'link.reissued': (d) => sentTo('Новая ссылка на договор отправлена', d),
   'deadline.changed': (d) => (d.kind === 'signing' ? 'Срок подписания изменён' : 'Срок заполнения данных изменён'),
   'link.opened': () => 'Ссылка из письма открыта',
+  'consent.given': (d) =>
+    typeof d.policyVersion === 'string'
+      ? `Согласие на обработку персональных данных (политика, редакция ${clean(d.policyVersion)})`
+      : 'Согласие на обработку персональных данных',
   'client-data.submitted': () => 'Данные заполнены',
   'client-data.corrected': () => 'Данные исправлены, прежний проект договора отозван',
   'draft.generated': (d) =>
