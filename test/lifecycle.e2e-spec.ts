@@ -24,6 +24,7 @@ import {
   requestCode,
   sign,
   submitForm,
+  tokenIn,
   untilState,
   waitingIn,
 } from './support/journey-steps';
@@ -271,8 +272,6 @@ describe('extend', () => {
 });
 
 describe('a new link', () => {
-  /** The link's token as the newest link e-mail carries it. */
-  const tokenIn = (mail: ReceivedMail) => /\/l\/([A-Za-z0-9_-]+)/.exec(mail.text)![1];
   const exchange = (token: string) => new ApiClient(env.GATEWAY_URL).post('/api/user/client-links/exchange', { token });
 
   it.each([

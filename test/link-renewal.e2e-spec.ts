@@ -10,7 +10,16 @@ import {
   waitForMails,
 } from '@otus/testing';
 import { rawRequest } from './support/gateway-instance';
-import { apply, conclude, env, incidentsEver, reachSigning, timesRun, waitingIn } from './support/journey-steps';
+import {
+  apply,
+  conclude,
+  env,
+  incidentsEver,
+  reachSigning,
+  timesRun,
+  tokenIn,
+  waitingIn,
+} from './support/journey-steps';
 
 /**
  * A client whose link no longer opens asks for a new one from the link page (issue: lifecycle
@@ -40,7 +49,6 @@ afterAll(async () => {
 /** Each simulated client calls from a loopback address of its own: the gateway's limit counts it alone. */
 const someone = () => new ApiClient(env.GATEWAY_URL, undefined, {}, `127.91.${randomInt(1, 255)}.${randomInt(1, 255)}`);
 const renew = (token: string, client = someone()) => client.post(RENEWALS, { token });
-const tokenIn = (mail: ReceivedMail) => /\/l\/([A-Za-z0-9_-]+)/.exec(mail.text)![1];
 const exchange = (token: string) => someone().post('/api/user/client-links/exchange', { token });
 const linkMails = (mails: ReceivedMail[]) => mails.filter((m) => /\/l\/[A-Za-z0-9_-]+/.test(m.text));
 

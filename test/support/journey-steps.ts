@@ -86,6 +86,9 @@ export async function submitForm(started: Started, client?: Http): Promise<Http>
   return session;
 }
 
+/** The link's token as a link e-mail carries it. */
+export const tokenIn = (mail: ReceivedMail) => /\/l\/([A-Za-z0-9_-]+)/.exec(mail.text)![1];
+
 export const codeMail = (mails: ReceivedMail[]) => mails.find((m) => /^Код для подписания/.test(m.subject));
 
 /** Asks for a code (again after a 429 from the gateway, as the page does) and reads it from the client's inbox. */

@@ -23,8 +23,9 @@
     return;
   }
 
-  function post(path) {
-    return fetch('/api/user/client-links/' + path, {
+  // The token goes in a JSON body to the user service's link routes and to the renewal route.
+  function post(url) {
+    return fetch(url, {
       method: 'POST',
       credentials: 'same-origin',
       cache: 'no-store',
@@ -59,13 +60,7 @@
 
   function renew(event) {
     event.target.disabled = true;
-    fetch('/api/contract/public/link-renewals', {
-      method: 'POST',
-      credentials: 'same-origin',
-      cache: 'no-store',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ token: decodeURIComponent(token) }),
-    })
+    post('/api/contract/public/link-renewals')
       .then(function (response) {
         return response.json().then(
           function (body) {
@@ -92,7 +87,7 @@
 
   function open() {
     show('opening');
-    post('exchange')
+    post('/api/user/client-links/exchange')
       .then(function (response) {
         if (!response.ok) return failed(response);
         return response.json().then(function (body) {
@@ -106,7 +101,7 @@
 
   // Whose link this is comes first: a first opening, or one that would replace the session of
   // another application in this browser, waits for the person to recognise their name.
-  post('preview')
+  post('/api/user/client-links/preview')
     .then(function (response) {
       if (!response.ok) return failed(response);
       return response.json().then(function (preview) {

@@ -26,8 +26,8 @@ let db: DataSource;
 /** A form deadline as course.check-availability writes it: a whole-second ISO instant. */
 const deadlineIn = (ms: number) => new Date(Math.floor((Date.now() + ms) / 1000) * 1000).toISOString();
 
-async function issueLink(linkDeadline = deadlineIn(HOUR)) {
-  const applicationId = randomUUID();
+/** Runs the issuing task for a new application, or again for `applicationId` (a redelivery, a reissue). */
+async function issueLink(linkDeadline = deadlineIn(HOUR), applicationId: string = randomUUID()) {
   const { id } = await engine.start(PROCESS, applicationId, {
     applicationId,
     linkDeadline,
@@ -42,6 +42,13 @@ async function issueLink(linkDeadline = deadlineIn(HOUR)) {
     token: box.open(String(clientLinkRef), CLIENT_LINK_SEAL_CONTEXT).toString(),
     processInstanceId: id,
   };
+}
+
+/** The application's current link lapses (a second ago). */
+async function expireLink(applicationId: string): Promise<void> {
+  await db.query(`UPDATE client_links SET expires_at = now() - interval '1 second' WHERE application_id = $1`, [
+    applicationId,
+  ]);
 }
 
 async function linkExpiry(applicationId: string): Promise<number> {
@@ -144,9 +151,7 @@ it('trades the token for a session cookie scoped to the application', async () =
 it('answers 410 for unknown and expired tokens, alike', async () => {
   const unknown = await users.post('/client-links/exchange', { token: 'A'.repeat(43) });
   const { applicationId, token } = await issueLink();
-  await db.query(`UPDATE client_links SET expires_at = now() - interval '1 second' WHERE application_id = $1`, [
-    applicationId,
-  ]);
+  await expireLink(applicationId);
   const expired = await users.post('/client-links/exchange', { token });
   expect([unknown.status, expired.status]).toEqual([410, 410]);
   expect(unknown.body.code).toBe('LINK_INVALID');
@@ -156,16 +161,7 @@ it('answers 410 for unknown and expired tokens, alike', async () => {
 
 it('issues a new token when the task is delivered again, and the old one stops working', async () => {
   const { applicationId, token } = await issueLink();
-  const again = await engine.start(PROCESS, applicationId, {
-    applicationId,
-    linkDeadline: deadlineIn(HOUR),
-    signTtl: 'PT1H',
-    ...HOLDER,
-  });
-  await waitFor('the second issue', async () => (await engine.historicInstance(again.id)).state === 'COMPLETED');
-  const second = box
-    .open(String((await engine.variables(again.id)).clientLinkRef), CLIENT_LINK_SEAL_CONTEXT)
-    .toString();
+  const { token: second } = await issueLink(deadlineIn(HOUR), applicationId);
   expect(second).not.toBe(token);
   expect((await users.post('/client-links/exchange', { token })).status).toBe(410);
   expect((await users.post('/client-links/exchange', { token: second })).status).toBe(200);
@@ -237,23 +233,12 @@ describe('POST /internal/client-links/lookup, for the contract service', () => {
 
   it('says which application a token belongs to and whether it is valid, replaced or expired', async () => {
     const { applicationId, token } = await issueLink();
-    const again = await engine.start(PROCESS, applicationId, {
-      applicationId,
-      linkDeadline: deadlineIn(HOUR),
-      signTtl: 'PT1H',
-      ...HOLDER,
-    });
-    await waitFor('the second issue', async () => (await engine.historicInstance(again.id)).state === 'COMPLETED');
-    const second = box
-      .open(String((await engine.variables(again.id)).clientLinkRef), CLIENT_LINK_SEAL_CONTEXT)
-      .toString();
+    const { token: second } = await issueLink(deadlineIn(HOUR), applicationId);
     const replaced = await internal.post(LOOKUP, { token });
     expect([replaced.status, replaced.body]).toEqual([200, { applicationId, state: 'replaced' }]);
     const valid = await internal.post(LOOKUP, { token: second });
     expect([valid.status, valid.body]).toEqual([200, { applicationId, state: 'valid' }]);
-    await db.query(`UPDATE client_links SET expires_at = now() - interval '1 second' WHERE application_id = $1`, [
-      applicationId,
-    ]);
+    await expireLink(applicationId);
     const expired = await internal.post(LOOKUP, { token: second });
     expect([expired.status, expired.body]).toEqual([200, { applicationId, state: 'expired' }]);
     // Only hashes of the replaced tokens are kept.

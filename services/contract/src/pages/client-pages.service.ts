@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { maskEmail, pluralRu } from '@otus/common';
 import type { ApplicationDocument } from '../applications/application.schema';
 import { ClientService, type ClientView, type PrivacyPolicy } from '../client/client.service';
-import { ClientFormDto } from '../client/dto/client-form.dto';
+import { ClientFormDto, isTicked } from '../client/dto/client-form.dto';
 import { type CodeState, SigningService } from '../signing/signing.service';
 import { dtoMessages, FORM_GROUPS, type FieldSpec } from './form-fields';
 import { formatClock, formatDate, formatDateTime, formatRubles } from './page-format';
@@ -259,7 +259,7 @@ const CONSENT_LABEL = 'Согласие на обработку персонал
 function consentBox(value: string | undefined, error: string | undefined, policy: PrivacyPolicy) {
   return {
     id: 'f-consent',
-    checked: value === 'yes' || value === 'on' || value === 'true',
+    checked: isTicked(value),
     error: error ?? null,
     errorId: error ? 'f-consent-error' : null,
     message: FIELD_MESSAGES.consent?.missing ?? '',

@@ -9,7 +9,7 @@ const emptyToUndefined = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim() : value;
 
 /** A checkbox as browsers send it (`on`, or its value) and as JSON has it (`true`); anything else is no. */
-const ticked = ({ value }: { value: unknown }) =>
+export const isTicked = (value: unknown): boolean =>
   value === true || value === 'true' || value === 'on' || value === 'yes';
 
 /**
@@ -68,7 +68,7 @@ export class ClientFormDto {
       "The client agrees to the processing of their personal data under the school's policy " +
       '(CONTRACT_PRIVACY_POLICY_URL); the audit chain records the policy version, time, address and browser',
   })
-  @Transform(ticked)
+  @Transform(({ value }) => isTicked(value))
   @Equals(true, { message: 'Без согласия на обработку персональных данных договор не заключить' })
   consent!: boolean;
 }
