@@ -248,6 +248,44 @@ describe('extend', () => {
     ).toEqual([won]);
   });
 
+  it('changes racing with different dates: each audited change starts where the one before ended', async () => {
+    const course = await openCourse();
+    const started = await apply(amo, course.code);
+    const processInstanceId = await waitingIn(started.applicationId, 'Task_WaitClientData');
+    const [before] = await timers(processInstanceId, 'Boundary_LinkExpired');
+    const start = new Date(before.dueDate).getTime();
+    const answers = await Promise.all(
+      [48, 24, 36, 12].map((hours, i) =>
+        new Promise((r) => setTimeout(r, i * 15)).then(() =>
+          manager.post(staffPath(started.applicationId, 'extend'), {
+            until: new Date(start + hours * HOUR).toISOString(),
+          }),
+        ),
+      ),
+    );
+    // A change judged against a deadline another was moving would "extend" it backwards.
+    for (const answer of answers) {
+      expect([200, 409, 422]).toContain(answer.status);
+      if (answer.status === 409) expect(answer.body.code).toBe('APPLICATION_CHANGED');
+    }
+    const trail = (await staff.get(`/api/contract/contracts/${started.applicationId}/audit`)).body as {
+      action: string;
+      details: { from: string; to: string };
+    }[];
+    const changes = trail.filter((e) => e.action === 'deadline.changed').map((e) => e.details);
+    expect(changes.length).toBe(answers.filter((a) => a.status === 200).length);
+    let from = new Date(start).toISOString();
+    for (const change of changes) {
+      expect(change.from).toBe(from);
+      expect(new Date(change.to).getTime()).toBeGreaterThan(new Date(change.from).getTime());
+      from = change.to;
+    }
+    await waitingIn(started.applicationId, 'Task_WaitClientData');
+    expect(
+      (await timers(processInstanceId, 'Boundary_LinkExpired')).map((t) => new Date(t.dueDate).toISOString()),
+    ).toEqual([from]);
+  });
+
   it("is bounded by the course's calendar, must be later, and is for managers only", async () => {
     const enrolmentDeadline = new Date(Date.now() + 100 * HOUR);
     const course = await openCourse({ enrolmentDeadline: enrolmentDeadline.toISOString() });

@@ -1,4 +1,6 @@
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   ApiClient,
   type CrmWithReceiver,
@@ -13,6 +15,7 @@ import { rawRequest } from './support/gateway-instance';
 import {
   apply,
   conclude,
+  engine,
   env,
   incidentsEver,
   reachSigning,
@@ -50,6 +53,8 @@ afterAll(async () => {
 const someone = () => new ApiClient(env.GATEWAY_URL, undefined, {}, `127.91.${randomInt(1, 255)}.${randomInt(1, 255)}`);
 const renew = (token: string, client = someone()) => client.post(RENEWALS, { token });
 const exchange = (token: string) => someone().post('/api/user/client-links/exchange', { token });
+/** Whether a link opens, without opening it (the link stays "never opened"). */
+const preview = (token: string) => someone().post('/api/user/client-links/preview', { token });
 const linkMails = (mails: ReceivedMail[]) => mails.filter((m) => /\/l\/[A-Za-z0-9_-]+/.test(m.text));
 
 const webhookTypes = (applicationId: string) => webhooksFor(applicationId).map((p) => p.type);
@@ -77,14 +82,14 @@ async function withReplacedLink() {
 }
 
 describe('a client asks for a new link', () => {
-  it('with a replaced link: a new one at once, then through the school, then no more', async () => {
+  it('with a replaced link: a new one at once, then through the school, then no more; none once the newer is in use', async () => {
     const { started, processInstanceId, replaced, current } = await withReplacedLink();
 
     // The current link opens: nothing to renew.
     const stillValid = await renew(current);
     expect([stillValid.status, stillValid.body.code]).toEqual([409, 'LINK_STILL_VALID']);
 
-    // First request: a new link by e-mail, to the address the school has (masked in the answer).
+    // First request, the newer link never opened (lost): a new link by e-mail, to the address the school has.
     const first = await renew(replaced);
     expect(first.status).toBe(202);
     expect(first.body).toEqual({ result: 'reissued', sentTo: expect.stringMatching(/^\w\*\*\*@/) });
@@ -92,7 +97,7 @@ describe('a client asks for a new link', () => {
       (m) => ![replaced, current].includes(tokenIn(m)),
     )!;
     expect((await exchange(current)).status).toBe(410);
-    expect((await exchange(tokenIn(third))).status).toBe(200);
+    expect((await preview(tokenIn(third))).status).toBe(200);
     await webhooksUntil(started.applicationId, 'link.reissued', 2);
 
     // Later requests go to the school: a webhook, no e-mail; three of them, then a clear refusal.
@@ -105,6 +110,13 @@ describe('a client asks for a new link', () => {
     const refused = await renew(replaced);
     expect([refused.status, refused.body.code]).toEqual([429, 'LINK_RENEWAL_LIMIT_REACHED']);
     expect(linkMails(await waitForMails(started.email, 3))).toHaveLength(3);
+
+    // Once the client opened the newest link, the old e-mail is sent to it: nothing replaced or asked.
+    expect((await exchange(tokenIn(third))).status).toBe(200);
+    const inUse = await renew(replaced);
+    expect([inUse.status, inUse.body.code]).toEqual([409, 'LINK_REPLACED']);
+    expect(inUse.body.details).toEqual({ sentTo: first.body.sentTo });
+    expect((await exchange(tokenIn(third))).status).toBe(200);
 
     // The model shows which way each went; the application still waits for its form.
     expect(await timesRun(processInstanceId, 'Gateway_RenewalAtForm')).toBe(4);
@@ -170,6 +182,54 @@ describe('a client asks for a new link', () => {
     expect([refused.status, refused.body.code]).toEqual([409, 'APPLICATION_ENDED']);
     expect(webhookTypes(started.applicationId)).not.toContain('link.renewal-requested');
     expect((await audit(started.applicationId)).map((e) => e.action)).not.toContain('link.renewal-requested');
+  });
+});
+
+describe('an application started on a model version before renewals', () => {
+  const MODEL = readFileSync(join(__dirname, '../bpmn/contract-conclusion.bpmn'), 'utf8');
+  // The same model, except that it does not catch LinkRenewalRequested (as the version before it).
+  const BEFORE_RENEWALS = MODEL.replace('name="LinkRenewalRequested"', 'name="NotInThisVersion"');
+
+  it('gets its one new link by e-mail through the older reissue path, then is told to ask the school', async () => {
+    expect(BEFORE_RENEWALS).not.toBe(MODEL);
+    const course = await openCourse();
+    let started: Awaited<ReturnType<typeof apply>>;
+    let processInstanceId: string;
+    const file = 'contract-conclusion.bpmn';
+    await engine.deploy(`before-renewals-${randomUUID()}`, { [file]: BEFORE_RENEWALS });
+    try {
+      started = await apply(amo, course.code);
+      processInstanceId = await waitingIn(started.applicationId, 'Task_WaitClientData');
+    } finally {
+      await engine.deploy(`current-${randomUUID()}`, { [file]: MODEL });
+    }
+    const xml = await engine.request<{ bpmn20Xml: string }>(
+      'GET',
+      `/process-definition/${(await engine.request<{ definitionId: string }>('GET', `/process-instance/${processInstanceId}`)).definitionId}/xml`,
+    );
+    expect(xml.bpmn20Xml).toContain('NotInThisVersion');
+
+    const [first] = await waitForMails(started.email, 1);
+    // Staff send a new link (that older model has the path): the first one is replaced.
+    expect((await manager.post(`/api/contract/contracts/${started.applicationId}/reissue-link`, {})).status).toBe(204);
+    const second = linkMails(await waitForMails(started.email, 2)).find((m) => tokenIn(m) !== tokenIn(first))!;
+
+    const renewed = await renew(tokenIn(first));
+    expect([renewed.status, renewed.body.result]).toEqual([202, 'reissued']);
+    const third = linkMails(await waitForMails(started.email, 3)).find(
+      (m) => ![tokenIn(first), tokenIn(second)].includes(tokenIn(m)),
+    )!;
+    expect((await preview(tokenIn(third))).status).toBe(200);
+    expect(await timesRun(processInstanceId, 'Task_ReissueLinkAtForm')).toBe(2);
+
+    const refused = await renew(tokenIn(first));
+    expect([refused.status, refused.body.code]).toEqual([429, 'LINK_RENEWAL_LIMIT_REACHED']);
+    expect(refused.body.message).toMatch(/school/);
+    await waitingIn(started.applicationId, 'Task_WaitClientData');
+    expect(await incidentsEver(processInstanceId)).toEqual([]);
+    expect(webhookTypes(started.applicationId)).not.toContain('link.renewal-requested');
+    const asked = (await audit(started.applicationId)).filter((e) => e.action === 'link.renewal-requested');
+    expect(asked.map((e) => e.details?.renewal)).toEqual(['reissue']);
   });
 });
 

@@ -706,6 +706,8 @@ describe('Ingress routes every public path of the gateway as the gateway does', 
         authUrl: annotations[`${A}auth-url`] ?? null,
         authAnnotations: Object.keys(annotations).filter((k) => k.startsWith(`${A}auth-`)).length > 0,
         limitRpm: annotations[`${A}limit-rpm`] ?? null,
+        // ingress-nginx's burst is rpm × multiplier (default 5); 1 is as close as it gets to the gateway's.
+        burstMultiplier: annotations[`${A}limit-burst-multiplier`] ?? null,
         bodySize: annotations[`${A}proxy-body-size`],
       }).toEqual({
         at: name,
@@ -717,6 +719,7 @@ describe('Ingress routes every public path of the gateway as the gateway does', 
           : null,
         authAnnotations: expected.authCheck !== null,
         limitRpm: expected.zone ? String(gateway.zoneRate(expected.zone)) : null,
+        burstMultiplier: expected.zone ? '1' : null,
         bodySize: expected.zone ? zoneBodySize(expected.zone) : expected.bodySize,
       });
     }

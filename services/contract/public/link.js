@@ -72,6 +72,12 @@
             }
             // It opens after all (a moment ago it did not): open it as usual.
             if (body.code === 'LINK_STILL_VALID') return location.reload();
+            if (body.code === 'LINK_REPLACED' && body.details) {
+              document.querySelectorAll('[data-sent-to]').forEach(function (el) {
+                el.textContent = body.details.sentTo;
+              });
+              return show('renewal-replaced');
+            }
             show(RENEWAL_REFUSALS[body.code] || 'failed');
           },
           function () {

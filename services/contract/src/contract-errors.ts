@@ -25,6 +25,7 @@ export const contractErrors = defineErrors({
   LINK_UNKNOWN: HttpStatus.GONE,
   LINK_RENEWAL_LIMIT_REACHED: HttpStatus.TOO_MANY_REQUESTS,
   LINK_STILL_VALID: HttpStatus.CONFLICT,
+  LINK_REPLACED: HttpStatus.CONFLICT,
   NOT_AWAITING_CLIENT: HttpStatus.CONFLICT,
   NOT_SIGNED: HttpStatus.CONFLICT,
   SIGNING_LOCKED: HttpStatus.LOCKED,

@@ -20,8 +20,9 @@ const MINUTE = 60_000;
 /**
  * In a real browser, through the gateway: a client opens a link that a newer one replaced, and
  * the page offers «Запросить новую ссылку». The first request sends a new link at once (the stack
- * allows one, CONTRACT_LINK_SELF_RENEWALS=1), which opens the form; the next is passed to the
- * school. Screenshots go to reports/artifacts/ (`r1-…png`).
+ * allows one, CONTRACT_LINK_SELF_RENEWALS=1); the next is passed to the school; once the client
+ * opened the newest link, the old one points to the newest e-mail. Screenshots go to
+ * reports/artifacts/ (`r1-…png`).
  */
 const phone = usePhone();
 
@@ -46,7 +47,7 @@ const askForNewLink = async (linkPath: string) => {
 };
 
 it(
-  'a replaced link asks for a new one: sent at once, it opens the form; asked again, the school is told',
+  'a replaced link asks for a new one: sent at once; asked again, the school is told; once the new one is opened, it points there',
   async () => {
     const course = await openCourse();
     const email = uniqueAddress('renewal');
@@ -61,6 +62,7 @@ it(
     expect((await manager.post(`/api/contract/contracts/${applicationId}/reissue-link`, {})).status).toBe(204);
     await linksTo(email, 2);
 
+    // The new e-mail went astray: the old link asks for a new one.
     await askForNewLink(first);
     await phone.page.getByRole('heading', { name: 'Новая ссылка отправлена' }).waitFor();
     expect(await phone.page.title()).toBe('Новая ссылка отправлена — OTUS');
@@ -69,17 +71,25 @@ it(
     );
     await screenshot(phone.page, 'r1-link-renewal-sent');
 
-    // The newest e-mail's link opens the application.
+    // Asked again with the old link: past what a client renews alone, the school decides.
     const links = await linksTo(email, 3);
+    await askForNewLink(first);
+    await phone.page.getByRole('heading', { name: 'Мы передали вашу просьбу школе' }).waitFor();
+    await screenshot(phone.page, 'r2-link-renewal-passed');
+
+    // The newest e-mail's link opens the application.
     await phone.page.goto(`${gateway}${links[2]}`);
     await phone.page.getByRole('button', { name: 'Да, это мой договор — открыть' }).click();
     await phone.page.waitForURL(`${gateway}/client/${applicationId}`);
     await phone.page.getByRole('heading', { name: 'Данные для договора' }).waitFor();
 
-    // Asked again with the old link: past what a client renews alone, the school decides.
+    // From now on the old e-mail's link asks for nothing: it points to the newest e-mail.
     await askForNewLink(first);
-    await phone.page.getByRole('heading', { name: 'Мы передали вашу просьбу школе' }).waitFor();
-    await screenshot(phone.page, 'r2-link-renewal-passed');
+    await phone.page.getByRole('heading', { name: 'У вас есть более новая ссылка' }).waitFor();
+    expect(await phone.page.locator('[data-link-state="renewal-replaced"] [data-sent-to]').innerText()).toBe(
+      maskEmail(email),
+    );
+    await screenshot(phone.page, 'r3-link-renewal-replaced');
   },
   3 * MINUTE,
 );

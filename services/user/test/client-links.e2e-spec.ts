@@ -234,13 +234,23 @@ describe('POST /internal/client-links/lookup, for the contract service', () => {
   it('says which application a token belongs to and whether it is valid, replaced or expired', async () => {
     const { applicationId, token } = await issueLink();
     const { token: second } = await issueLink(deadlineIn(HOUR), applicationId);
+    // The newer link never opened (lost, in spam): the old one is the client's way to ask for another.
     const replaced = await internal.post(LOOKUP, { token });
-    expect([replaced.status, replaced.body]).toEqual([200, { applicationId, state: 'replaced' }]);
+    expect([replaced.status, replaced.body]).toEqual([
+      200,
+      { applicationId, state: 'replaced', newerLinkInUse: false },
+    ]);
     const valid = await internal.post(LOOKUP, { token: second });
     expect([valid.status, valid.body]).toEqual([200, { applicationId, state: 'valid' }]);
+    // Once the client opened the newer link, the old one is told so.
+    expect((await users.post('/client-links/exchange', { token: second })).status).toBe(200);
+    const inUse = await internal.post(LOOKUP, { token });
+    expect(inUse.body).toEqual({ applicationId, state: 'replaced', newerLinkInUse: true });
     await expireLink(applicationId);
     const expired = await internal.post(LOOKUP, { token: second });
     expect([expired.status, expired.body]).toEqual([200, { applicationId, state: 'expired' }]);
+    const bothLapsed = await internal.post(LOOKUP, { token });
+    expect(bothLapsed.body).toEqual({ applicationId, state: 'replaced', newerLinkInUse: false });
     // Only hashes of the replaced tokens are kept.
     expect(JSON.stringify(await db.query('SELECT * FROM client_links_retired'))).not.toContain(token);
   });

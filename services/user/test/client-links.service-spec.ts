@@ -171,7 +171,7 @@ describe('ClientLinkService.lookup, for a client whose link no longer opens', ()
     const applicationId = randomUUID();
     const first = await newLink(applicationId);
     const second = await newLink(applicationId);
-    await expect(links.lookup(first)).resolves.toEqual({ applicationId, state: 'replaced' });
+    await expect(links.lookup(first)).resolves.toEqual({ applicationId, state: 'replaced', newerLinkInUse: false });
     await expect(links.lookup(second)).resolves.toEqual({ applicationId, state: 'valid' });
     // The replaced token still opens nothing; only its hash is kept.
     await expect(links.exchange(first)).rejects.toThrow('This link is not valid or has expired');
@@ -183,8 +183,21 @@ describe('ClientLinkService.lookup, for a client whose link no longer opens', ()
     expect(JSON.stringify(retired)).not.toContain(first);
     // A third link retires the second as well.
     const third = await newLink(applicationId);
-    await expect(links.lookup(second)).resolves.toEqual({ applicationId, state: 'replaced' });
+    await expect(links.lookup(second)).resolves.toEqual({ applicationId, state: 'replaced', newerLinkInUse: false });
     await expect(links.lookup(third)).resolves.toEqual({ applicationId, state: 'valid' });
+  });
+
+  it('says whether the newer link is in use (opened, still opens), so an old one cannot replace it', async () => {
+    const applicationId = randomUUID();
+    const first = await newLink(applicationId);
+    const second = await newLink(applicationId);
+    await links.exchange(second);
+    await expect(links.lookup(first)).resolves.toEqual({ applicationId, state: 'replaced', newerLinkInUse: true });
+    await service.db.query(
+      `UPDATE client_links SET expires_at = now() - interval '1 second' WHERE application_id = $1`,
+      [applicationId],
+    );
+    await expect(links.lookup(first)).resolves.toEqual({ applicationId, state: 'replaced', newerLinkInUse: false });
   });
 
   it('retires every replaced token when links of one application are issued at the same moment', async () => {

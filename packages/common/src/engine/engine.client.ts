@@ -104,11 +104,11 @@ export class EngineClient {
     return Object.fromEntries(rows.map((r) => [r.name, r.value]));
   }
 
-  /** Whether an execution of the process waits in the given activity right now. */
-  async isWaitingAt(processInstanceId: string, activityId: string): Promise<boolean> {
+  /** Whether the process instance catches the named message right now (has a subscription to it). */
+  async catchesMessage(processInstanceId: string, messageName: string): Promise<boolean> {
     const { count } = await this.request<{ count: number }>(
       'GET',
-      `/execution/count?processInstanceId=${encodeURIComponent(processInstanceId)}&activityId=${encodeURIComponent(activityId)}`,
+      `/event-subscription/count?processInstanceId=${encodeURIComponent(processInstanceId)}&eventType=message&eventName=${encodeURIComponent(messageName)}`,
     );
     return count > 0;
   }

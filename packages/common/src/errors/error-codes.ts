@@ -48,5 +48,6 @@ export const commonErrors = defineErrors({
   PAYLOAD_TOO_LARGE: HttpStatus.PAYLOAD_TOO_LARGE,
   UNSUPPORTED_MEDIA_TYPE: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   ENGINE_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
+  UPSTREAM_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
 });
 export type CommonErrorCode = ErrorCode<typeof commonErrors>;

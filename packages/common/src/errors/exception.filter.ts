@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { UpstreamError } from '../http/internal-http.client';
 import { DomainError } from './domain-error';
 import { CODE_BY_STATUS, type ErrorBody } from './error-body';
 import { commonErrors } from './error-codes';
@@ -75,6 +76,13 @@ export function describeError(exception: unknown, traceId: string): { status: nu
         traceId,
       },
     };
+  }
+  // The engine or another service failed (or timed out) under this request: the caller may try
+  // again, and the upstream's own status must not pass for ours (its 500 is not our bug).
+  if (exception instanceof UpstreamError && (exception.status ?? 500) >= 500) {
+    const { status, code } = commonErrors.UPSTREAM_UNAVAILABLE;
+    const message = `A service this request needs did not answer (${exception.target}); try again shortly`;
+    return { status, body: { code, message, traceId } };
   }
   const statusError = (exception ?? {}) as StatusError;
   const status = statusError.status ?? statusError.statusCode;

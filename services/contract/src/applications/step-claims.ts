@@ -20,18 +20,22 @@ export class StepClaims {
    * older than that belongs to a request that died and is taken over.
    */
   async claim(id: string, staleAfterMs?: number): Promise<boolean> {
-    for (;;) {
-      try {
-        await this.claims.create({ _id: id, claimedAt: new Date() });
-        return true;
-      } catch (e) {
-        if (!isDuplicateKey(e)) throw e;
-      }
-      if (staleAfterMs === undefined) return false;
-      const held = await this.claims.findById(id).lean();
-      if (held && held.claimedAt.getTime() > Date.now() - staleAfterMs) return false;
-      // Stale (or just released): remove exactly the claim we saw, then race for a new one.
-      if (held) await this.claims.deleteOne({ _id: id, claimedAt: held.claimedAt });
+    return (await this.take(id, staleAfterMs)) !== null;
+  }
+
+  /**
+   * Runs `step` for the one caller holding `id` (taken over after `staleAfterMs`, its holder
+   * having died); the others get `busy()` thrown. Given back afterwards, whatever the outcome —
+   * only if it is still this caller's: a step that outlived `staleAfterMs` may have been taken
+   * over, and must not release its successor's claim.
+   */
+  async holding<T>(id: string, staleAfterMs: number, busy: () => Error, step: () => Promise<T>): Promise<T> {
+    const claimedAt = await this.take(id, staleAfterMs);
+    if (!claimedAt) throw busy();
+    try {
+      return await step();
+    } finally {
+      await this.claims.deleteOne({ _id: id, claimedAt });
     }
   }
 
@@ -68,6 +72,24 @@ export class StepClaims {
    * Runs `step` for the one caller that claims `id`; the others get `taken()` thrown. A step
    * that fails gives the claim back, so that it can be tried again.
    */
+  /** The claim's time when this caller took `id`, else null. */
+  private async take(id: string, staleAfterMs?: number): Promise<Date | null> {
+    for (;;) {
+      const claimedAt = new Date();
+      try {
+        await this.claims.create({ _id: id, claimedAt });
+        return claimedAt;
+      } catch (e) {
+        if (!isDuplicateKey(e)) throw e;
+      }
+      if (staleAfterMs === undefined) return null;
+      const held = await this.claims.findById(id).lean();
+      if (held && held.claimedAt.getTime() > Date.now() - staleAfterMs) return null;
+      // Stale (or just released): remove exactly the claim we saw, then race for a new one.
+      if (held) await this.claims.deleteOne({ _id: id, claimedAt: held.claimedAt });
+    }
+  }
+
   async once<T>(id: string, taken: () => Error, step: () => Promise<T>): Promise<T> {
     if (!(await this.claim(id))) throw taken();
     try {

@@ -184,6 +184,8 @@ export class ClientService {
       }
       revision = slot;
       try {
+        // Consent first: data is never kept without its record, and a failure here gives the step back.
+        await this.audit.record(application._id, 'consent.given', actor, { ...this.privacyPolicy });
         await this.signing.withdrawCode(application._id);
         const moved = await this.applications.updateOne(
           { _id: application._id, status: ApplicationStatus.DraftReady, draftDocumentId: now.draftDocumentId },
@@ -206,7 +208,6 @@ export class ClientService {
         await this.claims.release(`${correctionPrefix(application._id)}.${slot}`);
         throw e;
       }
-      await this.audit.record(application._id, 'consent.given', actor, { ...this.privacyPolicy });
       await this.audit.record(application._id, 'client-data.corrected', actor, {
         revision,
         withdrawnDraftId: now.draftDocumentId,
@@ -230,6 +231,8 @@ export class ClientService {
     const { fullName, phone, promoCode, consent: _consent, ...personal } = form;
     const closed = () => contractErrors.FORM_CLOSED('The form was already submitted');
     await this.claims.once(`${application._id}.data-submitted`, closed, async () => {
+      // Consent first: data is never kept without its record, and a failure here gives the step back.
+      await this.audit.record(application._id, 'consent.given', actor, { ...this.privacyPolicy });
       const moved = await this.applications.updateOne(
         { _id: application._id, status: ApplicationStatus.Created },
         {
@@ -246,7 +249,6 @@ export class ClientService {
       if (moved.modifiedCount === 0) throw closed();
     });
     countFunnelStep('data_submitted');
-    await this.audit.record(application._id, 'consent.given', actor, { ...this.privacyPolicy });
     await this.audit.record(application._id, 'client-data.submitted', actor);
     // The mail keeps going to the CRM's address: the form cannot move the signing channel.
     await this.messenger.send(application._id, MESSAGES.clientDataSubmitted, {

@@ -10,6 +10,8 @@ export type LinkState = 'valid' | 'expired' | 'replaced';
 export interface LinkLookup {
   applicationId: string;
   state: LinkState;
+  /** For a replaced token: whether the application's current link was opened and still opens. */
+  newerLinkInUse?: boolean;
 }
 
 /** The user service's internal routes: it keeps the links (their hashes), so it knows whose a token was. */

@@ -22,6 +22,7 @@ import { StepClaims } from '../applications/step-claims';
 import { type Actor, AuditService } from '../audit/audit.service';
 import type { ContractEnv } from '../config';
 import { contractErrors } from '../contract-errors';
+import type { LinkLookup } from './client-links.client';
 import { signingReminders } from './signing-reminders';
 
 /** The stages an application can still be cancelled in: nothing signed, nothing ended. */
@@ -64,8 +65,11 @@ export interface LinkRenewal {
   sentTo: string;
 }
 
-/** Longer than a change takes (a correlation with its retries), so a live one is never taken over. */
-const DEADLINE_CHANGE_STALE_MS = 30_000;
+/**
+ * Longer than a change can take (a read and a correlation with its retries, each call bounded by the
+ * engine client's 10 s timeout), so a live one is never taken over.
+ */
+const DEADLINE_CHANGE_STALE_MS = 120_000;
 
 /** The engine answers 500 when a timer or a worker changed the instance at the same moment (optimistic locking). */
 const ENGINE_CONFLICT = { attempts: 3, backoff: { baseMs: 200, maxMs: 1_000 } };
@@ -156,18 +160,20 @@ export class LifecycleService {
    * and entered again with the new date, and the client is told.
    */
   async extend(application: ApplicationDocument, until: Date, actor: Actor): Promise<DeadlineChange> {
-    const { deadline, current, latest } = await this.runningDeadline(application);
-    const outOfRange = (message: string) =>
-      contractErrors.DEADLINE_OUT_OF_RANGE(message, {
-        details: { current: current.toISOString(), latest: latest?.toISOString() ?? null },
-      });
-    if (until.getTime() <= Math.max(current.getTime(), Date.now())) {
-      throw outOfRange('The new deadline must be later than the current one and in the future');
-    }
-    if (latest && until.getTime() > latest.getTime()) {
-      throw outOfRange("The new deadline may not be after the course's enrolment deadline or start");
-    }
-    return this.move(application, deadline, current, until, 'extended', actor);
+    return this.oneChangeAtATime(application._id, async () => {
+      const { deadline, current, latest } = await this.runningDeadline(application);
+      const outOfRange = (message: string) =>
+        contractErrors.DEADLINE_OUT_OF_RANGE(message, {
+          details: { current: current.toISOString(), latest: latest?.toISOString() ?? null },
+        });
+      if (until.getTime() <= Math.max(current.getTime(), Date.now())) {
+        throw outOfRange('The new deadline must be later than the current one and in the future');
+      }
+      if (latest && until.getTime() > latest.getTime()) {
+        throw outOfRange("The new deadline may not be after the course's enrolment deadline or start");
+      }
+      return this.move(application, deadline, current, until, 'extended', actor);
+    });
   }
 
   /**
@@ -179,9 +185,11 @@ export class LifecycleService {
       new RetryLaterError('The application is between two waits: its deadline is bounded once it waits', 3_000);
     if (application.status === ApplicationStatus.DataSubmitted) throw notYet();
     try {
-      const running = await this.runningDeadline(application);
-      if (running.current.getTime() <= latest.getTime()) return null;
-      return await this.move(application, running.deadline, running.current, latest, 'shortened', actor);
+      return await this.oneChangeAtATime(application._id, async () => {
+        const running = await this.runningDeadline(application);
+        if (running.current.getTime() <= latest.getTime()) return null;
+        return this.move(application, running.deadline, running.current, latest, 'shortened', actor);
+      });
     } catch (e) {
       if (contractErrors.NOT_AWAITING_CLIENT.is(e) || contractErrors.APPLICATION_CHANGED.is(e)) throw notYet();
       if (contractErrors.APPLICATION_ENDED.is(e) || contractErrors.CONTRACT_SIGNED.is(e)) return null;
@@ -207,8 +215,17 @@ export class LifecycleService {
    * count is taken by claims, so parallel requests cannot take more; the process's gateway
    * (`linkRenewal`) shows in Cockpit which way each went.
    */
-  async renewLink(application: ApplicationDocument, via: 'expired' | 'replaced', actor: Actor): Promise<LinkRenewal> {
+  async renewLink(application: ApplicationDocument, link: LinkLookup, actor: Actor): Promise<LinkRenewal> {
     awaitedStage(application, 'The application is not waiting for you just now; try again in a few seconds');
+    const sentTo = maskEmail(application.clientEmail);
+    // An old e-mail (forwarded, or read by someone else) must not replace the link the client is
+    // using, nor spend their renewals: once a newer link has been opened, its holder is sent to it.
+    if (link.state === 'replaced' && link.newerLinkInUse) {
+      throw contractErrors.LINK_REPLACED('A newer link was sent: open the latest e-mail from the school', {
+        details: { sentTo },
+      });
+    }
+    const via = link.state;
     const id = application._id;
     const self = this.selfRenewals ? await this.claims.claimNext(`${id}.link-renewal.self`, this.selfRenewals) : null;
     const asked =
@@ -223,13 +240,40 @@ export class LifecycleService {
     const claim = self !== null ? `${id}.link-renewal.self.${self}` : `${id}.link-renewal.school.${asked}`;
     const linkRenewal = self !== null ? 'reissue' : 'ask-school';
     try {
-      await this.tellProcess(application, MESSAGES.linkRenewalRequested, { linkRenewal });
+      await this.askForRenewal(application, linkRenewal);
     } catch (e) {
       await this.claims.release(claim);
       throw e;
     }
     await this.audit.record(id, 'link.renewal-requested', actor, { via, renewal: linkRenewal });
-    return { result: self !== null ? 'reissued' : 'passed-on', sentTo: maskEmail(application.clientEmail) };
+    return { result: self !== null ? 'reissued' : 'passed-on', sentTo };
+  }
+
+  /**
+   * Correlates LinkRenewalRequested. An instance started on a model version before it (waiting for
+   * the client, yet not catching it) gets the older LinkReissueRequested for its one renewal by
+   * e-mail; such a model has no way to pass a request to the school, so the client is told to ask.
+   */
+  private async askForRenewal(application: ApplicationDocument, linkRenewal: 'reissue' | 'ask-school'): Promise<void> {
+    try {
+      await this.tellProcess(application, MESSAGES.linkRenewalRequested, { linkRenewal });
+      return;
+    } catch (e) {
+      if (!contractErrors.NOT_AWAITING_CLIENT.is(e)) throw e;
+      // Asked of the instance's own model, not guessed from where it waits: a current-version
+      // instance between two steps catches neither message and keeps the "try again" answer.
+      const pid = application.processInstanceId!;
+      const olderModel =
+        !(await this.engine.catchesMessage(pid, MESSAGES.linkRenewalRequested)) &&
+        (await this.engine.catchesMessage(pid, MESSAGES.linkReissueRequested));
+      if (!olderModel) throw e;
+    }
+    if (linkRenewal === 'ask-school') {
+      throw contractErrors.LINK_RENEWAL_LIMIT_REACHED(
+        'A new link for this application can only come from the school now: please contact it',
+      );
+    }
+    await this.tellProcess(application, MESSAGES.linkReissueRequested, {});
   }
 
   private async runningDeadline(application: ApplicationDocument) {
@@ -261,7 +305,7 @@ export class LifecycleService {
     if (deadline.kind === 'link') variables.linkExpiresAt = to;
     // The reminders before the signature follow its deadline, counted afresh.
     if (deadline.kind === 'signing') Object.assign(variables, signingReminders(until, this.reminderOffsets));
-    await this.oneChangeAtATime(application._id, () => this.tellProcess(application, deadline.message, variables));
+    await this.tellProcess(application, deadline.message, variables);
     const moved: DeadlineChange = { kind: deadline.kind, from: current.toISOString(), to, change };
     await this.audit.record(application._id, 'deadline.changed', actor, { ...moved });
     return moved;
@@ -269,19 +313,17 @@ export class LifecycleService {
 
   /**
    * Two changes of an application's deadline at the same time: one goes, the other is told it came
-   * second (both were judged against the deadline before either). The claim lasts while the change
-   * is carried out; one left by a request that died lapses after DEADLINE_CHANGE_STALE_MS.
+   * second. The claim covers reading the deadline, judging the change and carrying it out, so no
+   * change is judged against a deadline another is moving (an extension read before a longer one
+   * landed would shorten it). One left by a request that died lapses after DEADLINE_CHANGE_STALE_MS.
    */
-  private async oneChangeAtATime(applicationId: string, change: () => Promise<void>): Promise<void> {
-    const id = `${applicationId}.deadline-change`;
-    if (!(await this.claims.claim(id, DEADLINE_CHANGE_STALE_MS))) {
-      throw contractErrors.APPLICATION_CHANGED('The deadline is being changed just now; look again');
-    }
-    try {
-      await change();
-    } finally {
-      await this.claims.release(id);
-    }
+  private async oneChangeAtATime<T>(applicationId: string, change: () => Promise<T>): Promise<T> {
+    return this.claims.holding(
+      `${applicationId}.deadline-change`,
+      DEADLINE_CHANGE_STALE_MS,
+      () => contractErrors.APPLICATION_CHANGED('The deadline is being changed just now; look again'),
+      change,
+    );
   }
 
   /**
@@ -314,6 +356,9 @@ export class LifecycleService {
     variables: Record<string, unknown>,
   ): Promise<void> {
     const steerable = { closing: false };
+    // Only the engine's 5xx answers are tried again: it rolled the correlation back (optimistic
+    // locking). A timeout is ENGINE_UNAVAILABLE before it gets here and is never repeated, since
+    // the message may have been taken (one request, one e-mail).
     const result = await retrying(() => this.engine.correlate(message, application._id, variables, steerable), {
       ...ENGINE_CONFLICT,
       retryIf: (e) => e instanceof UpstreamError && (e.status ?? 500) >= 500,

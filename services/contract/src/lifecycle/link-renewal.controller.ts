@@ -32,7 +32,7 @@ export class LinkRenewalController {
     {
       status: 409,
       description:
-        'LINK_STILL_VALID: open it; APPLICATION_ENDED, CONTRACT_SIGNED: nothing to renew; NOT_AWAITING_CLIENT: try again shortly',
+        'LINK_STILL_VALID: open it; LINK_REPLACED: the newest e-mail has a link that opens; APPLICATION_ENDED, CONTRACT_SIGNED: nothing to renew; NOT_AWAITING_CLIENT: try again shortly',
     },
     { status: 429, description: 'LINK_RENEWAL_LIMIT_REACHED: asked as many times as allowed' },
     { status: 503, description: 'LINK_CHECK_UNAVAILABLE, ENGINE_UNAVAILABLE: nothing changed, try again' },
@@ -42,6 +42,6 @@ export class LinkRenewalController {
     if (!link) throw contractErrors.LINK_UNKNOWN('This link is not one this school sent');
     if (link.state === 'valid') throw contractErrors.LINK_STILL_VALID('This link still opens: open it again');
     const application = await this.applications.withOutcome(await this.applications.get(link.applicationId));
-    return this.lifecycle.renewLink(application, link.state, requestActor('client', req));
+    return this.lifecycle.renewLink(application, link, requestActor('client', req));
   }
 }

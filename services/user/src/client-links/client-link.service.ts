@@ -26,6 +26,14 @@ export type LinkState = 'valid' | 'expired' | 'replaced';
 export interface LinkLookup {
   applicationId: string;
   state: LinkState;
+  /**
+   * For a replaced token: whether the application's current link has been opened and still opens,
+   * i.e. the client is using it. Then the holder of the old e-mail is sent to the newest one: a
+   * request on an old token must not replace that link. A newer link never opened (lost, in spam)
+   * leaves the old one free to ask. Links outlive their deadlines (cabinet access), so "still
+   * opens" alone would be true for every application that can still go on.
+   */
+  newerLinkInUse?: boolean;
 }
 
 export interface IssuedLink {
@@ -163,7 +171,18 @@ export class ClientLinkService {
       return { applicationId: link.applicationId, state: link.expiresAt.getTime() <= Date.now() ? 'expired' : 'valid' };
     }
     const retired = await this.retired.findOne({ select: { applicationId: true }, where: { tokenHash } });
-    if (retired) return { applicationId: retired.applicationId, state: 'replaced' };
+    if (retired) {
+      const { applicationId } = retired;
+      const current = await this.links.findOne({
+        select: { expiresAt: true, lastUsedAt: true },
+        where: { applicationId },
+      });
+      return {
+        applicationId,
+        state: 'replaced',
+        newerLinkInUse: !!current?.lastUsedAt && current.expiresAt.getTime() > Date.now(),
+      };
+    }
     throw userErrors.LINK_INVALID('This link is not valid or has expired');
   }
 
