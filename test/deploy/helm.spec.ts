@@ -540,6 +540,7 @@ describe('Ingress mirrors the gateway (gateway/gateway.conf.template)', () => {
     ['/api/user/auth/refresh', 'user', '/auth/refresh', null, zoneRate('login')],
     ['/api/user/client-links/exchange', 'user', '/client-links/exchange', null, zoneRate('links')],
     ['/api/contract/public/link-renewals', 'contract', '/public/link-renewals', null, zoneRate('renewals')],
+    ['/api/contract/public/documents/tok', 'contract', '/public/documents/tok', null, zoneRate('downloads')],
     ['/client/app-1/signing-code', 'contract', '/client/app-1/signing-code', null, zoneRate('codes')],
     [
       '/client/api/applications/app-1/signature',
@@ -678,6 +679,7 @@ describe('Ingress routes every public path of the gateway as the gateway does', 
       '= /api/user/client-links/exchange',
       '^~ /api/contract/public/verifications',
       '^~ /api/contract/public/link-renewals',
+      '^~ /api/contract/public/documents',
       '^~ /l/',
       '/engine-rest/',
     ])
@@ -738,7 +740,15 @@ describe('Ingress routes every public path of the gateway as the gateway does', 
       for (const [zone, names] of Object.entries(zones)) expect(`${zone}: ${names.length}`).toBe(`${zone}: 1`);
       const names = Object.values(zones).flat();
       expect(new Set(names).size).toBe(names.length);
-      expect(Object.keys(zones).sort()).toEqual(['codes', 'engine', 'links', 'login', 'renewals', 'verify']);
+      expect(Object.keys(zones).sort()).toEqual([
+        'codes',
+        'downloads',
+        'engine',
+        'links',
+        'login',
+        'renewals',
+        'verify',
+      ]);
     }
   });
 });

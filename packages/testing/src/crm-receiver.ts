@@ -8,6 +8,7 @@ export interface WebhookPayload {
   applicationId: string;
   outcome: string;
   outcomeReason: string | null;
+  data: Record<string, unknown>;
 }
 
 /** A CRM with its API key and its webhook endpoint: a local receiver whose secret the test keeps. */

@@ -5,6 +5,7 @@ import { mongoDatabase } from '@otus/common/mongo';
 import { ApplicationsModule } from './applications/applications.module';
 import { ClientModule } from './client/client.module';
 import { contractEnv } from './config';
+import { CrmModule } from './crm/crm.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { PagesModule } from './pages/pages.module';
 import { StaffModule } from './staff/staff.module';
@@ -21,6 +22,7 @@ import { ContractWorkerModule } from './worker/contract-worker.module';
     ScheduleModule.forRoot(),
     ApplicationsModule,
     ClientModule,
+    CrmModule,
     LifecycleModule,
     PagesModule,
     StaffModule,

@@ -28,6 +28,12 @@ export const contractEnv = baseEnv.extend({
   CONTRACT_SIGNING_CODE_MAX_CODES: z.coerce.number().int().positive().default(3),
   CONTRACT_SIGNING_CODE_RESEND_AFTER: isoDuration.default(60_000),
   /**
+   * How long the download URL in a `contract.signed` webhook works. The webhook's body is fixed at
+   * its first attempt, so a late retry or a resend may carry an expired one: the CRM then fetches
+   * the contract with its API key.
+   */
+  CONTRACT_DOWNLOAD_LINK_TTL: isoDuration.default(60 * 60_000),
+  /**
    * How many times a client may correct their data while the draft awaits a signature (each
    * correction withdraws the draft and makes a new one); 0 turns corrections off.
    */

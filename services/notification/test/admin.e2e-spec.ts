@@ -237,6 +237,7 @@ describe('webhook endpoints', () => {
       id: created.id,
       crmClientId: created.crmClientId,
       url: created.url,
+      events: null,
       secretHint: `whsec_…${created.secret.slice(-4)}`,
       secretRotatedAt: expect.any(String),
       createdAt: expect.any(String),
@@ -256,6 +257,36 @@ describe('webhook endpoints', () => {
     const gone = await admin.get(`/webhook-endpoints/${created.id}`);
     expect(gone.status).toBe(404);
     expect(gone.body.code).toBe('WEBHOOK_ENDPOINT_NOT_FOUND');
+  });
+
+  it('keeps the events a CRM client subscribed to, and refuses what is not an event', async () => {
+    const crmClientId = `crm-${randomUUID()}`;
+    const url = `${receiver.url}/crm/${crmClientId}`;
+    const created = await admin.post('/webhook-endpoints', { crmClientId, url, events: ['contract.signed'] });
+    expect([created.status, created.body.events]).toEqual([201, ['contract.signed']]);
+    const id = created.body.id as string;
+
+    const more = await admin.patch(`/webhook-endpoints/${id}`, { events: ['contract.signed', 'contract.declined'] });
+    expect([more.status, more.body.events, more.body.url]).toEqual([
+      200,
+      ['contract.signed', 'contract.declined'],
+      url,
+    ]);
+    const all = await admin.patch(`/webhook-endpoints/${id}`, { events: null });
+    expect([all.status, all.body.events]).toEqual([200, null]);
+
+    for (const events of [['contract.lost'], [], ['contract.signed', 'contract.signed'], 'contract.signed', [42]]) {
+      const refused = await admin.patch(`/webhook-endpoints/${id}`, { events });
+      expect([JSON.stringify(events), refused.status, refused.body.details?.[0]?.field]).toEqual([
+        JSON.stringify(events),
+        400,
+        'events',
+      ]);
+    }
+    const nothing = await admin.patch(`/webhook-endpoints/${id}`, {});
+    expect([nothing.status, nothing.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+    expect((await operator.patch(`/webhook-endpoints/${id}`, { events: ['contract.signed'] })).status).toBe(403);
+    expect((await admin.get(`/webhook-endpoints/${id}`)).body.events).toBeNull();
   });
 
   it('refuses a second endpoint for a CRM client (409) and a URL that is not http(s) (400)', async () => {

@@ -9,7 +9,8 @@ import { WEBHOOK_EVENTS } from '../src/webhooks/webhook-events';
 import { WebhookEndpointsService } from '../src/webhooks/webhook-endpoints.service';
 import { CrmWebhookHandler } from '../src/worker/crm-webhook.handler';
 import { createNotificationApp } from './support/app';
-import { useNotificationEnv } from './support/env';
+import { stack, useNotificationEnv } from './support/env';
+import { type ContractServer, pdfBytes, startContractServer } from './support/http-servers';
 import { type Receiver, RECEIVER_HOST, startReceiver } from '@otus/testing';
 import { schemaErrors, verifyOtusWebhook } from '@otus/testing';
 
@@ -22,11 +23,17 @@ let db: DataSource;
 let handler: CrmWebhookHandler;
 let endpoints: WebhookEndpointsService;
 let receiver: Receiver;
+let contract: ContractServer;
 
 beforeAll(async () => {
   receiver = await startReceiver();
+  contract = await startContractServer(stack.INTERNAL_API_TOKEN);
   // No default endpoint here: webhook-default.e2e-spec.ts covers it.
-  useNotificationEnv({ NOTIFICATION_DEFAULT_WEBHOOK_URL: undefined, NOTIFICATION_DEFAULT_WEBHOOK_SECRET: undefined });
+  useNotificationEnv({
+    NOTIFICATION_DEFAULT_WEBHOOK_URL: undefined,
+    NOTIFICATION_DEFAULT_WEBHOOK_SECRET: undefined,
+    CONTRACT_INTERNAL_URL: contract.url,
+  });
   app = await createNotificationApp();
   db = app.get(DataSource);
   handler = app.get(CrmWebhookHandler);
@@ -35,6 +42,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app.close();
   await receiver.close();
+  await contract.close();
 });
 
 const task = (): TaskContext => ({
@@ -54,6 +62,9 @@ async function crmClient() {
 }
 
 function variables(webhookEvent: string, crmClientId: string, overrides: Record<string, unknown> = {}) {
+  // The contract stand-in knows the signed document: it gives a download link for it.
+  const signedDocumentId = randomUUID();
+  contract.documents.set(signedDocumentId, pdfBytes('signed'));
   return {
     webhookEvent,
     applicationId: randomUUID(),
@@ -65,7 +76,7 @@ function variables(webhookEvent: string, crmClientId: string, overrides: Record<
     promoStatus: 'APPLIED',
     discountKopecks: 990_000,
     finalPriceKopecks: 8_910_000,
-    signedDocumentId: randomUUID(),
+    signedDocumentId,
     failureCode: 'INVALID_VARIABLES',
     signingLockReason: 'TRIES_EXHAUSTED',
     cancelReasonCode: 'CLIENT_REQUEST',
@@ -125,11 +136,14 @@ describe('each event', () => {
     expect(request.rawBody).not.toContain('Иван');
   });
 
-  it('contract.signed carries the price, the promo status and the signed document', async () => {
+  it('contract.signed carries the price, the promo status and a short-lived URL to the signed PDF', async () => {
     const client = await crmClient();
     const vars = variables('contract.signed', client.crmClientId);
-    await deliver(vars);
-    expect(JSON.parse(client.requests()[0].rawBody)).toMatchObject({
+    const context = task();
+    await deliver(vars, context);
+    const [token] = contract.downloadLinks.get(vars.signedDocumentId)!;
+    const sent = JSON.parse(client.requests()[0].rawBody);
+    expect(sent).toMatchObject({
       outcome: 'CONCLUDED',
       final: true,
       data: {
@@ -138,8 +152,43 @@ describe('each event', () => {
         discountKopecks: 990_000,
         finalPriceKopecks: 8_910_000,
         signedDocumentId: vars.signedDocumentId,
+        signedDocumentUrl: `${stack.GATEWAY_URL}/api/contract/public/documents/${token}`,
+        signedDocumentUrlExpiresAt: expect.any(String),
       },
     });
+    // A redelivered task sends the stored body again and asks for no second link.
+    await deliver(vars, context);
+    expect(contract.downloadLinks.get(vars.signedDocumentId)).toHaveLength(1);
+  });
+
+  it('contract.signed for a document the contract service does not know: the task fails, nothing is sent', async () => {
+    const client = await crmClient();
+    const vars = { ...variables('contract.signed', client.crmClientId), signedDocumentId: randomUUID() };
+    await expect(deliver(vars)).rejects.toThrow(/download link of signed document .*404/);
+    expect(client.requests()).toEqual([]);
+  });
+});
+
+describe('a CRM client subscribed to some events', () => {
+  it('gets those, and nothing of the others is sent or logged', async () => {
+    const client = await crmClient();
+    await endpoints.update(client.id, { events: ['contract.signed', 'contract.declined'] });
+
+    const linkSent = variables('link.sent', client.crmClientId);
+    expect(await deliver(linkSent)).toEqual({ webhookDelivered: false });
+    expect(await deliveriesOf(linkSent.applicationId)).toEqual([]);
+    const declined = variables('contract.declined', client.crmClientId);
+    expect(await deliver(declined)).toEqual({ webhookDelivered: true });
+    expect(client.requests().map((r) => JSON.parse(r.rawBody).type)).toEqual(['contract.declined']);
+
+    // The subscription holds for the application's own webhookUrl too (signed with the client's secret).
+    const ownUrl = variables('link.sent', client.crmClientId, { crmWebhookUrl: `${receiver.url}${client.path}/own` });
+    expect(await deliver(ownUrl)).toEqual({ webhookDelivered: false });
+
+    // Every event again once the subscription is cleared.
+    await endpoints.update(client.id, { events: null });
+    expect(await deliver(variables('link.sent', client.crmClientId))).toEqual({ webhookDelivered: true });
+    expect(client.requests()).toHaveLength(2);
   });
 });
 

@@ -4,7 +4,7 @@ import { createServiceModule, type ServiceTestModule } from '@otus/testing';
 import { userEnv } from '../src/config';
 import { ClientLinkService } from '../src/client-links/client-link.service';
 import { migrations } from '../src/migrations';
-import { secretHash } from '../src/tokens';
+import { secretHash } from '@otus/common';
 import { userErrors } from '../src/user-errors';
 import { ExtendClientLinkHandler } from '../src/worker/extend-client-link.handler';
 import { IssueClientLinkHandler } from '../src/worker/issue-client-link.handler';

@@ -35,13 +35,16 @@ export const REDACT_PATHS = [
 
 const QUIET_ROUTES = new Set(['/health', '/health/live']);
 
-/** The client's link carries its secret in the path (`/l/<token>`): it never reaches a log. */
-const LINK_TOKEN = /\/l\/[^/?#]+/g;
+/**
+ * Secrets carried in the path — the client's link (`/l/<token>`) and a webhook's download URL
+ * (`/public/documents/<token>`) — never reach a log.
+ */
+const PATH_TOKEN = /(\/l\/|\/public\/documents\/)[^/?#]+/g;
 
 export function maskLinkTokens<T extends { url?: string; params?: unknown }>(req: T): T {
-  if (!req.url || !LINK_TOKEN.test(req.url)) return req;
-  LINK_TOKEN.lastIndex = 0;
-  return { ...req, url: req.url.replace(LINK_TOKEN, '/l/[REDACTED]'), params: '[REDACTED]' };
+  if (!req.url || !PATH_TOKEN.test(req.url)) return req;
+  PATH_TOKEN.lastIndex = 0;
+  return { ...req, url: req.url.replace(PATH_TOKEN, '$1[REDACTED]'), params: '[REDACTED]' };
 }
 
 export function loggerModule(service: string) {

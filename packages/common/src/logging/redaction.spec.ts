@@ -58,6 +58,11 @@ describe('link tokens in request URLs', () => {
     expect(JSON.stringify(maskLinkTokens({ url: '/l/AbC-123_xyz', params: {} }))).not.toContain('AbC-123_xyz');
   });
 
+  it('masks the token of a download URL, /public/documents/<token>', () => {
+    const masked = maskLinkTokens({ url: '/public/documents/Tok-3n_x', params: { token: 'Tok-3n_x' } });
+    expect(masked).toEqual({ url: '/public/documents/[REDACTED]', params: '[REDACTED]' });
+  });
+
   it('leaves other URLs alone', () => {
     const req = { url: '/client/123/form', params: { id: '123' } };
     expect(maskLinkTokens(req)).toBe(req);

@@ -6,8 +6,11 @@ import { ContractComposer } from './contract-composer';
 import { ContractIssuer } from './contract-issuer';
 import { ContractDocument, ContractDocumentSchema, DocumentDigest, DocumentDigestSchema } from './document.schema';
 import { DocumentsService } from './documents.service';
+import { DownloadLink, DownloadLinkSchema } from './download-link.schema';
+import { DownloadLinks } from './download-links.service';
 import { InternalDocumentsController } from './internal-documents.controller';
 import { ContractPdfRenderer } from './pdf/contract-pdf.renderer';
+import { PublicDocumentsController } from './public-documents.controller';
 import { SealModule } from './seal/seal.module';
 
 @Module({
@@ -15,13 +18,14 @@ import { SealModule } from './seal/seal.module';
     MongooseModule.forFeature([
       { name: ContractDocument.name, schema: ContractDocumentSchema },
       { name: DocumentDigest.name, schema: DocumentDigestSchema },
+      { name: DownloadLink.name, schema: DownloadLinkSchema },
     ]),
     ApplicationsModule,
     AuditModule,
     SealModule,
   ],
-  controllers: [InternalDocumentsController],
-  providers: [DocumentsService, ContractComposer, ContractPdfRenderer, ContractIssuer],
+  controllers: [InternalDocumentsController, PublicDocumentsController],
+  providers: [DocumentsService, DownloadLinks, ContractComposer, ContractPdfRenderer, ContractIssuer],
   exports: [DocumentsService, ContractIssuer],
 })
 export class DocumentsModule {}

@@ -8,7 +8,7 @@ const MAX_PDF_BYTES = 20 * 1024 * 1024;
 /** What a link e-mail adds to the audit chain: the first link, a reminder, or a new link after a reissue. */
 export type LinkProcessEvent = 'link.sent' | 'link.reminded' | 'link.reissued';
 
-/** The contract service's internal routes: the signed contract to attach, and the audit chain's process events. */
+/** The contract service's internal routes: the signed contract to attach or link to, and the audit chain's process events. */
 @Injectable()
 export class ContractClient {
   private readonly http: InternalHttpClient;
@@ -37,6 +37,17 @@ export class ContractClient {
       throw new Error(`${what}: expected application/pdf, got ${contentType || 'no content type'}`);
     }
     if (data.length === 0) throw new Error(`${what}: an empty answer is not a PDF`);
+    return data;
+  }
+
+  /** A short-lived token for the signed contract's public URL, which the `contract.signed` webhook carries. */
+  async downloadLink(documentId: string): Promise<{ token: string; expiresAt: string }> {
+    const { data } = await this.http
+      .request<{ token: string; expiresAt: string }>({
+        method: 'POST',
+        path: `/internal/documents/${encodeURIComponent(documentId)}/download-links`,
+      })
+      .catch(context(`download link of signed document ${documentId}`));
     return data;
   }
 

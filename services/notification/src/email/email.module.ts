@@ -11,6 +11,6 @@ import { ContractClient } from './contract.client';
   imports: [DeliveriesModule],
   controllers: [InternalEmailsController],
   providers: [EmailService, EmailTemplates, MailerService, ContractClient, ClientLinks],
-  exports: [EmailService, ClientLinks],
+  exports: [EmailService, ClientLinks, ContractClient],
 })
 export class EmailModule {}

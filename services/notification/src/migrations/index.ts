@@ -1,4 +1,5 @@
 import { InitialSchema1795449538878 } from './1795449538878-initial-schema';
+import { WebhookSubscriptions1796395087545 } from './1796395087545-webhook-subscriptions';
 
 /** In order; TypeORM runs the pending ones at start-up. */
-export const migrations = [InitialSchema1795449538878];
+export const migrations = [InitialSchema1795449538878, WebhookSubscriptions1796395087545];

@@ -13,6 +13,10 @@ export class WebhookEndpoint {
   @Column({ length: 2048 })
   url!: string;
 
+  /** The events this CRM client subscribed to; null: every event, including ones added later. */
+  @Column({ type: 'varchar', length: 64, array: true, nullable: true })
+  events!: string[] | null;
+
   /** SealedBox (NOTIFICATION_SECRET_SEAL_KEYS), bound to this endpoint's id. */
   @Column({ name: 'secret_sealed', type: 'text' })
   secretSealed!: string;

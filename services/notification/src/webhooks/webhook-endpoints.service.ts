@@ -1,8 +1,8 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
-import { checkEndpointUrl, invalidFields, type Page, SealedBox, toPage } from '@otus/common';
+import { checkEndpointUrl, invalidFields, newSecret, type Page, SealedBox, toPage } from '@otus/common';
 import { isUniqueViolation } from '@otus/common/postgres';
 import { Repository } from 'typeorm';
 import type { NotificationEnv } from '../config';
@@ -34,10 +34,17 @@ export class WebhookEndpointsService {
   async create(dto: CreateWebhookEndpointDto): Promise<WebhookEndpointWithSecret> {
     await this.checkUrl(dto.url);
     const id = randomUUID();
-    const secret = newSecret();
+    const secret = newWebhookSecret();
     try {
       const endpoint = await this.endpoints.save(
-        this.endpoints.create({ id, ...dto, ...this.sealed(id, secret), secretRotatedAt: new Date() }),
+        this.endpoints.create({
+          id,
+          crmClientId: dto.crmClientId,
+          url: dto.url,
+          events: dto.events ?? null,
+          ...this.sealed(id, secret),
+          secretRotatedAt: new Date(),
+        }),
       );
       return { ...toResponse(endpoint), secret };
     } catch (e) {
@@ -63,9 +70,18 @@ export class WebhookEndpointsService {
   }
 
   async update(id: string, dto: UpdateWebhookEndpointDto): Promise<WebhookEndpointResponse> {
+    if (dto.url === undefined && dto.events === undefined) {
+      throw invalidFields([{ field: 'url', errors: ['Send url, events or both'] }]);
+    }
     const endpoint = await this.find(id);
-    await this.checkUrl(dto.url);
-    return toResponse(await this.endpoints.save({ ...endpoint, url: dto.url }));
+    if (dto.url !== undefined) await this.checkUrl(dto.url);
+    return toResponse(
+      await this.endpoints.save({
+        ...endpoint,
+        url: dto.url ?? endpoint.url,
+        events: dto.events === undefined ? endpoint.events : dto.events,
+      }),
+    );
   }
 
   /**
@@ -80,7 +96,7 @@ export class WebhookEndpointsService {
   /** A new secret replaces the old one at once: webhooks sent from now on are signed with it. */
   async rotateSecret(id: string): Promise<WebhookEndpointWithSecret> {
     const endpoint = await this.find(id);
-    const secret = newSecret();
+    const secret = newWebhookSecret();
     const saved = await this.endpoints.save({ ...endpoint, ...this.sealed(id, secret), secretRotatedAt: new Date() });
     return { ...toResponse(saved), secret };
   }
@@ -90,12 +106,16 @@ export class WebhookEndpointsService {
     await this.endpoints.delete(id);
   }
 
-  /** The endpoint and its secret, for signing. */
-  async forClient(crmClientId: string): Promise<{ url: string; secret: string } | null> {
+  /** The endpoint, its secret for signing, and the events it subscribed to (null: all). */
+  async forClient(crmClientId: string): Promise<{ url: string; secret: string; events: string[] | null } | null> {
     const endpoint = await this.endpoints.findOneBy({ crmClientId });
     if (!endpoint) return null;
     try {
-      return { url: endpoint.url, secret: this.box.open(endpoint.secretSealed, secretContext(endpoint.id)).toString() };
+      return {
+        url: endpoint.url,
+        secret: this.box.open(endpoint.secretSealed, secretContext(endpoint.id)).toString(),
+        events: endpoint.events,
+      };
     } catch {
       // A configuration fault (a seal key removed too early), not a business outcome: the task fails and is retried.
       throw new Error(
@@ -116,8 +136,8 @@ export class WebhookEndpointsService {
 }
 
 /** 256 random bits, prefixed so a leaked one is recognisable in a scan. */
-function newSecret(): string {
-  return `whsec_${randomBytes(32).toString('base64url')}`;
+function newWebhookSecret(): string {
+  return `whsec_${newSecret(32)}`;
 }
 
 function toResponse(e: WebhookEndpoint): WebhookEndpointResponse {
@@ -125,6 +145,7 @@ function toResponse(e: WebhookEndpoint): WebhookEndpointResponse {
     id: e.id,
     crmClientId: e.crmClientId,
     url: e.url,
+    events: e.events,
     secretHint: e.secretHint,
     secretRotatedAt: e.secretRotatedAt.toISOString(),
     createdAt: e.createdAt.toISOString(),

@@ -87,6 +87,28 @@ describe('webhook payloads', () => {
     return payload;
   };
 
+  describe('contract.signed', () => {
+    it('carries a short-lived URL to the signed PDF, not the file', () => {
+      const signedDocument = {
+        url: `https://contract.example.org/api/contract/public/documents/${'T'.repeat(43)}`,
+        expiresAt: '2026-11-23T13:00:00.000Z',
+      };
+      const payload = webhookPayload(webhookTaskInput.parse({ ...variables, webhookEvent: 'contract.signed' }), {
+        ...meta,
+        signedDocument,
+      });
+      expect(schema('contract.signed')(payload) ? [] : schema('contract.signed').errors).toEqual([]);
+      expect(payload.data).toMatchObject({
+        signedDocumentId: 'doc-1',
+        signedDocumentUrl: signedDocument.url,
+        signedDocumentUrlExpiresAt: signedDocument.expiresAt,
+      });
+      expect(schema('contract.signed')({ ...payload, data: { ...payload.data, signedDocumentUrl: 'not a url' } })).toBe(
+        false,
+      );
+    });
+  });
+
   describe('application.cancelled', () => {
     it('carries the reason code and text and who cancelled; the application is closed CANCELLED', () => {
       expect(build('application.cancelled')).toEqual({

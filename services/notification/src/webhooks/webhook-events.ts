@@ -130,10 +130,16 @@ export interface WebhookPayload {
   data: Record<string, unknown>;
 }
 
+/** A short-lived URL to the signed contract (`contract.signed` carries it instead of the file). */
+export interface DocumentDownload {
+  url: string;
+  expiresAt: string;
+}
+
 /** The JSON body of one event; its JSON Schema is docs/webhooks/<event>.schema.json. */
 export function webhookPayload(
   input: WebhookTaskInput,
-  meta: { eventId: string; applicationId: string; occurredAt: Date },
+  meta: { eventId: string; applicationId: string; occurredAt: Date; signedDocument?: DocumentDownload },
 ): WebhookPayload {
   const { outcome, final } = EVENT_OUTCOMES[input.webhookEvent];
   const base = {
@@ -171,6 +177,8 @@ export function webhookPayload(
           finalPriceKopecks: input.finalPriceKopecks,
           signedDocumentId: input.signedDocumentId,
           signedSha256: input.signedSha256 ?? null,
+          signedDocumentUrl: meta.signedDocument?.url ?? null,
+          signedDocumentUrlExpiresAt: meta.signedDocument?.expiresAt ?? null,
         },
       };
     case 'signing.locked':

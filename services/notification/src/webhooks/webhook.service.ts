@@ -14,7 +14,8 @@ import { type Delivery, DeliveryStatus, DeliveryTrigger } from '../deliveries/de
 import { keyHash, taskKey } from '../deliveries/idempotency';
 import { Channel, type Message, MessageStatus } from '../deliveries/message.entity';
 import { WebhookEndpointsService } from './webhook-endpoints.service';
-import { webhookPayload, type WebhookTaskInput } from './webhook-events';
+import { type DocumentDownload, webhookPayload, type WebhookTaskInput } from './webhook-events';
+import { ContractClient } from '../email/contract.client';
 import { webhookAddressPolicy } from './address-policy';
 import { postWebhook } from './webhook-http';
 import { signWebhook } from './webhook-signature';
@@ -34,6 +35,8 @@ interface WebhookContent {
 interface Target {
   url: string;
   secret: string;
+  /** The CRM client's subscription; null or absent: every event. */
+  events?: string[] | null;
 }
 
 /** One request's outcome; `retryable` for timeouts, network errors, 408, 429 and 5xx. */
@@ -62,11 +65,15 @@ export class WebhookService {
     | 'CRM_WEBHOOK_ALLOWED_HOSTS'
   >;
 
+  private readonly publicBaseUrl: string;
+
   constructor(
     private readonly log: DeliveryLogService,
     private readonly endpoints: WebhookEndpointsService,
+    private readonly contract: ContractClient,
     private readonly config: ConfigService<NotificationEnv, true>,
   ) {
+    this.publicBaseUrl = config.get('CLIENT_BASE_URL', { infer: true }).replace(/\/+$/, '');
     const get = <K extends keyof NotificationEnv>(key: K) => config.get(key, { infer: true });
     this.env = {
       NOTIFICATION_DEFAULT_WEBHOOK_URL: get('NOTIFICATION_DEFAULT_WEBHOOK_URL'),
@@ -85,7 +92,8 @@ export class WebhookService {
 
   async deliverForTask(input: WebhookTaskInput, task: TaskContext): Promise<{ webhookDelivered: boolean }> {
     const key = taskKey(task);
-    if ((await this.log.findByKey(key))?.status === MessageStatus.Sent) return { webhookDelivered: true };
+    const stored = await this.log.findByKey(key);
+    if (stored?.status === MessageStatus.Sent) return { webhookDelivered: true };
     const applicationId = input.applicationId ?? task.businessKey ?? task.processInstanceId;
     const routing: Routing = { crmWebhookUrl: input.crmWebhookUrl ?? null, crmClientId: input.crmClientId ?? null };
     // One policy for the routing check and every attempt (it resolves our components' names).
@@ -99,9 +107,17 @@ export class WebhookService {
       );
       return { webhookDelivered: false };
     }
+    if (target.events && !target.events.includes(input.webhookEvent)) {
+      this.logger.log(
+        { applicationId, event: input.webhookEvent },
+        'the CRM client did not subscribe to this event; it is not sent',
+      );
+      return { webhookDelivered: false };
+    }
     // Built once: a redelivered task finds the stored body (and its occurredAt) and sends those bytes again.
+    const signedDocument = stored ? undefined : await this.signedDocumentDownload(input);
     const body = JSON.stringify(
-      webhookPayload(input, { eventId: keyHash(key), applicationId, occurredAt: new Date() }),
+      webhookPayload(input, { eventId: keyHash(key), applicationId, occurredAt: new Date(), signedDocument }),
     );
     await this.log.deliverOnce(
       {
@@ -131,6 +147,13 @@ export class WebhookService {
       },
     );
     return { webhookDelivered: true };
+  }
+
+  /** For `contract.signed`: a short-lived public URL to the PDF (a failure fails the task, retried like a send). */
+  private async signedDocumentDownload(input: WebhookTaskInput): Promise<DocumentDownload | undefined> {
+    if (input.webhookEvent !== 'contract.signed') return undefined;
+    const { token, expiresAt } = await this.contract.downloadLink(input.signedDocumentId);
+    return { url: `${this.publicBaseUrl}/api/contract/public/documents/${token}`, expiresAt };
   }
 
   /** An administrator's resend: the same body and event id, signed now, sent once to where the application's webhooks go today. */
@@ -165,7 +188,7 @@ export class WebhookService {
           'crmWebhookUrl is set, but there is no secret to sign with: add a webhook endpoint for the CRM client or set NOTIFICATION_DEFAULT_WEBHOOK_SECRET',
         );
       }
-      return { url: crmWebhookUrl, secret };
+      return { url: crmWebhookUrl, secret, events: endpoint?.events };
     }
     if (endpoint) return endpoint;
     const defaultUrl = this.env.NOTIFICATION_DEFAULT_WEBHOOK_URL;

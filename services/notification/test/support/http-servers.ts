@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { close, listen } from '@otus/testing';
 
@@ -9,17 +10,21 @@ export interface ContractServer {
   failEvents: boolean;
   /** The x-internal-token of every request, in order. */
   tokens: (string | undefined)[];
+  /** The download-link tokens issued, by document id (POST /internal/documents/{id}/download-links). */
+  downloadLinks: Map<string, string[]>;
   close(): Promise<void>;
 }
 
 /**
  * Stands in for the contract service's internal routes: GET /internal/documents/{id}
- * (application/pdf) and POST /internal/applications/{id}/process-events.
+ * (application/pdf), POST /internal/documents/{id}/download-links (for a known document) and
+ * POST /internal/applications/{id}/process-events.
  */
 export async function startContractServer(expectedToken: string): Promise<ContractServer> {
   const documents = new Map<string, Buffer>();
   const events: ContractServer['events'] = [];
   const tokens: (string | undefined)[] = [];
+  const downloadLinks = new Map<string, string[]>();
   const server = createServer((req, res) => {
     const token = req.headers['x-internal-token'] as string | undefined;
     tokens.push(token);
@@ -38,13 +43,31 @@ export async function startContractServer(expectedToken: string): Promise<Contra
       });
       return;
     }
+    const link = /^\/internal\/documents\/([^/]+)\/download-links$/.exec(req.url ?? '');
+    if (req.method === 'POST' && link) {
+      const id = decodeURIComponent(link[1]);
+      if (!documents.has(id)) return void res.writeHead(404, { 'content-type': 'application/json' }).end('{}');
+      const issued = randomBytes(32).toString('base64url');
+      downloadLinks.set(id, [...(downloadLinks.get(id) ?? []), issued]);
+      const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
+      res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ token: issued, expiresAt }));
+      return;
+    }
     const match = /^\/internal\/documents\/([^/]+)$/.exec(req.url ?? '');
     const body = match && documents.get(decodeURIComponent(match[1]));
     if (!body) return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"code":"NOT_FOUND"}');
     res.writeHead(200, { 'content-type': 'application/pdf', 'content-length': body.length }).end(body);
   });
   const url = await listen(server);
-  const contract: ContractServer = { url, documents, events, failEvents: false, tokens, close: () => close(server) };
+  const contract: ContractServer = {
+    url,
+    documents,
+    events,
+    failEvents: false,
+    tokens,
+    downloadLinks,
+    close: () => close(server),
+  };
   return contract;
 }
 

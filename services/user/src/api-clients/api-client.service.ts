@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { commonErrors } from '@otus/common';
+import { commonErrors, newSecret, secretHash } from '@otus/common';
 import { IsNull, Repository } from 'typeorm';
-import { newSecret, secretHash } from '../tokens';
+
 import { ApiClient } from './api-client.entity';
 import type { ApiClientResponse, CreatedApiClientResponse } from './dto/api-client.dto';
 import { userErrors } from '../user-errors';

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
-import { countFunnelStep, maskEmail, maskName } from '@otus/common';
+import { countFunnelStep, maskEmail, maskName, newSecret, secretHash } from '@otus/common';
 import { Repository } from 'typeorm';
 import type { UserEnv } from '../config';
 import { KeyService } from '../keys/key.service';
-import { newSecret, secretHash } from '../tokens';
+
 import { ClientLink } from './client-link.entity';
 import { RetiredClientLink } from './retired-client-link.entity';
 import { userErrors } from '../user-errors';

@@ -1,8 +1,40 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PageOf, PageQuery } from '@otus/common';
-import { IsOptional, IsString, IsUrl, Length, MaxLength } from 'class-validator';
+import {
+  ArrayNotEmpty,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Length,
+  MaxLength,
+} from 'class-validator';
+import { WEBHOOK_EVENTS, type WebhookEvent } from '../webhook-events';
 
 const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
+
+/** The subscription: which events go to the endpoint. */
+function Events(): PropertyDecorator {
+  return (target, key) => {
+    ApiPropertyOptional({
+      enum: WEBHOOK_EVENTS,
+      isArray: true,
+      nullable: true,
+      example: ['contract.signed', 'contract.declined'],
+      description: 'The events this CRM client receives; absent or null: every event, including ones added later',
+    })(target, key);
+    IsOptional()(target, key);
+    IsArray()(target, key);
+    ArrayNotEmpty({ message: 'events must list at least one event, or be null for every event' })(target, key);
+    ArrayUnique()(target, key);
+    IsIn(WEBHOOK_EVENTS, { each: true, message: `each of events must be one of: ${WEBHOOK_EVENTS.join(', ')}` })(
+      target,
+      key,
+    );
+  };
+}
 
 export class CreateWebhookEndpointDto {
   @ApiProperty({ example: 'crm-main', description: 'The CRM client id (process variable crmClientId)' })
@@ -14,13 +46,21 @@ export class CreateWebhookEndpointDto {
   @IsUrl(URL_OPTIONS)
   @MaxLength(2048)
   url!: string;
+
+  @Events()
+  events?: WebhookEvent[] | null;
 }
 
+/** Either or both; `events: null` subscribes to every event again. */
 export class UpdateWebhookEndpointDto {
-  @ApiProperty({ example: 'https://crm.example.com/otus/webhooks' })
+  @ApiPropertyOptional({ example: 'https://crm.example.com/otus/webhooks' })
+  @IsOptional()
   @IsUrl(URL_OPTIONS)
   @MaxLength(2048)
-  url!: string;
+  url?: string;
+
+  @Events()
+  events?: WebhookEvent[] | null;
 }
 
 export class ListWebhookEndpointsQuery extends PageQuery {
@@ -35,6 +75,13 @@ export class WebhookEndpointResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() crmClientId!: string;
   @ApiProperty() url!: string;
+  @ApiProperty({
+    enum: WEBHOOK_EVENTS,
+    isArray: true,
+    nullable: true,
+    description: 'The events it receives; null: every event',
+  })
+  events!: string[] | null;
   @ApiProperty({ example: 'whsec_…x9Qk', description: 'The end of the secret, to tell secrets apart' })
   secretHint!: string;
   @ApiProperty() secretRotatedAt!: string;

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 
-/** A high-entropy secret for the client to keep; only its hash is stored. */
+/** A high-entropy secret (link token, API key, refresh token) for its holder to keep; only its hash is stored. */
 export function newSecret(bytes = 32): string {
   return randomBytes(bytes).toString('base64url');
 }

@@ -1,0 +1,44 @@
+import { Controller, Get, Param, Req, Res, StreamableFile } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiErrorResponses, Public } from '@otus/common';
+import type { Request, Response } from 'express';
+import { AuditService } from '../audit/audit.service';
+import { requestActor } from '../audit/request-actor';
+import { DocumentsService } from './documents.service';
+import { DownloadLinks } from './download-links.service';
+
+/**
+ * The signed contract behind the short-lived URL of a `contract.signed` webhook: the token is the
+ * credential (256 random bits, rate-limited per address at the gateway). Each download is audited.
+ */
+@ApiTags('documents (CRM)')
+@Public()
+@Controller('public/documents')
+export class PublicDocumentsController {
+  constructor(
+    private readonly downloadLinks: DownloadLinks,
+    private readonly documents: DocumentsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  @Get(':token')
+  @ApiOperation({ summary: 'The signed contract from a webhook download URL (works for CONTRACT_DOWNLOAD_LINK_TTL)' })
+  @ApiParam({ name: 'token', description: 'From data.signedDocumentUrl of contract.signed' })
+  @ApiProduces('application/pdf')
+  @ApiOkResponse({ description: 'The signed PDF', schema: { type: 'string', format: 'binary' } })
+  @ApiErrorResponses({ status: 410, description: 'DOWNLOAD_LINK_INVALID: unknown or expired' }, 429)
+  async download(
+    @Param('token') token: string,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StreamableFile> {
+    const document = await this.downloadLinks.open(token);
+    await this.audit.record(document.applicationId, 'document.downloaded', requestActor('download-link', req), {
+      kind: 'signed',
+    });
+    res.setHeader('Content-Disposition', `attachment; filename="${document.applicationId}-signed.pdf"`);
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    return new StreamableFile(this.documents.open(document), { type: 'application/pdf' });
+  }
+}
