@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
-import type { TaskContext } from '@otus/common';
+import { IncidentError, type TaskContext } from '@otus/common';
 import { DataSource } from 'typeorm';
 import { ResendService } from '../src/deliveries/resend.service';
 import { WEBHOOK_EVENTS } from '../src/webhooks/webhook-events';
@@ -159,12 +159,24 @@ describe('each event', () => {
     // A redelivered task sends the stored body again and asks for no second link.
     await deliver(vars, context);
     expect(contract.downloadLinks.get(vars.signedDocumentId)).toHaveLength(1);
+    // The URL is a bearer credential: the stored body is sealed, nothing in the delivery log holds it.
+    const stored = await db.query(
+      `SELECT m.content::text AS content, d.recipient, d.error FROM messages m JOIN deliveries d ON d.message_id = m.id
+        WHERE m.application_id = $1`,
+      [vars.applicationId],
+    );
+    expect(stored).toHaveLength(1);
+    expect(JSON.stringify(stored)).not.toContain(token);
+    expect(stored[0].content).toContain('sealedBody');
   });
 
   it('contract.signed for a document the contract service does not know: the task fails, nothing is sent', async () => {
     const client = await crmClient();
     const vars = { ...variables('contract.signed', client.crmClientId), signedDocumentId: randomUUID() };
-    await expect(deliver(vars)).rejects.toThrow(/download link of signed document .*404/);
+    const failed = deliver(vars);
+    await expect(failed).rejects.toThrow(/download link of signed document .*404/);
+    // Waiting will not make the document: an incident at once, not retries.
+    await expect(failed).rejects.toBeInstanceOf(IncidentError);
     expect(client.requests()).toEqual([]);
   });
 });

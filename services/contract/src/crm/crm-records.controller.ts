@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Req, Res, StreamableFile } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { ApiErrorResponses, CurrentStaff, Roles, SECURITY, type StaffIdentity } from '@otus/common';
 import type { Request, Response } from 'express';
 import { ApplicationsService, toResponse } from '../applications/applications.service';
@@ -25,8 +25,11 @@ export class CrmRecordsController {
 
   @Get('documents/signed')
   @ApiOperation({ summary: 'The signed contract (PDF, sealed by the school)' })
-  @ApiProduces('application/pdf')
-  @ApiOkResponse({ description: 'The signed PDF', schema: { type: 'string', format: 'binary' } })
+  // The PDF's type on the 200 alone: the error answers are JSON (an operation-wide produces would say PDF).
+  @ApiOkResponse({
+    description: 'The signed PDF',
+    content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
+  })
   @ApiErrorResponses({ status: 404, description: 'APPLICATION_NOT_FOUND, DOCUMENT_NOT_FOUND (not signed yet)' })
   async signed(
     @Param('crmApplicationId') crmApplicationId: string,
@@ -36,12 +39,13 @@ export class CrmRecordsController {
   ): Promise<StreamableFile> {
     const application = await this.applications.ofCrm(crm.subject, crmApplicationId);
     const document = await this.documents.current(application._id, 'signed');
+    const pdf = this.documents.open(document);
     await this.audit.record(application._id, 'document.downloaded', requestActor(`crm:${crm.subject}`, req), {
       kind: 'signed',
     });
     res.setHeader('Content-Disposition', `attachment; filename="${crmApplicationId}-signed.pdf"`);
     res.setHeader('Cache-Control', 'no-store');
-    return new StreamableFile(this.documents.open(document), { type: 'application/pdf' });
+    return new StreamableFile(pdf, { type: 'application/pdf' });
   }
 
   @Get('timeline')

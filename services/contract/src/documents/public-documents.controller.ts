@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Req, Res, StreamableFile } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiErrorResponses, Public } from '@otus/common';
 import type { Request, Response } from 'express';
 import { AuditService } from '../audit/audit.service';
@@ -24,8 +24,11 @@ export class PublicDocumentsController {
   @Get(':token')
   @ApiOperation({ summary: 'The signed contract from a webhook download URL (works for CONTRACT_DOWNLOAD_LINK_TTL)' })
   @ApiParam({ name: 'token', description: 'From data.signedDocumentUrl of contract.signed' })
-  @ApiProduces('application/pdf')
-  @ApiOkResponse({ description: 'The signed PDF', schema: { type: 'string', format: 'binary' } })
+  // The PDF's type on the 200 alone: the error answers are JSON (an operation-wide produces would say PDF).
+  @ApiOkResponse({
+    description: 'The signed PDF',
+    content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
+  })
   @ApiErrorResponses({ status: 410, description: 'DOWNLOAD_LINK_INVALID: unknown or expired' }, 429)
   async download(
     @Param('token') token: string,
@@ -33,12 +36,13 @@ export class PublicDocumentsController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
     const document = await this.downloadLinks.open(token);
+    const pdf = this.documents.open(document);
     await this.audit.record(document.applicationId, 'document.downloaded', requestActor('download-link', req), {
       kind: 'signed',
     });
     res.setHeader('Content-Disposition', `attachment; filename="${document.applicationId}-signed.pdf"`);
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Referrer-Policy', 'no-referrer');
-    return new StreamableFile(this.documents.open(document), { type: 'application/pdf' });
+    return new StreamableFile(pdf, { type: 'application/pdf' });
   }
 }

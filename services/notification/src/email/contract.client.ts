@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { InternalHttpClient, UpstreamError } from '@otus/common';
+import { IncidentError, InternalHttpClient, UpstreamError } from '@otus/common';
 import type { NotificationEnv } from '../config';
 
 const MAX_PDF_BYTES = 20 * 1024 * 1024;
@@ -41,13 +41,21 @@ export class ContractClient {
   }
 
   /** A short-lived token for the signed contract's public URL, which the `contract.signed` webhook carries. */
-  async downloadLink(documentId: string): Promise<{ token: string; expiresAt: string }> {
+  async downloadLink(documentId: string, applicationId: string): Promise<{ token: string; expiresAt: string }> {
+    const what = `download link of signed document ${documentId}`;
     const { data } = await this.http
       .request<{ token: string; expiresAt: string }>({
         method: 'POST',
         path: `/internal/documents/${encodeURIComponent(documentId)}/download-links`,
+        body: { applicationId },
       })
-      .catch(context(`download link of signed document ${documentId}`));
+      .catch((e: unknown) => {
+        // No such signed document of this application: waiting will not make one, so an incident at once.
+        if (e instanceof UpstreamError && e.status === 404) {
+          throw new IncidentError(`${what}: ${e.message}; check the process variable signedDocumentId`);
+        }
+        return context(what)(e);
+      });
     return data;
   }
 

@@ -4,6 +4,7 @@ import {
   checkWebhookUrl,
   retrying,
   IncidentError,
+  SealedBox,
   type TaskContext,
   WebhookAddressRefusedError,
   type WebhookAddressPolicy,
@@ -26,11 +27,17 @@ interface Routing {
   crmClientId: string | null;
 }
 
-/** What a stored webhook message holds: the exact body (every retry sends the same bytes) and how to route it. */
+/**
+ * What a stored webhook message holds: the exact body (every retry sends the same bytes) and how
+ * to route it. A body carrying a bearer URL (contract.signed) is kept sealed, never in clear.
+ */
 interface WebhookContent {
-  body: string;
+  body?: string;
+  sealedBody?: string;
   routing: Routing;
 }
+
+const bodyContext = (idempotencyKey: string) => `webhook-body:${idempotencyKey}`;
 
 interface Target {
   url: string;
@@ -66,6 +73,7 @@ export class WebhookService {
   >;
 
   private readonly publicBaseUrl: string;
+  private readonly box: SealedBox;
 
   constructor(
     private readonly log: DeliveryLogService,
@@ -74,6 +82,7 @@ export class WebhookService {
     private readonly config: ConfigService<NotificationEnv, true>,
   ) {
     this.publicBaseUrl = config.get('CLIENT_BASE_URL', { infer: true }).replace(/\/+$/, '');
+    this.box = new SealedBox(config.get('NOTIFICATION_SECRET_SEAL_KEYS', { infer: true }));
     const get = <K extends keyof NotificationEnv>(key: K) => config.get(key, { infer: true });
     this.env = {
       NOTIFICATION_DEFAULT_WEBHOOK_URL: get('NOTIFICATION_DEFAULT_WEBHOOK_URL'),
@@ -126,7 +135,9 @@ export class WebhookService {
         template: input.webhookEvent,
         applicationId,
         processInstanceId: task.processInstanceId,
-        content: { body, routing } satisfies WebhookContent,
+        content: (signedDocument
+          ? { sealedBody: this.box.seal(body, bodyContext(key)), routing }
+          : { body, routing }) satisfies WebhookContent,
       },
       async (message) => {
         const { last, retryable, refused } = await this.send(message, target, policy, DeliveryTrigger.Task);
@@ -149,10 +160,15 @@ export class WebhookService {
     return { webhookDelivered: true };
   }
 
+  private bodyOf(message: Message): string {
+    const { body, sealedBody } = message.content as unknown as WebhookContent;
+    return sealedBody ? this.box.open(sealedBody, bodyContext(message.idempotencyKey)).toString() : body!;
+  }
+
   /** For `contract.signed`: a short-lived public URL to the PDF (a failure fails the task, retried like a send). */
   private async signedDocumentDownload(input: WebhookTaskInput): Promise<DocumentDownload | undefined> {
     if (input.webhookEvent !== 'contract.signed') return undefined;
-    const { token, expiresAt } = await this.contract.downloadLink(input.signedDocumentId);
+    const { token, expiresAt } = await this.contract.downloadLink(input.signedDocumentId, input.applicationId);
     return { url: `${this.publicBaseUrl}/api/contract/public/documents/${token}`, expiresAt };
   }
 
@@ -236,7 +252,7 @@ export class WebhookService {
     target: Target,
     policy: WebhookAddressPolicy,
   ): Promise<{ attempt: AttemptResult; retryable: boolean; refused?: string }> {
-    const { body } = message.content as unknown as WebhookContent;
+    const body = this.bodyOf(message);
     const timestamp = Math.floor(Date.now() / 1000);
     const recipient = withoutSecrets(target.url);
     const started = performance.now();

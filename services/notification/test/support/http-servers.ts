@@ -45,12 +45,18 @@ export async function startContractServer(expectedToken: string): Promise<Contra
     }
     const link = /^\/internal\/documents\/([^/]+)\/download-links$/.exec(req.url ?? '');
     if (req.method === 'POST' && link) {
-      const id = decodeURIComponent(link[1]);
-      if (!documents.has(id)) return void res.writeHead(404, { 'content-type': 'application/json' }).end('{}');
-      const issued = randomBytes(32).toString('base64url');
-      downloadLinks.set(id, [...(downloadLinks.get(id) ?? []), issued]);
-      const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
-      res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ token: issued, expiresAt }));
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const id = decodeURIComponent(link[1]);
+        const { applicationId } = JSON.parse(Buffer.concat(chunks).toString() || '{}') as { applicationId?: unknown };
+        if (typeof applicationId !== 'string') return void res.writeHead(400).end();
+        if (!documents.has(id)) return void res.writeHead(404, { 'content-type': 'application/json' }).end('{}');
+        const issued = randomBytes(32).toString('base64url');
+        downloadLinks.set(id, [...(downloadLinks.get(id) ?? []), issued]);
+        const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
+        res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ token: issued, expiresAt }));
+      });
       return;
     }
     const match = /^\/internal\/documents\/([^/]+)$/.exec(req.url ?? '');
