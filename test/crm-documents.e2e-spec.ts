@@ -1,4 +1,4 @@
-import { createHash, randomInt } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -6,6 +6,7 @@ import {
   crm,
   type CrmWithReceiver,
   crmWithReceiver,
+  loopbackAddress,
   openCourse,
   REPO_ROOT,
   staffToken,
@@ -33,7 +34,7 @@ let signed: WebhookPayload;
 let staffPdf: Buffer;
 
 /** Each simulated caller from a loopback address of its own: the gateway's limits count it alone. */
-const someone = () => new ApiClient(env.GATEWAY_URL, undefined, {}, `127.92.${randomInt(1, 255)}.${randomInt(1, 255)}`);
+const someone = () => new ApiClient(env.GATEWAY_URL).from(loopbackAddress());
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 const audit = async (applicationId: string) =>
   (await staff.get(`/api/contract/contracts/${applicationId}/audit`)).body as { action: string; actor: string }[];
@@ -115,7 +116,7 @@ describe('the contract.signed webhook carries a short-lived URL, not the file', 
   });
 
   it('is rate-limited per address, whatever the case or suffix of the path', async () => {
-    const caller = `127.93.${randomInt(1, 255)}.${randomInt(1, 255)}`;
+    const caller = loopbackAddress();
     const token = 'y'.repeat(43);
     const answers = await Promise.all(
       Array.from({ length: 30 }, () =>
@@ -134,7 +135,7 @@ describe('the contract.signed webhook carries a short-lived URL, not the file', 
       `/api/contract/public/%64ocuments/${token}`,
       `/api/contract//public/documents/${token}`,
     ]) {
-      const from = `127.94.${randomInt(1, 255)}.${randomInt(1, 255)}`;
+      const from = loopbackAddress();
       const spelt = await Promise.all(
         Array.from({ length: 30 }, () => rawRequest(env.GATEWAY_URL, 'GET', path, {}, from)),
       );

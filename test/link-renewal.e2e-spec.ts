@@ -1,10 +1,11 @@
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ApiClient,
   type CrmWithReceiver,
   crmWithReceiver,
+  loopbackAddress,
   openCourse,
   type ReceivedMail,
   staffToken,
@@ -50,7 +51,7 @@ afterAll(async () => {
 });
 
 /** Each simulated client calls from a loopback address of its own: the gateway's limit counts it alone. */
-const someone = () => new ApiClient(env.GATEWAY_URL, undefined, {}, `127.91.${randomInt(1, 255)}.${randomInt(1, 255)}`);
+const someone = () => new ApiClient(env.GATEWAY_URL).from(loopbackAddress());
 const renew = (token: string, client = someone()) => client.post(RENEWALS, { token });
 const exchange = (token: string) => someone().post('/api/user/client-links/exchange', { token });
 /** Whether a link opens, without opening it (the link stays "never opened"). */

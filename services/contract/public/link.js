@@ -58,6 +58,14 @@
     TOO_MANY_REQUESTS: 'busy',
   };
 
+  /** A renewal's answer that names the (masked) address the link went or goes to. */
+  function showSentTo(state, sentTo) {
+    document.querySelectorAll('[data-sent-to]').forEach(function (el) {
+      el.textContent = sentTo;
+    });
+    show(state);
+  }
+
   function renew(event) {
     event.target.disabled = true;
     post('/api/contract/public/link-renewals')
@@ -65,18 +73,12 @@
         return response.json().then(
           function (body) {
             if (response.ok) {
-              document.querySelectorAll('[data-sent-to]').forEach(function (el) {
-                el.textContent = body.sentTo;
-              });
-              return show(body.result === 'reissued' ? 'renewal-sent' : 'renewal-passed');
+              return showSentTo(body.result === 'reissued' ? 'renewal-sent' : 'renewal-passed', body.sentTo);
             }
             // It opens after all (a moment ago it did not): open it as usual.
             if (body.code === 'LINK_STILL_VALID') return location.reload();
             if (body.code === 'LINK_REPLACED' && body.details) {
-              document.querySelectorAll('[data-sent-to]').forEach(function (el) {
-                el.textContent = body.details.sentTo;
-              });
-              return show('renewal-replaced');
+              return showSentTo('renewal-replaced', body.details.sentTo);
             }
             show(RENEWAL_REFUSALS[body.code] || 'failed');
           },

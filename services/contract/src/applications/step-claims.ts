@@ -72,6 +72,16 @@ export class StepClaims {
    * Runs `step` for the one caller that claims `id`; the others get `taken()` thrown. A step
    * that fails gives the claim back, so that it can be tried again.
    */
+  async once<T>(id: string, taken: () => Error, step: () => Promise<T>): Promise<T> {
+    if (!(await this.claim(id))) throw taken();
+    try {
+      return await step();
+    } catch (e) {
+      await this.release(id);
+      throw e;
+    }
+  }
+
   /** The claim's time when this caller took `id`, else null. */
   private async take(id: string, staleAfterMs?: number): Promise<Date | null> {
     for (;;) {
@@ -87,16 +97,6 @@ export class StepClaims {
       if (held && held.claimedAt.getTime() > Date.now() - staleAfterMs) return null;
       // Stale (or just released): remove exactly the claim we saw, then race for a new one.
       if (held) await this.claims.deleteOne({ _id: id, claimedAt: held.claimedAt });
-    }
-  }
-
-  async once<T>(id: string, taken: () => Error, step: () => Promise<T>): Promise<T> {
-    if (!(await this.claim(id))) throw taken();
-    try {
-      return await step();
-    } catch (e) {
-      await this.release(id);
-      throw e;
     }
   }
 }

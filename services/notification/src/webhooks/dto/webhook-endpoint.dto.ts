@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PageOf, PageQuery } from '@otus/common';
 import {
@@ -16,25 +17,21 @@ import { WEBHOOK_EVENTS, type WebhookEvent } from '../webhook-events';
 const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
 
 /** The subscription: which events go to the endpoint. */
-function Events(): PropertyDecorator {
-  return (target, key) => {
+const Events = () =>
+  applyDecorators(
     ApiPropertyOptional({
       enum: WEBHOOK_EVENTS,
       isArray: true,
       nullable: true,
       example: ['contract.signed', 'contract.declined'],
       description: 'The events this CRM client receives; absent or null: every event, including ones added later',
-    })(target, key);
-    IsOptional()(target, key);
-    IsArray()(target, key);
-    ArrayNotEmpty({ message: 'events must list at least one event, or be null for every event' })(target, key);
-    ArrayUnique()(target, key);
-    IsIn(WEBHOOK_EVENTS, { each: true, message: `each of events must be one of: ${WEBHOOK_EVENTS.join(', ')}` })(
-      target,
-      key,
-    );
-  };
-}
+    }),
+    IsOptional(),
+    IsArray(),
+    ArrayNotEmpty({ message: 'events must list at least one event, or be null for every event' }),
+    ArrayUnique(),
+    IsIn(WEBHOOK_EVENTS, { each: true, message: `each of events must be one of: ${WEBHOOK_EVENTS.join(', ')}` }),
+  );
 
 export class CreateWebhookEndpointDto {
   @ApiProperty({ example: 'crm-main', description: 'The CRM client id (process variable crmClientId)' })
