@@ -79,6 +79,11 @@ const CASES: Case[] = [
     names: 'rejectReason',
   },
   { topic: 'notification.email', variables: { emailTemplate: 'no-such-template' }, names: 'emailTemplate' },
+  {
+    topic: 'notification.staff-notice',
+    variables: { staffEvent: 'signed', applicationId: id() },
+    names: 'staffEvent',
+  },
 ];
 
 function terms() {

@@ -12,6 +12,7 @@ import {
   processOf,
   type ReceivedMail,
   validForm,
+  waitFor,
   waitForMails,
 } from '@otus/testing';
 
@@ -102,6 +103,41 @@ it('concluded: seat booked, promo redeemed, signed PDF stored and mailed, CRM to
   });
   await expectCleanEnd(started.applicationId, 'End_Concluded');
   expect(await webhookTypes(started.applicationId)).toEqual(['link.sent', 'contract.signed']);
+  // Each step the client took, once, beside the outcome (their own branches: in any order).
+  const all = await waitFor('the step webhooks', () => {
+    const got = webhooksFor(started.applicationId);
+    return ['link.opened', 'data.submitted', 'draft.ready'].every((t) => got.some((p) => p.type === t)) && got;
+  });
+  expect(all.map((p) => p.type).sort()).toEqual(
+    ['contract.signed', 'data.submitted', 'draft.ready', 'link.opened', 'link.sent'].sort(),
+  );
+  // In the order the client went, by when each happened (their own branches may arrive in any order).
+  const at = (type: string) => Date.parse(all.find((p) => p.type === type)!.occurredAt);
+  expect(at('link.opened')).toBeLessThanOrEqual(at('data.submitted'));
+  expect(at('data.submitted')).toBeLessThanOrEqual(at('draft.ready'));
+  expect(at('draft.ready')).toBeLessThanOrEqual(at('contract.signed'));
+  const draftVars = await engine.variables(await processOf(started.applicationId));
+  expect(all.find((p) => p.type === 'draft.ready')).toMatchObject({
+    outcome: 'DRAFT_READY',
+    final: false,
+    data: {
+      courseCode: course.code,
+      draftDocumentId: draftVars.draftDocumentId,
+      draftSha256: draftVars.draftSha256,
+      promoStatus: 'APPLIED',
+      discountKopecks: 1_000_000,
+      finalPriceKopecks: 9_000_000,
+    },
+  });
+  expect(all.find((p) => p.type === 'link.opened')).toMatchObject({
+    outcome: 'LINK_OPENED',
+    data: { courseCode: course.code },
+  });
+  // Nothing the client typed reaches the CRM in these (the form's values are validForm()'s).
+  const form = validForm();
+  for (const value of [form.fullName, form.passportNumber, form.address, form.phone]) {
+    expect(JSON.stringify(all)).not.toContain(String(value));
+  }
 
   const mails = await waitForMails(started.email, 4);
   expect(subjects(mails)).toEqual(
@@ -138,7 +174,7 @@ it('concluded: seat booked, promo redeemed, signed PDF stored and mailed, CRM to
   }
 });
 
-it('declined: seat and promo released, the client and the CRM told', async () => {
+it('declined: seat and promo released, the client and the CRM told, with the reason chosen and the words', async () => {
   const course = await openCourse({ capacity: 1 });
   const started = await apply(amo, course.code);
   const client = await reachSigning(started);
@@ -146,11 +182,30 @@ it('declined: seat and promo released, the client and the CRM told', async () =>
     started.applicationId,
   ]);
   expect(held).toEqual({ status: 'held' });
-  expect((await client.post('/decline', { reason: 'Неудобное расписание' })).status).toBe(204);
+  expect((await client.post('/decline', { reasonCode: 'SCHEDULE', reason: 'Неудобное расписание' })).status).toBe(204);
 
   expect(await outcomeOf(amo, started)).toMatchObject({ status: 'DECLINED', outcome: 'DECLINED' });
   await expectCleanEnd(started.applicationId, 'End_Declined');
   expect(await webhookTypes(started.applicationId)).toEqual(['link.sent', 'contract.declined']);
+  expect(webhooksFor(started.applicationId).find((p) => p.type === 'contract.declined')).toMatchObject({
+    outcome: 'DECLINED',
+    outcomeReason: 'SCHEDULE',
+    data: { courseCode: course.code, reasonCode: 'SCHEDULE', reasonText: 'Неудобное расписание' },
+  });
+  // The client's words are not in the process's history, nor in clear in the delivery log.
+  const variables = await engine.variables(await processOf(started.applicationId));
+  expect(JSON.stringify(variables)).not.toContain('Неудобное');
+  const notificationDb = await new DataSource({ type: 'postgres', url: env.NOTIFICATION_DB_URL }).initialize();
+  try {
+    const stored = await notificationDb.query(
+      `SELECT content::text AS content FROM messages WHERE application_id = $1`,
+      [started.applicationId],
+    );
+    expect(stored.length).toBeGreaterThan(0);
+    expect(stored.map((m: { content: string }) => m.content).join()).not.toContain('Неудобное');
+  } finally {
+    await notificationDb.destroy();
+  }
   expect(subjects(await waitForMails(started.email, 3))).toEqual(
     expect.arrayContaining([expect.stringMatching(/отказались/)]),
   );

@@ -55,6 +55,7 @@ function goodEnv(): Record<string, string> {
     NOTIFICATION_MAIL_FROM: 'OTUS <no-reply@otus-contract.local>',
     CLIENT_BASE_URL: 'https://contract.example.org',
     CONTRACT_INTERNAL_URL: 'http://contract:3002',
+    COURSE_INTERNAL_URL: 'http://course:3003',
     // Each service's engine account (<SERVICE>_ENGINE_PASSWORD), where its schema has one.
     ...Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_ENGINE_PASSWORD`, randomToken()])),
   };

@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { admin, clientSession, crmWithReceiver, engineNodes, mailsTo, openCourse, processOf } from '@otus/testing';
+import {
+  admin,
+  clientSession,
+  crmWithReceiver,
+  engineNodes,
+  mailsTo,
+  openCourse,
+  processOf,
+  waitFor,
+} from '@otus/testing';
 import { processesOf, stack } from './helpers';
 import {
   apply,
@@ -90,6 +99,19 @@ it.concurrent(
     expect(crm.webhooksFor(started.applicationId).find((w) => w.type === 'application.expired')).toMatchObject({
       outcome: 'LINK_EXPIRED',
     });
+    // The CRM heard of the reminder, once, with the deadline it named.
+    const reminders = await waitFor('the reminder webhook', () => {
+      const found = crm.webhooksFor(started.applicationId).filter((w) => w.type === 'reminder.sent');
+      return found.length > 0 && found;
+    });
+    expect(reminders).toHaveLength(1);
+    expect(reminders[0].data).toEqual({
+      courseCode: course.code,
+      reminder: 'link',
+      deadline: new Date(
+        (await engine.variables(await processOf(started.applicationId))).linkDeadline as string,
+      ).toISOString(),
+    });
 
     const mails = (await mailsTo(started.email)).sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
     expect(mails.map((m) => m.subject)).toEqual([
@@ -155,6 +177,16 @@ it.concurrent('signing timed out: seat and promo use released, the client and th
   expect(subjects.filter((s) => /истёк/.test(s))).toHaveLength(1);
   // Reminded twice before the deadline, each once (the reminder timer re-enters the wait).
   expect(subjects.filter((s) => /^Напоминание.*подпиш/i.test(s))).toHaveLength(2);
+  // And so was the CRM: two reminder.sent, each naming the signing deadline.
+  const signDeadline = (await engine.variables(await processOf(started.applicationId))).signDeadline as string;
+  const reminders = await waitFor('both reminder webhooks', () => {
+    const found = crm.webhooksFor(started.applicationId).filter((w) => w.type === 'reminder.sent');
+    return found.length >= 2 && found;
+  });
+  expect(reminders.map((w) => w.data)).toEqual([
+    { courseCode: course.code, reminder: 'signing', deadline: new Date(signDeadline).toISOString() },
+    { courseCode: course.code, reminder: 'signing', deadline: new Date(signDeadline).toISOString() },
+  ]);
   expect(await clientState(client)).toBe('ENDED');
   // The seat is free again: the course had one, and the next client gets it.
   expect((await (await admin()).get(`/api/course/public/courses/${course.code}/availability`)).body).toMatchObject({

@@ -85,7 +85,7 @@ Called with (dict "root" $ "name" <service>).
 {{- if .root.Values.contract.sealTsaUrl -}}{{- $keys = append $keys "CONTRACT_SEAL_TSA_URL" -}}{{- end -}}
 {{- else if eq $name "course" -}}{{- $keys = concat $keys (list "COURSE_PORT") -}}
 {{- else if eq $name "promo" -}}{{- $keys = concat $keys (list "PROMO_PORT") -}}
-{{- else if eq $name "notification" -}}{{- $keys = concat $keys (list "NOTIFICATION_PORT" "NOTIFICATION_MAIL_FROM" "CLIENT_BASE_URL" "CONTRACT_INTERNAL_URL" "CRM_WEBHOOK_ALLOWED_HOSTS" "WEBHOOK_ALLOWED_ADDRESSES") -}}
+{{- else if eq $name "notification" -}}{{- $keys = concat $keys (list "NOTIFICATION_PORT" "NOTIFICATION_MAIL_FROM" "CLIENT_BASE_URL" "CONTRACT_INTERNAL_URL" "COURSE_INTERNAL_URL" "CRM_WEBHOOK_ALLOWED_HOSTS" "WEBHOOK_ALLOWED_ADDRESSES") -}}
 {{- end -}}
 {{- toJson $keys -}}
 {{- end -}}

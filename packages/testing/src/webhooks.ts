@@ -31,7 +31,7 @@ const ajv = addFormats(new Ajv2020({ allErrors: true }));
 /** The payload's JSON Schema from docs/webhooks/. */
 export function payloadSchema(event: string): ValidateFunction {
   return (
-    ajv.getSchema(`urn:otus-contract:webhooks:${event}`) ??
+    ajv.getSchema(`urn:otus-contract:webhooks:${event}:v1`) ??
     ajv.compile(JSON.parse(readFileSync(resolve(REPO_ROOT, `docs/webhooks/${event}.schema.json`), 'utf8')))
   );
 }

@@ -28,6 +28,7 @@ export const contractErrors = defineErrors({
   LINK_STILL_VALID: HttpStatus.CONFLICT,
   LINK_REPLACED: HttpStatus.CONFLICT,
   NOT_AWAITING_CLIENT: HttpStatus.CONFLICT,
+  NOT_DECLINED: HttpStatus.NOT_FOUND,
   NOT_SIGNED: HttpStatus.CONFLICT,
   SIGNING_LOCKED: HttpStatus.LOCKED,
   SIGNING_NOT_LOCKED: HttpStatus.CONFLICT,

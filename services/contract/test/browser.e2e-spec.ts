@@ -310,10 +310,12 @@ it(
       await p.locator('form[action$="/decline"]').evaluate(noBrowserChecks);
       await p.getByRole('button', { name: 'Да, отказаться' }).click();
       await p.getByText('Напишите, пожалуйста, причину').first().waitFor();
-      await expect(p.getByLabel('Почему вы отказываетесь?').getAttribute('aria-invalid')).resolves.toBe('true');
+      await expect(p.getByLabel('Расскажите подробнее').getAttribute('aria-invalid')).resolves.toBe('true');
       await screenshot(p, '11-decline-confirm');
 
-      await p.getByLabel('Почему вы отказываетесь?').fill('Выбрал другой поток');
+      // A reason from the list; the words are then optional, and the choice reaches the CRM's webhook.
+      await p.getByRole('radio', { name: 'Не подходят сроки или расписание' }).check();
+      await p.getByLabel('Расскажите подробнее').fill('Выбрал другой поток');
       await p.getByRole('button', { name: 'Да, отказаться' }).click();
       await p.getByRole('heading', { name: 'Вы отказались от договора' }).waitFor();
       await screenshot(p, '12-declined');

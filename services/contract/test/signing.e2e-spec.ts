@@ -246,8 +246,25 @@ it('rejects malformed codes before counting them', async () => {
 });
 
 it('declines with a reason: the process ends DECLINED and the reason stays out of it', async () => {
-  const { client, crmApplicationId } = await atSigning();
+  const { id, client, crmApplicationId } = await atSigning();
+  const internal = new ApiClient(`http://${env.STACK_HOST}:${env.CONTRACT_PORT}`);
+  const reasonPath = `/internal/applications/${id}/decline-reason`;
+  // Not declined yet: nothing to tell the CRM.
+  const notYet = await internal.withHeaders({ 'x-internal-token': env.INTERNAL_API_TOKEN }).get(reasonPath);
+  expect([notYet.status, notYet.body.code]).toEqual([404, 'NOT_DECLINED']);
+  // A reason outside the list, or "other" without words, is refused before anything changes.
+  const unknown = await client.post('/decline', { reasonCode: 'BORED', reason: 'x' });
+  expect([unknown.status, unknown.body.details?.[0]?.field]).toEqual([400, 'reasonCode']);
+  const otherWithoutWords = await client.post('/decline', { reasonCode: 'OTHER' });
+  expect([otherWithoutWords.status, otherWithoutWords.body.details?.[0]?.field]).toEqual([400, 'reason']);
+  expect((await client.get('')).body.state).toBe('SIGNING');
+
   expect((await client.post('/decline', { reason: 'Выбрал другой курс, паспорт 4510 111111' })).status).toBe(204);
+  // Without a code the words are the reason (OTHER); only our services may read them, never through the gateway.
+  expect((await internal.get(reasonPath)).status).toBe(401);
+  const reason = await internal.withHeaders({ 'x-internal-token': env.INTERNAL_API_TOKEN }).get(reasonPath);
+  expect(reason.body).toEqual({ reasonCode: 'OTHER', reasonText: 'Выбрал другой курс, паспорт 4510 111111' });
+  expect((await new ApiClient(env.GATEWAY_URL).get(`/api/contract${reasonPath}`)).status).toBe(404);
   await waitFor(
     'the CRM to see DECLINED',
     async () => (await amo.get(`/applications/${crmApplicationId}`)).body.outcome === 'DECLINED',

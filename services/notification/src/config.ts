@@ -48,6 +48,15 @@ export const notificationEnv = baseEnv
     /** The contract service's own address (not the gateway): the signed PDF is fetched from its internal route. */
     CONTRACT_INTERNAL_URL: z.url(),
     NOTIFICATION_DOCUMENT_TIMEOUT_MS: ms(15_000),
+    /** The course service's own address: who of the staff hears of a course's applications (staff notices). */
+    COURSE_INTERNAL_URL: z.url(),
+    /** When the day's staff digest goes out, HH:MM in NOTIFICATION_TIME_ZONE. */
+    NOTIFICATION_DIGEST_TIME: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour clock)')
+      .default('09:00'),
+    /** How often the service looks for a digest due. */
+    NOTIFICATION_DIGEST_CHECK_MS: ms(60_000),
 
     /** Seals the CRM webhook secrets at rest. */
     NOTIFICATION_SECRET_SEAL_KEYS: secret('keys', sealKeys),

@@ -3,9 +3,10 @@ import { DataSource } from 'typeorm';
 import { Delivery } from './deliveries/delivery.entity';
 import { Message } from './deliveries/message.entity';
 import { migrations } from './migrations';
+import { StaffDigestEntry } from './staff/staff-digest-entry.entity';
 import { WebhookEndpoint } from './webhooks/webhook-endpoint.entity';
 
-export const entities = [Message, Delivery, WebhookEndpoint];
+export const entities = [Message, Delivery, WebhookEndpoint, StaffDigestEntry];
 
 /**
  * For the TypeORM CLI and the migration test; the app wires the same entities through its modules.

@@ -65,9 +65,12 @@ function variables(webhookEvent: string, crmClientId: string, overrides: Record<
   // The contract stand-in knows the signed document: it gives a download link for it.
   const signedDocumentId = randomUUID();
   contract.documents.set(signedDocumentId, pdfBytes('signed'));
+  // … and why the client declined.
+  const applicationId = randomUUID();
+  contract.declines.set(applicationId, { reasonCode: 'PRICE', reasonText: 'Дороговато для меня' });
   return {
     webhookEvent,
-    applicationId: randomUUID(),
+    applicationId,
     crmApplicationId: `crm-app-${randomUUID().slice(0, 8)}`,
     crmClientId,
     courseCode: 'NODE-2027',
@@ -87,6 +90,11 @@ function variables(webhookEvent: string, crmClientId: string, overrides: Record<
     deadlineChange: 'shortened',
     unavailableReason: 'ENROLMENT_CLOSED',
     linkRenewalStage: 'signing',
+    draftDocumentId: `${applicationId}.draft`,
+    draftSha256: 'c'.repeat(64),
+    signDeadline: '2026-12-03T20:59:00Z',
+    reminderKind: 'link',
+    reminderDeadline: '2026-11-30T09:00:00Z',
     clientName: 'Иван Петров',
     clientEmail: 'ivan@example.test',
     ...overrides,
@@ -176,6 +184,33 @@ describe('each event', () => {
     const failed = deliver(vars);
     await expect(failed).rejects.toThrow(/download link of signed document .*404/);
     // Waiting will not make the document: an incident at once, not retries.
+    await expect(failed).rejects.toBeInstanceOf(IncidentError);
+    expect(client.requests()).toEqual([]);
+  });
+
+  it('contract.declined carries the reason the contract service keeps; the client’s words are not stored in clear', async () => {
+    const client = await crmClient();
+    const vars = variables('contract.declined', client.crmClientId);
+    expect(await deliver(vars)).toEqual({ webhookDelivered: true });
+    const payload = JSON.parse(client.requests()[0].rawBody);
+    expect(payload).toMatchObject({
+      outcome: 'DECLINED',
+      outcomeReason: 'PRICE',
+      data: { courseCode: 'NODE-2027', reasonCode: 'PRICE', reasonText: 'Дороговато для меня' },
+    });
+    const [stored] = await db.query(`SELECT content::text AS content FROM messages WHERE application_id = $1`, [
+      vars.applicationId,
+    ]);
+    expect(stored.content).toContain('sealedBody');
+    expect(stored.content).not.toContain('Дороговато');
+  });
+
+  it('contract.declined of an application that did not decline is an incident; nothing is sent', async () => {
+    const client = await crmClient();
+    const vars = variables('contract.declined', client.crmClientId);
+    contract.declines.delete(vars.applicationId);
+    const failed = deliver(vars);
+    await expect(failed).rejects.toThrow(/decline reason of .*404/);
     await expect(failed).rejects.toBeInstanceOf(IncidentError);
     expect(client.requests()).toEqual([]);
   });

@@ -23,6 +23,7 @@ export const TOPICS = {
   contractReassessCourse: 'contract.reassess-course',
   notificationEmail: 'notification.email',
   notificationCrmWebhook: 'notification.crm-webhook',
+  notificationStaffNotice: 'notification.staff-notice',
 } as const;
 export type Topic = (typeof TOPICS)[keyof typeof TOPICS];
 
@@ -40,6 +41,8 @@ export const MESSAGES = {
   linkRenewalRequested: 'LinkRenewalRequested',
   clientDataCorrected: 'ClientDataCorrected',
   courseChanged: 'CourseChanged',
+  /** The client opened their link for the first time: the CRM hears of it (`link.opened`); nothing waits for it. */
+  linkOpened: 'LinkOpened',
 } as const;
 export type ProcessMessage = (typeof MESSAGES)[keyof typeof MESSAGES];
 
@@ -51,6 +54,20 @@ export const BPMN_ERRORS = {
   invalidVariables: 'INVALID_VARIABLES',
 } as const;
 export type BpmnErrorCode = (typeof BPMN_ERRORS)[keyof typeof BPMN_ERRORS];
+
+/**
+ * Why a client declines, as the decline page offers it (in Russian): the contract service keeps the
+ * choice, the CRM's `contract.declined` and the staff's notice carry it.
+ */
+export const DECLINE_REASONS = {
+  PRICE: 'Дорого',
+  SCHEDULE: 'Не подходят сроки или расписание',
+  TERMS: 'Не устраивают условия договора',
+  OTHER_SCHOOL: 'Выбрал(а) другой курс или школу',
+  PERSONAL: 'Личные обстоятельства',
+  OTHER: 'Другая причина',
+} as const;
+export type DeclineReasonCode = keyof typeof DECLINE_REASONS;
 
 /** The sealed-box context of `clientLinkRef`: sealed by the user service, opened by notification. */
 export const CLIENT_LINK_SEAL_CONTEXT = 'client-link';

@@ -106,8 +106,13 @@ export class Application {
   @Prop({ type: Object, default: null })
   signature!: Signature | null;
 
+  /** The client's own words when declining (null: none given). */
   @Prop({ type: String, default: null })
   declineReason!: string | null;
+
+  /** The reason the client chose when declining (DECLINE_REASONS); null before they declined. */
+  @Prop({ type: String, default: null })
+  declineReasonCode!: string | null;
 
   @Prop({ type: Object, default: null })
   cancellation!: Cancellation | null;

@@ -5,6 +5,7 @@ import { AuditModule } from '../audit/audit.module';
 import { Application, ApplicationSchema } from './application.schema';
 import { ApplicationsController } from './applications.controller';
 import { ApplicationsService } from './applications.service';
+import { InternalDeclineReasonController } from './internal-decline-reason.controller';
 import { InternalProcessEventsController } from './internal-process-events.controller';
 import { StepClaim, StepClaimSchema } from './step-claim.schema';
 import { StepClaims } from './step-claims';
@@ -19,7 +20,7 @@ import { PersonalDataVault } from './personal-data';
     EngineModule,
     AuditModule,
   ],
-  controllers: [ApplicationsController, InternalProcessEventsController],
+  controllers: [ApplicationsController, InternalProcessEventsController, InternalDeclineReasonController],
   providers: [ApplicationsService, PersonalDataVault, StepClaims],
   exports: [ApplicationsService, PersonalDataVault, StepClaims, MongooseModule, EngineModule],
 })

@@ -145,10 +145,10 @@ export class ClientApiController {
   @ApiErrorResponses({ status: 409, description: 'APPLICATION_NOT_SIGNABLE or APPLICATION_CHANGED' })
   async decline(
     @ClientApplication() application: ApplicationDocument,
-    @Body() { reason }: DeclineDto,
+    @Body() decline: DeclineDto,
     @ClientActor() actor: Actor,
   ) {
-    await this.signing.decline(application, reason, actor);
+    await this.signing.decline(application, decline, actor);
   }
 
   @Get('documents/:kind')

@@ -54,7 +54,10 @@ describe('ClientService records the consent before the data', () => {
       },
     };
     const vault = { seal: () => 'sealed' };
-    const messenger = { send: async () => void steps.push('process told') };
+    const messenger = {
+      send: async () => void steps.push('process told'),
+      announce: async () => void steps.push('opening announced'),
+    };
     const applicationsService = { get: async () => awaitingSignature };
     const signing = { lockedNow: async () => false, withdrawCode: async () => void steps.push('draft withdrawn') };
     const client = new ClientService(
@@ -87,14 +90,23 @@ describe('ClientService records the consent before the data', () => {
   it('in that order', async () => {
     const { client, steps } = service(false);
     await client.submit(application, form, actor);
-    expect(steps).toEqual(['consent.given', 'data stored', 'client-data.submitted', 'process told']);
+    // A form sent straight from the API opened the link all the same: that comes first.
+    expect(steps).toEqual([
+      'link.opened',
+      'opening announced',
+      'consent.given',
+      'data stored',
+      'client-data.submitted',
+      'process told',
+    ]);
   });
 
   it('keeps nothing when the consent cannot be recorded, and the form can be sent again', async () => {
     const { client, steps, taken } = service(true);
     await expect(client.submit(application, form, actor)).rejects.toThrow('audit store unavailable');
-    expect(steps).toEqual([]);
-    expect(taken.size).toBe(0);
+    // The link was opened (kept, once); the form's step is given back.
+    expect(steps).toEqual(['link.opened', 'opening announced']);
+    expect([...taken]).toEqual(['app-1.link-opened']);
   });
 
   it('in that order for a correction as well', async () => {

@@ -100,6 +100,8 @@ export class ClientService {
   async opened(application: ApplicationDocument, actor: Actor): Promise<void> {
     if (await this.claims.claim(`${application._id}.link-opened`)) {
       await this.audit.record(application._id, 'link.opened', actor);
+      // The CRM hears of it (webhook link.opened) through the process, with its retries and log.
+      await this.messenger.announce(application._id, MESSAGES.linkOpened, { linkOpenedAt: new Date().toISOString() });
     }
   }
 
@@ -228,8 +230,11 @@ export class ClientService {
       throw contractErrors.FORM_CLOSED('The form can no longer be submitted for this application');
     }
     checkDates(form);
+    // A form sent without the page viewed first (an API client) still came through the opened link.
+    await this.opened(application, actor);
     const { fullName, phone, promoCode, consent: _consent, ...personal } = form;
     const closed = () => contractErrors.FORM_CLOSED('The form was already submitted');
+    const submittedAt = new Date();
     await this.claims.once(`${application._id}.data-submitted`, closed, async () => {
       // Consent first: data is never kept without its record, and a failure here gives the step back.
       await this.audit.record(application._id, 'consent.given', actor, { ...this.privacyPolicy });
@@ -242,7 +247,7 @@ export class ClientService {
             clientPhone: phone,
             promoCode: promoCode ?? application.promoCode,
             personal: this.vault.seal(application._id, personal),
-            dataSubmittedAt: new Date(),
+            dataSubmittedAt: submittedAt,
           },
         },
       );
@@ -253,6 +258,8 @@ export class ClientService {
     // The mail keeps going to the CRM's address: the form cannot move the signing channel.
     await this.messenger.send(application._id, MESSAGES.clientDataSubmitted, {
       promoCode: promoCode ?? application.promoCode,
+      // When the CRM's data.submitted says it happened (its webhook runs beside the path, later).
+      dataSubmittedAt: submittedAt.toISOString(),
     });
   }
 }

@@ -138,12 +138,21 @@ export class ClientPagesController {
   /** The confirm step: a refusal is final, so it takes a page of its own and a reason. */
   @Get('decline')
   async declineStep(@ClientApplication() application: ApplicationDocument, @Res() res: Response) {
-    await this.show(res, application, { decline: { reason: '' } });
+    await this.show(res, application, { decline: { reason: '', reasonCode: null } });
   }
 
   @Post('decline')
   @PageForm((e, body) =>
-    isInvalidFields(e) ? { decline: { reason: text(body.reason), error: fieldErrors(e).reason } } : undefined,
+    isInvalidFields(e)
+      ? {
+          decline: {
+            reason: text(body.reason),
+            reasonCode: text(body.reasonCode) || null,
+            error: fieldErrors(e).reason,
+            reasonCodeError: fieldErrors(e).reasonCode,
+          },
+        }
+      : undefined,
   )
   async decline(
     @ClientApplication() application: ApplicationDocument,
@@ -151,8 +160,8 @@ export class ClientPagesController {
     @ClientActor() actor: Actor,
     @Res() res: Response,
   ) {
-    const { reason } = await validated(DeclineDto, { reason: text(body.reason) });
-    await this.signing.decline(application, reason, actor);
+    const decline = await validated(DeclineDto, { reason: text(body.reason), reasonCode: text(body.reasonCode) });
+    await this.signing.decline(application, decline, actor);
     see(res, application._id);
   }
 

@@ -3,6 +3,7 @@ import { DomainError } from '@otus/common';
 import type { Response } from 'express';
 import type { ApplicationDocument } from '../applications/application.schema';
 import type { ClientService, ClientState, ClientView } from '../client/client.service';
+import { DECLINE_REASONS } from '@otus/common';
 import type { CodeState, SigningService } from '../signing/signing.service';
 import { ClientPagesService } from './client-pages.service';
 import { PageAssets } from './page-assets';
@@ -218,11 +219,24 @@ describe('the client page by state', () => {
     expect(out).not.toContain('name="signingCode"');
   });
 
-  it('SIGNING, decline step: a page of its own with a reason', async () => {
-    const { page, html: out } = await html(view('SIGNING'), null, { decline: { reason: '' } });
+  it('SIGNING, decline step: a page of its own with a reason to choose and words to add', async () => {
+    const { page, html: out } = await html(view('SIGNING'), null, { decline: { reason: '', reasonCode: null } });
     expect(page).toBe('decline');
     expect(out).toContain(`action="/client/${ID}/decline"`);
     expect(out).toContain('name="reason"');
+    for (const [code, label] of Object.entries(DECLINE_REASONS)) {
+      expect(out).toContain(`name="reasonCode" type="radio" value="${code}">`);
+      expect(out).toContain(label);
+    }
+  });
+
+  it('SIGNING, decline step refused: the chosen reason stays chosen, the error beside the words', async () => {
+    const { html: out } = await html(view('SIGNING'), null, {
+      decline: { reason: '', reasonCode: 'OTHER', error: 'Напишите, пожалуйста, причину' },
+    });
+    expect(out).toContain('value="OTHER" checked>');
+    expect(out).toContain('Напишите, пожалуйста, причину');
+    expect(out).toContain('aria-invalid="true"');
   });
 
   it('CONCLUDED: the signed contract to view and download', async () => {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { maskEmail, pluralRu } from '@otus/common';
+import { DECLINE_REASONS, maskEmail, pluralRu } from '@otus/common';
 import type { ApplicationDocument } from '../applications/application.schema';
 import { ClientService, type ClientView, type PrivacyPolicy } from '../client/client.service';
 import { ClientFormDto, isTicked } from '../client/dto/client-form.dto';
@@ -15,7 +15,7 @@ export interface PageExtras {
   /** The correction form (while the draft awaits a signature): without values, what the client submitted. */
   correction?: { values?: Record<string, string>; errors?: Record<string, string> };
   signing?: { codeError?: string; notice?: string; code?: string; correctionNotice?: string };
-  decline?: { reason: string; error?: string };
+  decline?: { reason: string; reasonCode: string | null; error?: string; reasonCodeError?: string };
 }
 
 export interface Screen {
@@ -362,6 +362,12 @@ function declinePage(view: ClientView, input: NonNullable<PageExtras['decline']>
     action: `${pageUrl(view.applicationId)}/decline`,
     backUrl: pageUrl(view.applicationId),
     reason: input.reason,
+    reasons: Object.entries(DECLINE_REASONS).map(([code, label]) => ({
+      code,
+      label,
+      checked: code === input.reasonCode,
+    })),
     error: input.error ?? null,
+    reasonCodeError: input.reasonCodeError ?? null,
   };
 }

@@ -435,7 +435,31 @@ describe('the pages’ forms: a refusal is the page again, a stale state a 303',
     expect(empty.html).toContain('Напишите, пожалуйста, причину');
     const ok = await call('POST', `/client/${A}/decline`, { cookie, body: { reason: 'Передумал' } });
     expect([ok.status, ok.location]).toEqual([303, `/client/${A}`]);
-    expect(signing.decline).toHaveBeenCalledWith(expect.objectContaining({ _id: A }), 'Передумал', expect.anything());
+    expect(signing.decline).toHaveBeenCalledWith(
+      expect.objectContaining({ _id: A }),
+      { reason: 'Передумал' },
+      expect.anything(),
+    );
+  });
+
+  it('decline: a chosen reason needs no words, "other" does, an unknown one is refused', async () => {
+    states.set(A, 'SIGNING');
+    const cookie = await session(A);
+    const other = await call('POST', `/client/${A}/decline`, { cookie, body: { reasonCode: 'OTHER', reason: '' } });
+    expect(other.status).toBe(400);
+    expect(other.html).toContain('Напишите, пожалуйста, причину');
+    expect(other.html).toContain('value="OTHER" checked>');
+    const unknown = await call('POST', `/client/${A}/decline`, { cookie, body: { reasonCode: 'BORED', reason: 'x' } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.html).toContain('Выберите причину из списка');
+    expect(signing.decline).not.toHaveBeenCalled();
+    const price = await call('POST', `/client/${A}/decline`, { cookie, body: { reasonCode: 'PRICE', reason: '' } });
+    expect([price.status, price.location]).toEqual([303, `/client/${A}`]);
+    expect(signing.decline).toHaveBeenCalledWith(
+      expect.objectContaining({ _id: A }),
+      { reasonCode: 'PRICE', reason: '' },
+      expect.anything(),
+    );
   });
 
   it('anything else is the error page: a code refusal on the form route, a failure 500 with its trace id', async () => {

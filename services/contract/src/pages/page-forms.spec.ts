@@ -17,7 +17,9 @@ const ID = '6fde212c-2952-44b6-80a3-f69f0c8a0b69';
 
 /** A form route as the controller declares it, with the refusal its decorator names. */
 const shown: FormRefusal = (e, body) =>
-  e.code === 'VALIDATION_FAILED' ? { decline: { reason: String(body.reason), error: 'bad' } } : undefined;
+  e.code === 'VALIDATION_FAILED'
+    ? { decline: { reason: String(body.reason), reasonCode: null, error: 'bad' } }
+    : undefined;
 class Routes {
   @PageForm(shown)
   form() {}
@@ -62,7 +64,7 @@ describe('PageFormInterceptor: one answer to a form’s refusal', () => {
     const { application, load, screen, send, run, res } = setUp();
     const error = invalidFields([{ field: 'reason', errors: ['Напишите причину'] }]);
     await run(form, error);
-    expect(screen).toHaveBeenCalledWith(application, { decline: { reason: 'x', error: 'bad' } });
+    expect(screen).toHaveBeenCalledWith(application, { decline: { reason: 'x', reasonCode: null, error: 'bad' } });
     expect(send).toHaveBeenCalledWith(res, 'decline', expect.objectContaining({ title: 'page' }), 400);
     expect(load).toHaveBeenCalledTimes(1);
     expect(res.redirect).not.toHaveBeenCalled();

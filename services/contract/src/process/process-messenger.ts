@@ -14,6 +14,15 @@ import type { Model } from 'mongoose';
 import { PendingMessage } from './pending-message.schema';
 
 const POLL_EVERY_MS = 1_000;
+
+interface Pending {
+  /** The stored message's key: the application id (a decision) or `<application id>:<message>` (an announcement). */
+  id: string;
+  applicationId: string;
+  name: string;
+  variables: Record<string, unknown>;
+  announcement: boolean;
+}
 /** A message the process is not ready for is usually taken within seconds; an engine outage can last minutes. */
 const REDELIVERY: Backoff = { baseMs: 1_000, maxMs: 15_000 };
 
@@ -42,49 +51,77 @@ export class ProcessMessenger implements OnApplicationBootstrap {
     );
   }
 
+  /** A client's decision: the process waits for it, so it is delivered until taken or the process has ended. */
   async send(applicationId: string, name: ProcessMessage, variables: Record<string, unknown> = {}): Promise<void> {
-    // Not due before the attempt below has ended (it reschedules a miss): the poll must not deliver it twice.
-    const claimedUntil = new Date(Date.now() + REDELIVERY.maxMs);
-    await this.pending.updateOne(
-      { _id: applicationId },
-      { $set: { name, variables, since: new Date(), attempts: 0, nextAttemptAt: claimedUntil } },
-      { upsert: true },
-    );
-    await this.deliver(applicationId, name, variables);
+    await this.store({ id: applicationId, applicationId, name, variables, announcement: false });
   }
 
-  private async deliver(
-    applicationId: string,
-    name: string,
-    variables: Record<string, unknown>,
-    attempts = 0,
-  ): Promise<void> {
+  /**
+   * A fact the process passes on (an event subprocess catches it at any time while it runs). Kept
+   * apart from the decisions (own key), and dropped when the process does not catch it: it has
+   * ended, or runs an older model without that event subprocess.
+   */
+  async announce(applicationId: string, name: ProcessMessage, variables: Record<string, unknown> = {}): Promise<void> {
+    await this.store({ id: `${applicationId}:${name}`, applicationId, name, variables, announcement: true });
+  }
+
+  private async store(message: Pending): Promise<void> {
+    // Not due before the attempt below has ended (it reschedules a miss): the poll must not deliver it twice.
+    const claimedUntil = new Date(Date.now() + REDELIVERY.maxMs);
+    const { id, applicationId, name, variables, announcement } = message;
+    await this.pending.updateOne(
+      { _id: id },
+      {
+        $set: {
+          name,
+          variables,
+          since: new Date(),
+          attempts: 0,
+          nextAttemptAt: claimedUntil,
+          ...(announcement && { applicationId, announcement }),
+        },
+      },
+      { upsert: true },
+    );
+    await this.deliver(message);
+  }
+
+  private async deliver(message: Pending, attempts = 0): Promise<void> {
+    const { id, applicationId, name, variables, announcement } = message;
     let result: 'correlated' | 'not-waiting';
     try {
       result = await this.engine.correlate(name, applicationId, variables);
     } catch (e) {
       // Engine away, or busy with a concurrent change of this process (optimistic locking): stays pending.
       if (e instanceof DomainError || (e instanceof UpstreamError && (e.status ?? 500) >= 500)) {
-        return this.later(applicationId, name, attempts + 1);
+        return this.later(id, name, attempts + 1);
       }
       throw e;
     }
     if (result === 'correlated') {
-      await this.pending.deleteOne({ _id: applicationId, name });
+      await this.pending.deleteOne({ _id: id, name });
+      return;
+    }
+    if (announcement) {
+      this.logger.log(
+        { applicationId, message: name },
+        'the process does not catch this announcement (ended, or an older model); dropped',
+      );
+      await this.pending.deleteOne({ _id: id, name });
       return;
     }
     const process = await this.engine.findByBusinessKey(CONTRACT_PROCESS_KEY, applicationId);
     if (process && process.state !== 'ACTIVE') {
       this.logger.warn({ applicationId, message: name }, 'the process ended before it took the message; dropped');
-      await this.pending.deleteOne({ _id: applicationId });
+      await this.pending.deleteOne({ _id: id });
       return;
     }
-    await this.later(applicationId, name, attempts + 1);
+    await this.later(id, name, attempts + 1);
   }
 
-  private async later(applicationId: string, name: string, attempts: number): Promise<void> {
+  private async later(id: string, name: string, attempts: number): Promise<void> {
     const nextAttemptAt = new Date(Date.now() + backoffDelayMs(REDELIVERY, attempts));
-    await this.pending.updateOne({ _id: applicationId, name }, { $set: { attempts, nextAttemptAt } });
+    await this.pending.updateOne({ _id: id, name }, { $set: { attempts, nextAttemptAt } });
   }
 
   private async retryPending(): Promise<void> {
@@ -103,7 +140,12 @@ export class ProcessMessenger implements OnApplicationBootstrap {
         .sort({ nextAttemptAt: 1 })
         .limit(50)
         .lean();
-      for (const { _id, name, variables, attempts } of due) await this.deliver(_id, name, variables, attempts ?? 0);
+      for (const { _id, applicationId, name, variables, attempts, announcement } of due) {
+        await this.deliver(
+          { id: _id, applicationId: applicationId ?? _id, name, variables, announcement: announcement ?? false },
+          attempts ?? 0,
+        );
+      }
     } catch (e) {
       this.logger.warn({ err: (e as Error).message }, 'retrying pending messages failed; will try again');
     } finally {

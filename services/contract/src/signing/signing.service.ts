@@ -9,6 +9,7 @@ import { StepClaims } from '../applications/step-claims';
 import { type Actor, AuditService } from '../audit/audit.service';
 import type { ContractEnv } from '../config';
 import { documentId, DocumentsService } from '../documents/documents.service';
+import type { DeclineReasonCode } from '@otus/common';
 import { ProcessMessenger } from '../process/process-messenger';
 import { SigningCode } from './signing-code.schema';
 import { SigningCodeMailer } from './signing-code.mailer';
@@ -210,18 +211,23 @@ export class SigningService {
     await this.messenger.send(application._id, MESSAGES.contractSigned, { signedAt: signature.signedAt.toISOString() });
   }
 
-  async decline(application: ApplicationDocument, reason: string, actor: Actor): Promise<void> {
+  async decline(
+    application: ApplicationDocument,
+    { reasonCode = 'OTHER', reason }: { reasonCode?: DeclineReasonCode; reason?: string },
+    actor: Actor,
+  ): Promise<void> {
     // A locked signature does not stop a refusal: declining needs no code.
     requireStatus(application, ApplicationStatus.DraftReady);
     await this.claims.once(`${application._id}.signature-decision`, changed, async () => {
       const moved = await this.applications.updateOne(
         { _id: application._id, status: ApplicationStatus.DraftReady },
-        { $set: { status: ApplicationStatus.Declined, declineReason: reason } },
+        { $set: { status: ApplicationStatus.Declined, declineReasonCode: reasonCode, declineReason: reason || null } },
       );
       if (moved.modifiedCount === 0) throw changed();
     });
-    await this.audit.record(application._id, 'contract.declined', actor);
-    // The reason is the client's free text: it stays here, out of the process's history.
+    await this.audit.record(application._id, 'contract.declined', actor, { reasonCode });
+    // The reason is the client's free text: it stays here, out of the process's history (the CRM's
+    // webhook asks for it: GET /internal/applications/{id}/decline-reason).
     await this.messenger.send(application._id, MESSAGES.contractDeclined);
   }
 

@@ -49,6 +49,8 @@ export class GenerateDraftHandler implements TopicHandler<
     return {
       draftDocumentId: _id,
       draftSha256: sha256,
+      // When the CRM's draft.ready says it happened (its webhook runs after the draft's e-mail).
+      draftReadyAt: new Date().toISOString(),
       ...signingReminders(terms.signDeadline ? new Date(terms.signDeadline) : null, this.reminderOffsets),
     };
   }

@@ -2,6 +2,18 @@ import { TimestampedEntity } from '@otus/common/postgres';
 import { Check, Column, Entity, ManyToMany } from 'typeorm';
 import { Mentor } from '../mentors/mentor.entity';
 
+/** Who of the school's staff hears of this course's applications ending or stalling (the notification service). */
+export interface StaffNotifications {
+  /** Staff e-mail addresses, lower-cased, without repeats. */
+  recipients: string[];
+  /** The course's mentors (their contact e-mail) get them too. */
+  includeMentors: boolean;
+  /** One e-mail a day with the day's events instead of one per event. */
+  dailyDigest: boolean;
+}
+
+export const NO_STAFF_NOTIFICATIONS: StaffNotifications = { recipients: [], includeMentors: false, dailyDigest: false };
+
 export enum CourseStatus {
   Draft = 'draft',
   Open = 'open',
@@ -36,6 +48,10 @@ export class Course extends TimestampedEntity {
 
   @Column({ type: 'enum', enum: CourseStatus, enumName: 'course_status', default: CourseStatus.Draft })
   status!: CourseStatus;
+
+  /** Null: nobody is told (NO_STAFF_NOTIFICATIONS). */
+  @Column({ name: 'staff_notifications', type: 'jsonb', nullable: true })
+  staffNotifications!: StaffNotifications | null;
 
   @ManyToMany(() => Mentor, (mentor) => mentor.courses, { onDelete: 'CASCADE' })
   mentors?: Mentor[];

@@ -9,13 +9,14 @@ import { SeatService } from '../seats/seat.service';
 import type { CourseEnv } from '../config';
 import { assessAvailability, type Availability } from './course-availability';
 import { courseStartsAt } from './course-calendar';
-import { Course, CourseStatus } from './course.entity';
+import { Course, CourseStatus, NO_STAFF_NOTIFICATIONS } from './course.entity';
 import type {
   AvailabilityResponse,
   CourseCard,
   CourseResponse,
   CreateCourseDto,
   ListCoursesQuery,
+  StaffRecipientsResponse,
   UpdateCourseDto,
 } from './dto/course.dto';
 import { courseErrors } from '../course-errors';
@@ -160,6 +161,22 @@ export class CourseService {
     };
   }
 
+  /** Where the course's staff notices go: its staff addresses and, when included, its mentors' e-mails. */
+  async staffRecipients(code: string): Promise<StaffRecipientsResponse> {
+    const course = await this.courses.findOne({ where: { code }, relations: { mentors: true } });
+    if (!course) throw courseErrors.COURSE_NOT_FOUND(`No course ${code}`);
+    const { recipients, includeMentors, dailyDigest } = course.staffNotifications ?? NO_STAFF_NOTIFICATIONS;
+    const mentors = includeMentors
+      ? (course.mentors ?? []).flatMap((m) => (m.contacts.email ? [m.contacts.email.trim().toLowerCase()] : []))
+      : [];
+    return {
+      code: course.code,
+      title: course.title,
+      recipients: [...new Set([...recipients, ...mentors])],
+      dailyDigest,
+    };
+  }
+
   private async find(id: string): Promise<Course> {
     const course = await this.courses.findOne({ where: { id }, relations: { mentors: true } });
     if (!course) throw notFound(id);
@@ -184,6 +201,7 @@ export class CourseService {
         seatsConfirmed: confirmed,
         freeSeats: Math.max(c.capacity - held - confirmed, 0),
         mentorIds: (c.mentors ?? []).map((m) => m.id),
+        staffNotifications: c.staffNotifications ?? NO_STAFF_NOTIFICATIONS,
         createdAt: c.createdAt.toISOString(),
         updatedAt: c.updatedAt.toISOString(),
       };

@@ -15,7 +15,8 @@ export interface NewMessage {
   idempotencyKey: string;
   channel: Channel;
   template: string;
-  applicationId: string;
+  /** Null for a message about no one application (a staff digest). */
+  applicationId: string | null;
   processInstanceId?: string | null;
   /** JSON: what a resend needs to build the message again. */
   content: object;

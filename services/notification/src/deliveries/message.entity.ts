@@ -35,8 +35,9 @@ export class Message extends TimestampedEntity {
   @Column({ length: 64 })
   template!: string;
 
-  @Column({ name: 'application_id', length: 64 })
-  applicationId!: string;
+  /** Null for a message about no one application (a staff digest). */
+  @Column({ name: 'application_id', type: 'varchar', length: 64, nullable: true })
+  applicationId!: string | null;
 
   @Column({ name: 'process_instance_id', type: 'varchar', length: 64, nullable: true })
   processInstanceId!: string | null;

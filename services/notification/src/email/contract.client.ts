@@ -59,6 +59,24 @@ export class ContractClient {
     return data;
   }
 
+  /** Why the client declined: a reason code and their own words (null when they gave none). */
+  async declineReason(applicationId: string): Promise<{ reasonCode: string; reasonText: string | null }> {
+    const what = `decline reason of ${applicationId}`;
+    const { data } = await this.http
+      .request<{ reasonCode: string; reasonText: string | null }>({
+        method: 'GET',
+        path: `/internal/applications/${encodeURIComponent(applicationId)}/decline-reason`,
+      })
+      .catch((e: unknown) => {
+        // The application never declined (or is unknown): waiting will not change that.
+        if (e instanceof UpstreamError && e.status === 404) {
+          throw new IncidentError(`${what}: ${e.message}; check the application's status in the contract service`);
+        }
+        return context(what)(e);
+      });
+    return data;
+  }
+
   /** Adds a step this service carried out (the link e-mail went out) to the application's audit chain, once per key. */
   async recordProcessEvent(
     applicationId: string,

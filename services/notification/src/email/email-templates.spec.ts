@@ -35,6 +35,19 @@ const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
 /** What a template requires beyond the shared fixture. */
 const required: Partial<Record<EmailTemplate, Partial<typeof vars>>> = {
   'signing-reminder': { signDeadline: '2026-12-07T20:59:00Z' },
+  'staff-notice': { staffEvent: 'declined', staffReason: 'Дорого', occurredAt: '2026-12-04T09:30:00Z' },
+  'staff-digest': {
+    digestDate: '2026-12-04',
+    digestItems: [
+      {
+        staffEvent: 'concluded',
+        applicationId: 'app-1',
+        crmApplicationId: 'crm-1',
+        staffReason: null,
+        occurredAt: '2026-12-03T10:00:00Z',
+      },
+    ],
+  },
 };
 
 describe('e-mail templates', () => {
@@ -48,6 +61,75 @@ describe('e-mail templates', () => {
     }
     expect(mail.html).toMatch(/^<!DOCTYPE html>/);
     expect(mail.text).not.toMatch(/<[a-z]/i);
+  });
+
+  describe('to staff', () => {
+    const staff = (overrides: Partial<typeof vars>) =>
+      emailView(
+        { ...vars, clientName: 'коллеги', courseCode: 'NODE-2027', crmApplicationId: 'crm-42', ...overrides },
+        {},
+        'Europe/Moscow',
+      );
+
+    it.each([
+      ['concluded', 'Договор заключён'],
+      ['declined', 'Клиент отказался от договора'],
+      ['signing-locked', 'Подписание приостановлено'],
+      ['cancelled', 'Заявка отменена'],
+    ])('staff-notice %s: the event in the subject, the ids and the reason in the body', (staffEvent, label) => {
+      const mail = templates.render(
+        'staff-notice',
+        staff({ staffEvent, staffReason: 'Дорого', occurredAt: '2026-12-04T09:30:00Z' }),
+      );
+      expect(mail.subject).toBe(`${label}: курс «Node.js Developer»`);
+      for (const body of [mail.text, plain(mail.html)]) {
+        expect(body).toContain('Здравствуйте, коллеги!');
+        expect(body).toContain('app-1');
+        expect(body).toContain('crm-42');
+        expect(body).toContain('Причина: Дорого');
+        expect(plain(body)).toContain('4 декабря 2026 г. в 12:30');
+      }
+    });
+
+    it('staff-notice without a reason or a CRM id says neither', () => {
+      const mail = templates.render(
+        'staff-notice',
+        staff({
+          staffEvent: 'concluded',
+          staffReason: null,
+          crmApplicationId: null,
+          occurredAt: '2026-12-04T09:30:00Z',
+        }),
+      );
+      expect(mail.text).not.toMatch(/Причина|в CRM/);
+    });
+
+    it('staff-digest lists each event of the day with its ids', () => {
+      const item = (staffEvent: string, applicationId: string, staffReason: string | null) => ({
+        staffEvent,
+        applicationId,
+        crmApplicationId: `crm-${applicationId}`,
+        staffReason,
+        occurredAt: '2026-12-03T10:00:00Z',
+      });
+      const mail = templates.render(
+        'staff-digest',
+        staff({
+          digestDate: '2026-12-04',
+          digestItems: [
+            item('concluded', 'a-1', null),
+            item('declined', 'a-2', 'Дорого'),
+            item('cancelled', 'a-3', 'DUPLICATE'),
+          ],
+        }),
+      );
+      expect(mail.subject).toBe('Сводка за 4 декабря 2026 г.: курс «Node.js Developer»');
+      expect(mail.text).toMatch(
+        /Договор заключён[\s\S]*a-1[\s\S]*Клиент отказался от договора[\s\S]*Причина: Дорого[\s\S]*a-2/,
+      );
+      expect(mail.text).toContain('crm-a-3');
+      expect(mail.html.match(/<li/g)).toHaveLength(3);
+    });
   });
 
   it('has its own text for every rejection reason, and a general one for others', () => {

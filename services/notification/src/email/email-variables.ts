@@ -17,9 +17,14 @@ export const PROCESS_EMAIL_TEMPLATES = [
   'signing-reminder',
 ] as const;
 export type ProcessEmailTemplate = (typeof PROCESS_EMAIL_TEMPLATES)[number];
-/** Sent through POST /internal/emails by the contract service, never by the process. */
-export type EmailTemplate = ProcessEmailTemplate | 'signing-code';
-export const EMAIL_TEMPLATES: readonly EmailTemplate[] = [...PROCESS_EMAIL_TEMPLATES, 'signing-code'];
+/** `signing-code`: through POST /internal/emails by the contract service; `staff-*`: to the school's staff. */
+export type EmailTemplate = ProcessEmailTemplate | 'signing-code' | 'staff-notice' | 'staff-digest';
+export const EMAIL_TEMPLATES: readonly EmailTemplate[] = [
+  ...PROCESS_EMAIL_TEMPLATES,
+  'signing-code',
+  'staff-notice',
+  'staff-digest',
+];
 
 /** Reasons course.check-availability gives; each has its own text, anything else a general one. */
 export const REJECT_REASONS = ['COURSE_NOT_FOUND', 'ENROLMENT_CLOSED', 'COURSE_STARTED', 'NO_FREE_SEATS'] as const;
@@ -146,6 +151,24 @@ export interface EmailVariables {
   signedDocumentId?: string;
   /** When a signing code stops working. */
   expiresAt?: string;
+  /** `staff-notice`: what happened to which application, and why. */
+  staffEvent?: string;
+  crmApplicationId?: string | null;
+  courseCode?: string;
+  staffReason?: string | null;
+  occurredAt?: string;
+  /** `staff-digest`: the day and its events (the entries' ids, to mark them carried once sent). */
+  digestDate?: string;
+  digestItems?: StaffDigestItem[];
+  digestEntryIds?: string[];
+}
+
+export interface StaffDigestItem {
+  staffEvent: string;
+  applicationId: string;
+  crmApplicationId: string | null;
+  staffReason: string | null;
+  occurredAt: string;
 }
 
 /** Held only while the e-mail is built and sent. */

@@ -1,4 +1,12 @@
 import type { EmailSecrets, EmailVariables } from './email-variables';
+
+/** How a staff notice names its event (subject and digest lines). */
+const STAFF_EVENT_LABELS: Record<string, string> = {
+  concluded: 'Договор заключён',
+  declined: 'Клиент отказался от договора',
+  'signing-locked': 'Подписание приостановлено',
+  cancelled: 'Заявка отменена',
+};
 import { longDate, longDateTimeWithZone, rubles } from '@otus/common';
 
 /**
@@ -29,6 +37,21 @@ export function emailView(vars: EmailVariables, secrets: EmailSecrets, timeZone:
     unavailableReason: vars.unavailableReason ?? null,
     signingCode: secrets.signingCode ?? null,
     codeExpiresAt: at(vars.expiresAt),
+    staffEvent: vars.staffEvent ?? null,
+    staffEventLabel: vars.staffEvent ? (STAFF_EVENT_LABELS[vars.staffEvent] ?? vars.staffEvent) : null,
+    applicationId: vars.applicationId ?? null,
+    crmApplicationId: vars.crmApplicationId ?? null,
+    courseCode: vars.courseCode ?? null,
+    staffReason: vars.staffReason ?? null,
+    occurredAt: at(vars.occurredAt),
+    digestDate: vars.digestDate ? longDate(vars.digestDate) : null,
+    digestItems: (vars.digestItems ?? []).map((item) => ({
+      label: STAFF_EVENT_LABELS[item.staffEvent] ?? item.staffEvent,
+      applicationId: item.applicationId,
+      crmApplicationId: item.crmApplicationId,
+      reason: item.staffReason,
+      at: at(item.occurredAt),
+    })),
   };
 }
 export type EmailView = ReturnType<typeof emailView>;

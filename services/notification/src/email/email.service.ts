@@ -129,6 +129,42 @@ export class EmailService {
     }
   }
 
+  /**
+   * An e-mail to the school's staff (a notice, a digest), once per key. A failed send is thrown, so
+   * the caller's task (or the next digest run) tries again.
+   */
+  async sendToStaff(spec: {
+    idempotencyKey: string;
+    template: 'staff-notice' | 'staff-digest';
+    applicationId: string | null;
+    processInstanceId?: string;
+    to: string[];
+    variables: Omit<EmailVariables, 'clientName'>;
+  }): Promise<{ message: Message; alreadySent: boolean }> {
+    return this.log.deliverOnce(
+      {
+        idempotencyKey: spec.idempotencyKey,
+        channel: Channel.Email,
+        template: spec.template,
+        applicationId: spec.applicationId,
+        processInstanceId: spec.processInstanceId ?? null,
+        // The layout greets by name: staff are greeted together.
+        content: {
+          to: spec.to.join(', '),
+          variables: { ...spec.variables, clientName: 'коллеги' },
+        } satisfies EmailContent,
+      },
+      async (message) => {
+        const delivery = await this.attempt(message, DeliveryTrigger.Task);
+        if (delivery.status === DeliveryStatus.Failed) {
+          throw new Error(
+            `staff e-mail ${message.template} not sent (delivery ${delivery.id}, SMTP ${delivery.responseCode ?? 'no reply'}); retried later`,
+          );
+        }
+      },
+    );
+  }
+
   /** An administrator's resend: a new send of the same e-mail, with a Message-ID of its own so it is not dropped as a duplicate. */
   async resend(message: Message): Promise<Delivery> {
     if (!message.resendable) {

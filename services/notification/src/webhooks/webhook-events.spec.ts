@@ -2,11 +2,22 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { EVENT_OUTCOMES, WEBHOOK_EVENTS, webhookPayload, webhookTaskInput } from './webhook-events';
+import {
+  EVENT_OUTCOMES,
+  WEBHOOK_EVENTS,
+  WEBHOOK_SCHEMA_VERSION,
+  webhookPayload,
+  webhookTaskInput,
+} from './webhook-events';
 
 const ajv = addFormats(new Ajv2020({ allErrors: true }));
+const schemaFile = (event: string) =>
+  JSON.parse(readFileSync(resolve(__dirname, `../../../../docs/webhooks/${event}.schema.json`), 'utf8')) as {
+    $id: string;
+    examples?: unknown[];
+  };
 const schema = (event: string) =>
-  ajv.getSchema(`urn:otus-contract:webhooks:${event}`) ??
+  ajv.getSchema(`urn:otus-contract:webhooks:${event}:v1`) ??
   ajv.compile(JSON.parse(readFileSync(resolve(__dirname, `../../../../docs/webhooks/${event}.schema.json`), 'utf8')));
 
 const variables = {
@@ -30,12 +41,22 @@ const variables = {
   deadlineChange: 'shortened',
   unavailableReason: 'COURSE_STARTED',
   linkRenewalStage: 'form',
+  draftDocumentId: 'app-1.draft',
+  draftSha256: 'b'.repeat(64),
+  signDeadline: '2026-12-03T20:59:00Z',
+  reminderKind: 'signing',
+  reminderDeadline: '2026-12-03T23:59:00+03:00',
   clientName: 'Иван Петров',
   clientEmail: 'ivan@example.test',
   passportNumber: '4510 123456',
   unrelated: 'ignored',
 };
-const meta = { eventId: 'a'.repeat(64), applicationId: 'app-1', occurredAt: new Date('2026-11-23T12:00:00Z') };
+const meta = {
+  eventId: 'a'.repeat(64),
+  applicationId: 'app-1',
+  occurredAt: new Date('2026-11-23T12:00:00Z'),
+  declineReason: { reasonCode: 'PRICE', reasonText: 'Дороговато' },
+};
 
 describe('webhook payloads', () => {
   it.each(WEBHOOK_EVENTS)('builds %s valid against its JSON Schema, with the outcome of the event', (event) => {
@@ -43,6 +64,15 @@ describe('webhook payloads', () => {
     const validate = schema(event);
     expect(validate(payload) ? [] : validate.errors).toEqual([]);
     expect(payload).toMatchObject({ id: meta.eventId, type: event, ...EVENT_OUTCOMES[event] });
+  });
+
+  it.each(WEBHOOK_EVENTS)('%s: its schema is version 1 and carries an example valid against it', (event) => {
+    const file = schemaFile(event);
+    expect(file.$id).toBe(`urn:otus-contract:webhooks:${event}:v${WEBHOOK_SCHEMA_VERSION}`);
+    expect(file.examples).toHaveLength(1);
+    const validate = schema(event);
+    expect(validate(file.examples![0]) ? [] : validate.errors).toEqual([]);
+    expect(file.examples![0]).toMatchObject({ schemaVersion: WEBHOOK_SCHEMA_VERSION, type: event });
   });
 
   it('fails a schema when a field is wrong, so the schemas do check something', () => {
@@ -112,6 +142,7 @@ describe('webhook payloads', () => {
   describe('application.cancelled', () => {
     it('carries the reason code and text and who cancelled; the application is closed CANCELLED', () => {
       expect(build('application.cancelled')).toEqual({
+        schemaVersion: 1,
         id: meta.eventId,
         type: 'application.cancelled',
         occurredAt: '2026-11-23T12:00:00.000Z',
@@ -144,6 +175,100 @@ describe('webhook payloads', () => {
       expect(issues({ cancelledBy: 'client' })).toEqual(['cancelledBy']);
       expect(issues({ cancelledBy: undefined })).toEqual(['cancelledBy']);
       expect(issues({ cancelReasonText: 1 })).toEqual(['cancelReasonText']);
+    });
+  });
+
+  describe('contract.declined', () => {
+    it('carries the reason code the client chose and their words; the code is the outcome reason', () => {
+      expect(build('contract.declined')).toMatchObject({
+        outcome: 'DECLINED',
+        outcomeReason: 'PRICE',
+        final: true,
+        data: { courseCode: 'NODE-2027', reasonCode: 'PRICE', reasonText: 'Дороговато' },
+      });
+    });
+
+    it.each([null, '', '   '])('sends no words (%p) as null', (reasonText) => {
+      const payload = webhookPayload(webhookTaskInput.parse({ ...variables, webhookEvent: 'contract.declined' }), {
+        ...meta,
+        declineReason: { reasonCode: 'SCHEDULE', reasonText },
+      });
+      expect(schema('contract.declined')(payload)).toBe(true);
+      expect(payload.data).toEqual({ courseCode: 'NODE-2027', reasonCode: 'SCHEDULE', reasonText: null });
+    });
+
+    it('its schema wants a reason code', () => {
+      const payload = build('contract.declined');
+      expect(schema('contract.declined')({ ...payload, data: { ...payload.data, reasonCode: null } })).toBe(false);
+    });
+  });
+
+  describe('draft.ready', () => {
+    it('carries the draft (id, hash), the price and the signing deadline; the application goes on', () => {
+      expect(build('draft.ready')).toMatchObject({
+        outcome: 'DRAFT_READY',
+        outcomeReason: null,
+        final: false,
+        data: {
+          courseCode: 'NODE-2027',
+          draftDocumentId: 'app-1.draft',
+          draftSha256: 'b'.repeat(64),
+          promoStatus: 'APPLIED',
+          discountKopecks: 990_000,
+          finalPriceKopecks: 8_910_000,
+          signDeadline: '2026-12-03T20:59:00.000Z',
+        },
+      });
+    });
+
+    it('has a null signDeadline when the application has none, and names a missing draft', () => {
+      expect(build('draft.ready', { signDeadline: null }).data.signDeadline).toBeNull();
+      const issues = webhookTaskInput
+        .safeParse({ ...variables, draftDocumentId: undefined, draftSha256: 'x', webhookEvent: 'draft.ready' })
+        .error?.issues.map((i) => i.path.join('.'));
+      expect(issues).toEqual(['draftDocumentId', 'draftSha256']);
+    });
+  });
+
+  describe('reminder.sent', () => {
+    it.each(['link', 'signing'])('%s: which reminder and the deadline it named, in UTC', (reminderKind) => {
+      expect(build('reminder.sent', { reminderKind })).toMatchObject({
+        outcome: 'REMINDER_SENT',
+        final: false,
+        data: { courseCode: 'NODE-2027', reminder: reminderKind, deadline: '2026-12-03T20:59:00.000Z' },
+      });
+    });
+
+    it('names an unknown reminder kind or a missing deadline', () => {
+      const issues = webhookTaskInput
+        .safeParse({
+          ...variables,
+          reminderKind: 'payment',
+          reminderDeadline: undefined,
+          webhookEvent: 'reminder.sent',
+        })
+        .error?.issues.map((i) => i.path.join('.'));
+      expect(issues).toEqual(['reminderKind', 'reminderDeadline']);
+    });
+  });
+
+  it.each([
+    ['link.opened', 'linkOpenedAt'],
+    ['data.submitted', 'dataSubmittedAt'],
+    ['draft.ready', 'draftReadyAt'],
+  ])('%s: occurredAt is when the client’s step happened (%s), not when the webhook ran', (event, variable) => {
+    expect(build(event, { [variable]: '2026-11-23T14:59:30+03:00' }).occurredAt).toBe('2026-11-23T11:59:30.000Z');
+    expect(build(event).occurredAt).toBe('2026-11-23T12:00:00.000Z');
+  });
+
+  describe.each(['link.opened', 'data.submitted'])('%s', (event) => {
+    it('carries the course only; the application goes on', () => {
+      expect(build(event)).toMatchObject({
+        type: event,
+        final: false,
+        outcomeReason: null,
+        data: { courseCode: 'NODE-2027' },
+      });
     });
   });
 

@@ -16,8 +16,21 @@ export const WEBHOOK_EVENTS = [
   'application.deadline-changed',
   'application.course-unavailable',
   'link.renewal-requested',
+  'link.opened',
+  'data.submitted',
+  'draft.ready',
+  'reminder.sent',
 ] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+/** The version of every payload's schema (`schemaVersion`, and the `:v1` of its `$id`); raised only by a change a receiver must adapt to. */
+export const WEBHOOK_SCHEMA_VERSION = 1;
+
+/** What the client gave when declining (from the contract service: the text is theirs, kept out of the process). */
+export interface DeclineReason {
+  reasonCode: string;
+  reasonText: string | null;
+}
 
 /**
  * The outcome code a CRM records for each event. The process sets `outcome` only at its end
@@ -39,11 +52,16 @@ export const EVENT_OUTCOMES: Record<WebhookEvent, { outcome: string; final: bool
   'application.deadline-changed': { outcome: 'DEADLINE_CHANGED', final: false },
   'application.course-unavailable': { outcome: 'COURSE_UNAVAILABLE', final: true },
   'link.renewal-requested': { outcome: 'LINK_RENEWAL_REQUESTED', final: false },
+  'link.opened': { outcome: 'LINK_OPENED', final: false },
+  'data.submitted': { outcome: 'DATA_SUBMITTED', final: false },
+  'draft.ready': { outcome: 'DRAFT_READY', final: false },
+  'reminder.sent': { outcome: 'REMINDER_SENT', final: false },
 };
 
 const id = z.string().trim().min(1).max(128);
 const code = z.string().trim().min(1).max(64);
 const kopecks = z.number().int().min(0).max(2_147_483_647);
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 const webhookUrl = z.url({ protocol: /^https?$/ }).max(2048);
 
 /** Where the webhook goes: the application's own URL, else its CRM client's endpoint, else the default. */
@@ -79,10 +97,7 @@ export const webhookTaskInput = z.discriminatedUnion('webhookEvent', [
     discountKopecks: kopecks.nullish(),
     finalPriceKopecks: kopecks,
     signedDocumentId: id,
-    signedSha256: z
-      .string()
-      .regex(/^[0-9a-f]{64}$/)
-      .nullish(),
+    signedSha256: sha256.nullish(),
   }),
   z.object({
     webhookEvent: z.literal('application.failed'),
@@ -114,10 +129,32 @@ export const webhookTaskInput = z.discriminatedUnion('webhookEvent', [
     ...application,
     linkRenewalStage: z.enum(['form', 'signing']),
   }),
+  // The client's steps carry when they happened: their webhooks run beside the path, later.
+  z.object({ webhookEvent: z.literal('link.opened'), ...application, linkOpenedAt: instant.nullish() }),
+  z.object({ webhookEvent: z.literal('data.submitted'), ...application, dataSubmittedAt: instant.nullish() }),
+  z.object({
+    webhookEvent: z.literal('draft.ready'),
+    ...application,
+    draftReadyAt: instant.nullish(),
+    draftDocumentId: id,
+    draftSha256: sha256,
+    promoStatus: code,
+    discountKopecks: kopecks.nullish(),
+    finalPriceKopecks: kopecks,
+    signDeadline: instant.nullish(),
+  }),
+  // Local inputs of the reminder's webhook task: which deadline the e-mail reminded of, and when it is.
+  z.object({
+    webhookEvent: z.literal('reminder.sent'),
+    ...application,
+    reminderKind: z.enum(['link', 'signing']),
+    reminderDeadline: instant,
+  }),
 ]);
 export type WebhookTaskInput = z.infer<typeof webhookTaskInput>;
 
 export interface WebhookPayload {
+  schemaVersion: number;
   id: string;
   type: WebhookEvent;
   occurredAt: string;
@@ -136,16 +173,31 @@ export interface DocumentDownload {
   expiresAt: string;
 }
 
+/** When a client's step happened, for the events that carry it; otherwise the body's first build is the time. */
+function happenedAt(input: WebhookTaskInput): string | null | undefined {
+  if (input.webhookEvent === 'link.opened') return input.linkOpenedAt;
+  if (input.webhookEvent === 'data.submitted') return input.dataSubmittedAt;
+  if (input.webhookEvent === 'draft.ready') return input.draftReadyAt;
+  return undefined;
+}
+
 /** The JSON body of one event; its JSON Schema is docs/webhooks/<event>.schema.json. */
 export function webhookPayload(
   input: WebhookTaskInput,
-  meta: { eventId: string; applicationId: string; occurredAt: Date; signedDocument?: DocumentDownload },
+  meta: {
+    eventId: string;
+    applicationId: string;
+    occurredAt: Date;
+    signedDocument?: DocumentDownload;
+    declineReason?: DeclineReason;
+  },
 ): WebhookPayload {
   const { outcome, final } = EVENT_OUTCOMES[input.webhookEvent];
   const base = {
+    schemaVersion: WEBHOOK_SCHEMA_VERSION,
     id: meta.eventId,
     type: input.webhookEvent,
-    occurredAt: meta.occurredAt.toISOString(),
+    occurredAt: new Date(happenedAt(input) ?? meta.occurredAt).toISOString(),
     applicationId: meta.applicationId,
     crmApplicationId: input.crmApplicationId ?? null,
     crmClientId: input.crmClientId ?? null,
@@ -221,6 +273,40 @@ export function webhookPayload(
         ...base,
         outcomeReason: input.unavailableReason,
         data: { courseCode: input.courseCode, reason: input.unavailableReason },
+      };
+    case 'contract.declined':
+      return {
+        ...base,
+        outcomeReason: meta.declineReason?.reasonCode ?? null,
+        data: {
+          courseCode: input.courseCode,
+          reasonCode: meta.declineReason?.reasonCode ?? null,
+          reasonText: meta.declineReason?.reasonText?.trim() || null,
+        },
+      };
+    case 'draft.ready':
+      return {
+        ...base,
+        outcomeReason: null,
+        data: {
+          courseCode: input.courseCode,
+          draftDocumentId: input.draftDocumentId,
+          draftSha256: input.draftSha256,
+          promoStatus: input.promoStatus,
+          discountKopecks: input.discountKopecks ?? 0,
+          finalPriceKopecks: input.finalPriceKopecks,
+          signDeadline: input.signDeadline ? new Date(input.signDeadline).toISOString() : null,
+        },
+      };
+    case 'reminder.sent':
+      return {
+        ...base,
+        outcomeReason: null,
+        data: {
+          courseCode: input.courseCode,
+          reminder: input.reminderKind,
+          deadline: new Date(input.reminderDeadline).toISOString(),
+        },
       };
     case 'link.renewal-requested':
       return { ...base, outcomeReason: null, data: { courseCode: input.courseCode, stage: input.linkRenewalStage } };

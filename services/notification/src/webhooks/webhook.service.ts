@@ -15,7 +15,7 @@ import { type Delivery, DeliveryStatus, DeliveryTrigger } from '../deliveries/de
 import { keyHash, taskKey } from '../deliveries/idempotency';
 import { Channel, type Message, MessageStatus } from '../deliveries/message.entity';
 import { WebhookEndpointsService } from './webhook-endpoints.service';
-import { type DocumentDownload, webhookPayload, type WebhookTaskInput } from './webhook-events';
+import { type DeclineReason, type DocumentDownload, webhookPayload, type WebhookTaskInput } from './webhook-events';
 import { ContractClient } from '../email/contract.client';
 import { webhookAddressPolicy } from './address-policy';
 import { postWebhook } from './webhook-http';
@@ -125,8 +125,15 @@ export class WebhookService {
     }
     // Built once: a redelivered task finds the stored body (and its occurredAt) and sends those bytes again.
     const signedDocument = stored ? undefined : await this.signedDocumentDownload(input);
+    const declineReason = stored ? undefined : await this.declineReason(input);
     const body = JSON.stringify(
-      webhookPayload(input, { eventId: keyHash(key), applicationId, occurredAt: new Date(), signedDocument }),
+      webhookPayload(input, {
+        eventId: keyHash(key),
+        applicationId,
+        occurredAt: new Date(),
+        signedDocument,
+        declineReason,
+      }),
     );
     await this.log.deliverOnce(
       {
@@ -135,7 +142,8 @@ export class WebhookService {
         template: input.webhookEvent,
         applicationId,
         processInstanceId: task.processInstanceId,
-        content: (signedDocument
+        // A download URL is a credential and a decline reason the client's own words: neither at rest in clear.
+        content: (signedDocument || declineReason?.reasonText
           ? { sealedBody: this.box.seal(body, bodyContext(key)), routing }
           : { body, routing }) satisfies WebhookContent,
       },
@@ -170,6 +178,12 @@ export class WebhookService {
     if (input.webhookEvent !== 'contract.signed') return undefined;
     const { token, expiresAt } = await this.contract.downloadLink(input.signedDocumentId, input.applicationId);
     return { url: `${this.publicBaseUrl}/api/contract/public/documents/${token}`, expiresAt };
+  }
+
+  /** For `contract.declined`: the client's reason, which the contract service keeps (a failure fails the task, retried). */
+  private async declineReason(input: WebhookTaskInput): Promise<DeclineReason | undefined> {
+    if (input.webhookEvent !== 'contract.declined') return undefined;
+    return this.contract.declineReason(input.applicationId);
   }
 
   /** An administrator's resend: the same body and event id, signed now, sent once to where the application's webhooks go today. */

@@ -13,6 +13,9 @@ export function useNotificationEnv(overrides: Record<string, string | undefined>
     NOTIFICATION_MAIL_FROM: 'OTUS <no-reply@otus-contract.local>',
     CLIENT_BASE_URL: stack.GATEWAY_URL,
     CONTRACT_INTERNAL_URL: `http://${stack.STACK_HOST}:${stack.CONTRACT_PORT}`,
+    COURSE_INTERNAL_URL: `http://${stack.STACK_HOST}:${stack.COURSE_PORT}`,
+    // Digests are sent by the tests that mean to (StaffNotices.sendDueDigests), not by the clock.
+    NOTIFICATION_DIGEST_CHECK_MS: '86400000',
     NOTIFICATION_SECRET_SEAL_KEYS: 'local1:bG9jYWwtb25seS1ub3RpZmljYXRpb24tc2VhbC0wMTI=',
     // Quick retries keep the suites short; production uses the defaults in src/config.ts.
     NOTIFICATION_TASK_RETRY_BASE_MS: '1000',

@@ -12,23 +12,33 @@ export interface ContractServer {
   tokens: (string | undefined)[];
   /** The download-link tokens issued, by document id (POST /internal/documents/{id}/download-links). */
   downloadLinks: Map<string, string[]>;
+  /** Why each application declined (GET /internal/applications/{id}/decline-reason; unknown: 404). */
+  declines: Map<string, { reasonCode: string; reasonText: string | null }>;
   close(): Promise<void>;
 }
 
 /**
  * Stands in for the contract service's internal routes: GET /internal/documents/{id}
- * (application/pdf), POST /internal/documents/{id}/download-links (for a known document) and
- * POST /internal/applications/{id}/process-events.
+ * (application/pdf), POST /internal/documents/{id}/download-links (for a known document),
+ * GET /internal/applications/{id}/decline-reason and POST /internal/applications/{id}/process-events.
  */
 export async function startContractServer(expectedToken: string): Promise<ContractServer> {
   const documents = new Map<string, Buffer>();
   const events: ContractServer['events'] = [];
   const tokens: (string | undefined)[] = [];
   const downloadLinks = new Map<string, string[]>();
+  const declines: ContractServer['declines'] = new Map();
   const server = createServer((req, res) => {
     const token = req.headers['x-internal-token'] as string | undefined;
     tokens.push(token);
     if (token !== expectedToken) return void res.writeHead(401).end();
+    const decline = /^\/internal\/applications\/([^/]+)\/decline-reason$/.exec(req.url ?? '');
+    if (req.method === 'GET' && decline) {
+      const reason = declines.get(decodeURIComponent(decline[1]));
+      if (!reason)
+        return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"code":"NOT_DECLINED"}');
+      return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(reason));
+    }
     const event = /^\/internal\/applications\/([^/]+)\/process-events$/.exec(req.url ?? '');
     if (req.method === 'POST' && event) {
       const chunks: Buffer[] = [];
@@ -72,9 +82,37 @@ export async function startContractServer(expectedToken: string): Promise<Contra
     failEvents: false,
     tokens,
     downloadLinks,
+    declines,
     close: () => close(server),
   };
   return contract;
+}
+
+export interface CourseServer {
+  url: string;
+  /** Each course's staff notice settings as the course service answers them (unknown: 404). */
+  staff: Map<string, { title: string; recipients: string[]; dailyDigest: boolean }>;
+  /** Answer 503 to everything (the course service down). */
+  down: boolean;
+  close(): Promise<void>;
+}
+
+/** Stands in for the course service's GET /internal/courses/{code}/staff-recipients. */
+export async function startCourseServer(expectedToken: string): Promise<CourseServer> {
+  const staff: CourseServer['staff'] = new Map();
+  const server = createServer((req, res) => {
+    if (course.down) return void res.writeHead(503).end();
+    if (req.headers['x-internal-token'] !== expectedToken) return void res.writeHead(401).end();
+    const match = /^\/internal\/courses\/([^/]+)\/staff-recipients$/.exec(req.url ?? '');
+    const code = match && decodeURIComponent(match[1]);
+    const found = code && staff.get(code);
+    if (!found)
+      return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"code":"COURSE_NOT_FOUND"}');
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ code, ...found }));
+  });
+  const url = await listen(server);
+  const course: CourseServer = { url, staff, down: false, close: () => close(server) };
+  return course;
 }
 
 /** A small but real PDF: one page with a line of text, and some random bytes so each is unique. */

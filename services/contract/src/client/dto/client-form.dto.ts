@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
+import { DECLINE_REASONS, type DeclineReasonCode } from '@otus/common';
 import { Transform } from 'class-transformer';
-import { Equals, IsOptional, Length, Matches } from 'class-validator';
+import { Equals, IsIn, IsOptional, Length, Matches, ValidateIf } from 'class-validator';
 
 /** Digits typed with spaces ('45 10') count as the same digits. */
 const withoutSpaces = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.replace(/\s/g, '') : value);
@@ -87,9 +88,25 @@ export class SignDto {
   signingCode!: string;
 }
 
+const DECLINE_REASON_CODES = Object.keys(DECLINE_REASONS) as DeclineReasonCode[];
+
 export class DeclineDto {
-  @ApiProperty({ example: 'Передумал' })
+  @ApiPropertyOptional({
+    enum: DECLINE_REASON_CODES,
+    default: 'OTHER',
+    description: 'The reason chosen; without one it is OTHER, and then `reason` is required',
+  })
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsIn(DECLINE_REASON_CODES, { message: 'Выберите причину из списка' })
+  reasonCode?: DeclineReasonCode;
+
+  @ApiPropertyOptional({
+    example: 'Передумал',
+    description: "In the client's words; required for OTHER (or no reasonCode), optional otherwise",
+  })
   @Transform(trim)
+  @ValidateIf((o: DeclineDto) => (o.reasonCode ?? 'OTHER') === 'OTHER' || (o.reason ?? '') !== '')
   @Length(1, 1000, { message: 'Напишите, пожалуйста, причину' })
-  reason!: string;
+  reason?: string;
 }

@@ -1,7 +1,12 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsOptionalNotNull, PageOf, PageQuery } from '@otus/common';
+import { Transform, Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsBoolean,
   IsDateString,
+  IsEmail,
   IsEnum,
   IsInt,
   IsISO8601,
@@ -12,9 +17,36 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateNested,
 } from 'class-validator';
 import { CourseStatus } from '../course.entity';
 import type { RejectReason } from '../course-availability';
+
+export class StaffNotificationsDto {
+  @ApiProperty({
+    type: [String],
+    example: ['manager@school.example'],
+    description: 'Staff addresses that hear of concluded, declined, locked and cancelled applications (at most 20)',
+  })
+  @Transform(({ value }: { value: unknown }) =>
+    Array.isArray(value) ? value.map((v: unknown) => (typeof v === 'string' ? v.trim().toLowerCase() : v)) : value,
+  )
+  @ArrayMaxSize(20)
+  @ArrayUnique()
+  @IsEmail({}, { each: true })
+  @MaxLength(254, { each: true })
+  recipients!: string[];
+
+  @ApiProperty({ description: "The course's mentors (their contact e-mail) hear of them too" })
+  @IsBoolean()
+  includeMentors!: boolean;
+
+  @ApiProperty({
+    description: "One e-mail a day with the day's events (NOTIFICATION_DIGEST_TIME) instead of one per event",
+  })
+  @IsBoolean()
+  dailyDigest!: boolean;
+}
 
 export class CreateCourseDto {
   @ApiProperty({ example: 'NODEJS-2027-01', description: 'Unique, letters, digits, "-" and "_"' })
@@ -57,6 +89,12 @@ export class CreateCourseDto {
   @IsOptionalNotNull()
   @IsEnum(CourseStatus)
   status?: CourseStatus;
+
+  @ApiPropertyOptional({ type: StaffNotificationsDto, description: 'Default: nobody is told' })
+  @IsOptionalNotNull()
+  @ValidateNested()
+  @Type(() => StaffNotificationsDto)
+  staffNotifications?: StaffNotificationsDto;
 }
 
 /** Absent fields stay; null is refused (no field of a course is nullable). */
@@ -89,6 +127,7 @@ export class CourseResponse {
   @ApiProperty({ description: 'Seats booked by signed contracts' }) seatsConfirmed!: number;
   @ApiProperty() freeSeats!: number;
   @ApiProperty({ type: [String], format: 'uuid' }) mentorIds!: string[];
+  @ApiProperty({ type: StaffNotificationsDto }) staffNotifications!: StaffNotificationsDto;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
 }
@@ -108,6 +147,15 @@ export class CourseCard {
   @ApiProperty() enrolmentDeadline!: string;
   @ApiProperty() priceKopecks!: number;
   @ApiProperty({ type: [PublicMentor] }) mentors!: PublicMentor[];
+}
+
+/** For the notification service: where a course's staff notices go. */
+export class StaffRecipientsResponse {
+  @ApiProperty() code!: string;
+  @ApiProperty() title!: string;
+  @ApiProperty({ type: [String], description: "Staff addresses, and the mentors' when included; no repeats" })
+  recipients!: string[];
+  @ApiProperty() dailyDigest!: boolean;
 }
 
 export class AvailabilityResponse {

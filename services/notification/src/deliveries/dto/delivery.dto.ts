@@ -56,7 +56,8 @@ export class DeliveryResponse {
   @ApiProperty({ description: 'Attempt number within the message, from 1' }) attempt!: number;
   @ApiProperty({ enum: DeliveryTrigger }) trigger!: DeliveryTrigger;
   @ApiProperty({ example: 'task:<processInstanceId>:<activityInstanceId>' }) idempotencyKey!: string;
-  @ApiProperty() applicationId!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'Null for a staff digest (about no one application)' })
+  applicationId!: string | null;
   @ApiProperty({ enum: MessageStatus, description: 'Where the message stands now' }) messageStatus!: MessageStatus;
   @ApiProperty({ description: 'False for signing codes: they are never stored, so never resent' })
   resendable!: boolean;

@@ -1,0 +1,1 @@
+Сводка за {{digestDate}}: курс «{{courseTitle}}»

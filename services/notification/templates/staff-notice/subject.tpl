@@ -1,0 +1,1 @@
+{{staffEventLabel}}: курс «{{courseTitle}}»
