@@ -90,6 +90,46 @@ describe('the engine, asked directly', () => {
       );
     expect(forService.authorized).toBe(false);
   });
+
+  it("lets only the contract service's account delete a process's history (erasure of personal data)", async () => {
+    const key = `history-delete-${Date.now()}`;
+    await admin.deploy(key, {
+      [`${key}.bpmn`]: `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="D-${key}" targetNamespace="https://otus.ru/test">
+  <bpmn:process id="${key}" isExecutable="true" camunda:historyTimeToLive="P1D">
+    <bpmn:startEvent id="Start" />
+    <bpmn:sequenceFlow id="ToDone" sourceRef="Start" targetRef="Done" />
+    <bpmn:endEvent id="Done" />
+  </bpmn:process>
+</bpmn:definitions>`,
+    });
+    // Start → end: the instance is finished at once, with its history.
+    const { id } = await admin.request<{ id: string }>('POST', `/process-definition/key/${key}/start`, {});
+    const history = `${direct}/history/process-instance/${id}`;
+    for (const name of ['user', 'course', 'promo', 'notification']) {
+      expect(
+        await status(history, { method: 'DELETE', headers: { authorization: basicAuthorization(service(name)) } }),
+      ).toBe(403);
+    }
+    const auth = { authorization: basicAuthorization(service('contract')) };
+    expect(await status(history, { method: 'DELETE', headers: auth })).toBe(204);
+    expect(
+      await status(history, {
+        headers: { authorization: basicAuthorization({ username: 'admin', password: env.CAMUNDA_ADMIN_PASSWORD! }) },
+      }),
+    ).toBe(404);
+  });
+
+  it('cleans history in a nightly window, by removal time', async () => {
+    const config = await admin.request<{ batchWindowStartTime: string; batchWindowEndTime: string; enabled: boolean }>(
+      'GET',
+      '/history/cleanup/configuration',
+    );
+    expect(config.enabled).toBe(true);
+    expect(config.batchWindowStartTime).toMatch(/T01:00:00/);
+    expect(config.batchWindowEndTime).toMatch(/T05:00:00/);
+  });
 });
 
 describe('the engine through the gateway', () => {

@@ -6,6 +6,7 @@ import { ApplicationsModule } from './applications/applications.module';
 import { ClientModule } from './client/client.module';
 import { contractEnv } from './config';
 import { CrmModule } from './crm/crm.module';
+import { ErasureModule } from './erasure/erasure.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { PagesModule } from './pages/pages.module';
 import { StaffModule } from './staff/staff.module';
@@ -23,6 +24,7 @@ import { ContractWorkerModule } from './worker/contract-worker.module';
     ApplicationsModule,
     ClientModule,
     CrmModule,
+    ErasureModule,
     LifecycleModule,
     PagesModule,
     StaffModule,

@@ -1,4 +1,12 @@
-import { baseEnv, crmWebhookEnv, engineAccountPassword, isoDuration, secret, timeZoneEnv } from '@otus/common';
+import {
+  baseEnv,
+  crmWebhookEnv,
+  engineAccountPassword,
+  isoDuration,
+  isoPeriod,
+  secret,
+  timeZoneEnv,
+} from '@otus/common';
 import { z } from 'zod';
 import { sealEnv } from './documents/seal/seal.config';
 import { reminderOffsets } from './lifecycle/signing-reminders';
@@ -57,6 +65,15 @@ export const contractEnv = baseEnv.extend({
    * время» in 2026-11): another zone needs a template version that names that zone.
    */
   CONTRACT_TIME_ZONE: timeZoneEnv,
+  /**
+   * How long an application's personal data and documents are kept after it ended (152-FZ: no
+   * longer than its purpose needs): without a contract, and with one (the period the school must
+   * keep contracts; 5 years by default). Then the erasure job erases them (docs/operations.md).
+   */
+  CONTRACT_RETENTION_WITHOUT_CONTRACT: isoPeriod.default('P30D'),
+  CONTRACT_RETENTION_CONCLUDED: isoPeriod.default('P5Y'),
+  /** How often the erasure job looks for applications past their retention. */
+  CONTRACT_ERASURE_CHECK_MS: z.coerce.number().int().positive().default(3_600_000),
   /** The notification service's base URL for its /internal routes (signing-code e-mails). */
   NOTIFICATION_INTERNAL_URL: z.url(),
   /** The user service's base URL for its /internal routes (whose application a link's token was). */

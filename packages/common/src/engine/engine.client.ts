@@ -104,6 +104,20 @@ export class EngineClient {
     return Object.fromEntries(rows.map((r) => [r.name, r.value]));
   }
 
+  /**
+   * Deletes an ended process instance's history (variables, activities, incidents, job logs):
+   * what erasure of an application's personal data asks of the engine. A history already gone is
+   * no error.
+   */
+  async deleteHistory(processInstanceId: string): Promise<void> {
+    try {
+      await this.request('DELETE', `/history/process-instance/${encodeURIComponent(processInstanceId)}`);
+    } catch (e) {
+      if (e instanceof UpstreamError && e.status === 404) return;
+      throw e;
+    }
+  }
+
   /** Whether the process instance catches the named message right now (has a subscription to it). */
   async catchesMessage(processInstanceId: string, messageName: string): Promise<boolean> {
     const { count } = await this.request<{ count: number }>(
@@ -114,7 +128,7 @@ export class EngineClient {
   }
 
   /** Unreachable → 503 ENGINE_UNAVAILABLE; an error answer → UpstreamError with the engine's status and message. */
-  private async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  private async request<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
     try {
       return (await this.http.request<T>({ method, path, body })).data;
     } catch (e) {

@@ -42,6 +42,15 @@ export interface SealedPersonalData {
   keyId: string;
 }
 
+/** What erasure kept of its own act: who, why, when (the personal data itself is gone). */
+export interface Erasure {
+  at: Date;
+  /** `staff:<user id>` for a request, `system` for the retention job. */
+  by: string;
+  trigger: 'retention' | 'request';
+  reasonCode: string;
+}
+
 export interface Signature {
   signerName: string;
   signedAt: Date;
@@ -128,6 +137,14 @@ export class Application {
   /** The process's end (`CONCLUDED`, `REJECTED`, …) once known. */
   @Prop({ type: String, default: null })
   outcome!: string | null;
+
+  /** When the process ended (set with the outcome): retention counts from here. */
+  @Prop({ type: Date, default: null })
+  endedAt!: Date | null;
+
+  /** Set once the personal data and documents were erased; the record keeps ids, course, outcome, dates, hashes. */
+  @Prop({ type: Object, default: null })
+  erasure!: Erasure | null;
 
   @Prop({ type: String, default: null })
   outcomeReason!: string | null;

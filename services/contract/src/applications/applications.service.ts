@@ -85,7 +85,13 @@ export class ApplicationsService {
     const finalOutcome = typeof outcome === 'string' && TERMINAL.has(outcome) ? outcome : 'FAILED';
     const updated = await this.applications.findOneAndUpdate(
       { _id: application._id },
-      { $set: { outcome: finalOutcome, outcomeReason: typeof outcomeReason === 'string' ? outcomeReason : null } },
+      {
+        $set: {
+          outcome: finalOutcome,
+          outcomeReason: typeof outcomeReason === 'string' ? outcomeReason : null,
+          endedAt: process.endTime ? new Date(process.endTime) : new Date(),
+        },
+      },
       { new: true },
     );
     // Requests racing here store the same outcome; only one of them counts it.

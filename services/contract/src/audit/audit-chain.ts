@@ -31,6 +31,7 @@ export interface ChainedFields {
 export interface StoredEvent extends Partial<ChainedFields> {
   _id: unknown;
   hash?: string;
+  redacted?: boolean;
 }
 
 export interface ChainCheck {
@@ -78,7 +79,8 @@ export function eventHash(e: ChainedFields): string {
  * or a link to a predecessor that is not the one stored (PREV_HASH_MISMATCH). Events without
  * `seq` predate the chain: a trail of only those is "unchained" (valid, nothing covered), and
  * in a mixed trail they are counted and skipped. Removing the newest events is not visible
- * here: the signing sheet's chain head covers what was there at signing.
+ * here: the signing sheet's chain head covers what was there at signing. Events redacted by
+ * erasure are checked for their place in the chain only.
  */
 export function checkChain(stored: StoredEvent[]): ChainCheck {
   const chained = stored.filter((e) => typeof e.seq === 'number').sort((a, b) => a.seq! - b.seq!);
@@ -92,7 +94,9 @@ export function checkChain(stored: StoredEvent[]): ChainCheck {
       brokenAt: { seq: e.seq!, eventId: String(e._id), reason },
     });
     if (e.seq !== i + 1) return broken('SEQ_GAP');
-    if (!matches(e)) return broken('HASH_MISMATCH');
+    // A redacted event (erasure) keeps its hash but not every field it covers: its links are checked.
+    if (!e.redacted && !matches(e)) return broken('HASH_MISMATCH');
+    if (e.redacted && typeof e.hash !== 'string') return broken('HASH_MISMATCH');
     if (e.prevHash !== prevHash) return broken('PREV_HASH_MISMATCH');
     prevHash = e.hash!;
   }

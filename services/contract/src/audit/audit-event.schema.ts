@@ -50,6 +50,13 @@ export class AuditEvent {
   /** Ids, hashes and codes of outcomes only: never personal data (a masked address at most). */
   @Prop({ type: Object })
   details?: Record<string, unknown>;
+
+  /**
+   * Erasure took `ip`, `userAgent` and the masked address out of this event: its hash can no
+   * longer be recomputed, its place in the chain (seq, prevHash, hash) still is checked.
+   */
+  @Prop()
+  redacted?: boolean;
 }
 
 export type AuditEventDocument = HydratedDocument<AuditEvent>;

@@ -120,6 +120,46 @@ describe('AuditService', () => {
     });
   });
 
+  describe('after erasure (redacted events)', () => {
+    /** What AuditService.redact does to the stored events. */
+    const redact = () => {
+      for (const doc of events.docs.values()) {
+        delete doc.ip;
+        delete doc.userAgent;
+        if (doc.details) delete (doc.details as Record<string, unknown>).sentTo;
+        doc.redacted = true;
+      }
+    };
+
+    it('still verifies: the links between the kept hashes are checked, and events after it chain on', async () => {
+      await audit.record(APP, 'application.created', client);
+      await audit.record(APP, 'signing-code.sent', client, { sentTo: 'i***@example.test' });
+      redact();
+      await audit.record(APP, 'personal-data.erased', { actor: 'staff:1' }, { trigger: 'request' });
+      expect(await audit.verify(APP)).toEqual({ valid: true, events: 3, unchained: 0 });
+      expect(stored(2)).not.toHaveProperty('ip');
+      expect(stored(2).details).toEqual({});
+    });
+
+    it('still names a removed or re-linked event', async () => {
+      for (const action of ['application.created', 'client-data.submitted', 'draft.generated']) {
+        await audit.record(APP, action, client);
+      }
+      redact();
+      stored(2).prevHash = 'f'.repeat(64);
+      expect((await audit.verify(APP)).brokenAt).toMatchObject({ seq: 2, reason: 'PREV_HASH_MISMATCH' });
+      events.docs.delete(`${APP}.000002`);
+      expect((await audit.verify(APP)).brokenAt).toMatchObject({ seq: 3, reason: 'SEQ_GAP' });
+    });
+
+    it('an event marked redacted without its hash is broken', async () => {
+      await audit.record(APP, 'application.created', client);
+      redact();
+      delete stored(1).hash;
+      expect((await audit.verify(APP)).brokenAt).toMatchObject({ seq: 1, reason: 'HASH_MISMATCH' });
+    });
+  });
+
   it('names the event after a removed one', async () => {
     for (const action of ['application.created', 'client-data.submitted', 'draft.generated', 'document.viewed']) {
       await audit.record(APP, action, client);

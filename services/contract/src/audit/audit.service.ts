@@ -64,6 +64,17 @@ export class AuditService {
     throw new Error(`Audit event ${action} of ${applicationId}: no free position after ${MAX_APPEND_TRIES} tries`);
   }
 
+  /**
+   * Erasure: the trail keeps who did what and when, without the client's address, IP or browser.
+   * Later events still link to these by their stored hashes.
+   */
+  async redact(applicationId: string): Promise<void> {
+    await this.events.updateMany(
+      { applicationId },
+      { $unset: { ip: '', userAgent: '', 'details.sentTo': '' }, $set: { redacted: true } },
+    );
+  }
+
   /** Oldest first: events from before the chain (no seq) first, by time, then the chain in order. */
   async trail(applicationId: string): Promise<AuditEvent[]> {
     return this.events.find({ applicationId }).sort({ seq: 1, at: 1 }).lean();

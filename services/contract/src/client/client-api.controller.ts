@@ -165,12 +165,13 @@ export class ClientApiController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
     const document = await this.documents.current(id, kind);
+    const pdf = this.documents.open(document);
     await this.audit.record(id, `document.${download ? 'downloaded' : 'viewed'}`, actor, {
       kind,
       sha256: document.sha256,
     });
     const name = kind === 'draft' ? 'proekt-dogovora.pdf' : 'dogovor.pdf';
     res.setHeader('Content-Disposition', `${download ? 'attachment' : 'inline'}; filename="${name}"`);
-    return new StreamableFile(this.documents.open(document), { type: 'application/pdf' });
+    return new StreamableFile(pdf, { type: 'application/pdf' });
   }
 }

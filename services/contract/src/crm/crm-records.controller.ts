@@ -30,7 +30,10 @@ export class CrmRecordsController {
     description: 'The signed PDF',
     content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
   })
-  @ApiErrorResponses({ status: 404, description: 'APPLICATION_NOT_FOUND, DOCUMENT_NOT_FOUND (not signed yet)' })
+  @ApiErrorResponses(
+    { status: 404, description: 'APPLICATION_NOT_FOUND, DOCUMENT_NOT_FOUND (not signed yet)' },
+    { status: 410, description: "DOCUMENT_ERASED: erased with the application's personal data (past retention)" },
+  )
   async signed(
     @Param('crmApplicationId') crmApplicationId: string,
     @CurrentStaff() crm: StaffIdentity,

@@ -29,6 +29,10 @@ export class ContractDocument {
   @Prop({ required: true, type: String })
   sealedPdf!: string;
 
+  /** Set when the application's personal data was erased: `sealedPdf` is gone, id and hash stay. */
+  @Prop({ type: Date })
+  erasedAt?: Date;
+
   /** The key that sealed it: what a key rotation has left to re-seal. */
   @Prop({ required: true, type: String, index: true })
   keyId!: string;

@@ -119,6 +119,11 @@ export class DocumentsService implements OnModuleInit {
 
   /** The plaintext PDF. The seal is bound to the document's id: a sealed PDF copied onto another document does not open. */
   open(document: ContractDocument): Buffer {
+    if (document.erasedAt) {
+      throw contractErrors.DOCUMENT_ERASED(
+        `Document ${document._id} was erased with the application's personal data on ${document.erasedAt.toISOString()}; its SHA-256 is kept`,
+      );
+    }
     return this.vault.openDocument(document._id, document.sealedPdf);
   }
 }

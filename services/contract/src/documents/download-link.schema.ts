@@ -3,7 +3,8 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 /**
  * A short-lived URL to one signed contract, for the CRM (the `contract.signed` webhook carries it
  * instead of the file). Only the token's hash is kept: the token is in the URL and nowhere else.
- * No TTL index (the local Mongo-protocol server has none): `expiresAt` is checked on every use.
+ * No TTL index (the local Mongo-protocol server has none): `expiresAt` is checked on every use,
+ * and the erasure job deletes links a day past it.
  */
 @Schema({ collection: 'download_links', versionKey: false })
 export class DownloadLink {

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { CurrentStaff, type Page, Roles, type StaffIdentity } from '@otus/common';
+import { ApiErrorResponses, CurrentStaff, type Page, Roles, type StaffIdentity } from '@otus/common';
 import { stringify } from 'csv-stringify';
 import type { Response } from 'express';
 import { Readable } from 'node:stream';
@@ -90,6 +90,7 @@ export class ContractsController {
 
   @Get(':applicationId/documents/:kind')
   @ApiParam({ name: 'kind', enum: ['draft', 'signed'] })
+  @ApiErrorResponses({ status: 410, description: "DOCUMENT_ERASED: erased with the application's personal data" })
   @ApiProduces('application/pdf')
   @ApiOkResponse({ description: 'The PDF', schema: { type: 'string', format: 'binary' } })
   async document(
@@ -100,8 +101,10 @@ export class ContractsController {
   ): Promise<StreamableFile> {
     if (kind !== 'draft' && kind !== 'signed') throw contractErrors.DOCUMENT_NOT_FOUND(`No ${kind} document`);
     const document = await this.documents.current(applicationId, kind);
+    // Opened first: an erased document (410) is not recorded as downloaded.
+    const pdf = this.documents.open(document);
     await this.audit.record(applicationId, 'document.downloaded', { actor: `staff:${staff.subject}` }, { kind });
     res.setHeader('Content-Disposition', `attachment; filename="${applicationId}-${kind}.pdf"`);
-    return new StreamableFile(this.documents.open(document), { type: 'application/pdf' });
+    return new StreamableFile(pdf, { type: 'application/pdf' });
   }
 }

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { type Page, RetryLaterError, toPage } from '@otus/common';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, In, Repository } from 'typeorm';
 import type { NotificationEnv } from '../config';
 import { Delivery, DeliveryStatus, DeliveryTrigger } from './delivery.entity';
 import { deliveryMetrics } from './delivery.metrics';
@@ -93,6 +93,23 @@ export class DeliveryLogService {
       await this.release(message.id);
     }
     return { message: await this.reload(message), alreadySent: false };
+  }
+
+  /**
+   * Erasure of an application's personal data: its messages keep their key, kind, status and
+   * times, not what they carried (address, name, variables, body); its attempts keep their
+   * outcome, not the recipient or the error (an SMTP reply may quote the address). Nothing of it
+   * can be resent after. Idempotent.
+   */
+  async erase(applicationId: string): Promise<number> {
+    return this.db.transaction(async (em) => {
+      const messages = await em.find(Message, { where: { applicationId }, select: { id: true } });
+      if (messages.length === 0) return 0;
+      const ids = messages.map((m) => m.id);
+      await em.update(Message, { id: In(ids) }, { content: { erased: true }, resendable: false });
+      await em.update(Delivery, { messageId: In(ids) }, { recipient: 'erased', error: null });
+      return ids.length;
+    });
   }
 
   /** The message for this key, created on first sight; a repeat finds what was stored first. */

@@ -56,6 +56,12 @@ export class ClientLinkService {
     this.cabinetAccessMs = config.get('USER_CABINET_ACCESS', { infer: true });
   }
 
+  /** Erasure: the application's link and its replaced tokens go (the holder's name and e-mail with them). */
+  async erase(applicationId: string): Promise<void> {
+    await this.links.delete({ applicationId });
+    await this.retired.delete({ applicationId });
+  }
+
   /**
    * A fresh 256-bit token for the application. Issued again — a redelivered task, or staff or
    * the CRM asked for a new link — it replaces the earlier one, which stops opening at once.

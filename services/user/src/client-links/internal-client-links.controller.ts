@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Internal } from '@otus/common';
 import { ClientLinkService, type LinkLookup } from './client-link.service';
@@ -20,5 +20,12 @@ export class InternalClientLinksController {
   @HttpCode(200)
   lookup(@Body() { token }: ExchangeLinkDto): Promise<LinkLookup> {
     return this.links.lookup(token);
+  }
+
+  /** Erasure of an ended application's personal data: its link (holder's name and address) goes. Idempotent. */
+  @Post(':applicationId/erase')
+  @HttpCode(204)
+  async erase(@Param('applicationId') applicationId: string): Promise<void> {
+    await this.links.erase(applicationId);
   }
 }

@@ -47,6 +47,13 @@ public class ServiceAccounts implements SmartInitializingSingleton {
       Resources.PROCESS_INSTANCE, new Permission[] {
           ProcessInstancePermissions.CREATE, ProcessInstancePermissions.READ, ProcessInstancePermissions.UPDATE});
 
+  /**
+   * Granted to one account only: the contract service erases an ended application's personal data,
+   * its process history included (retention, or a request). No other service may delete history.
+   */
+  private static final Map<String, Map<Resource, Permission[]>> ACCOUNT_GRANTS = Map.of(
+      "contract", Map.of(Resources.PROCESS_DEFINITION, new Permission[] {ProcessDefinitionPermissions.DELETE_HISTORY}));
+
   private final IdentityService identityService;
   private final AuthorizationService authorizationService;
   private final Map<String, String> passwords;
@@ -99,6 +106,8 @@ public class ServiceAccounts implements SmartInitializingSingleton {
         identityService.createMembership(userId, GROUP);
       }
     }));
+    // After the accounts exist: a user's authorization names the user.
+    racing("authorizations of single accounts", this::grantAccounts);
   }
 
   /** Runs a step once more if another replica made the same thing at the same moment (a unique key). */
@@ -122,5 +131,19 @@ public class ServiceAccounts implements SmartInitializingSingleton {
       authorization.setPermissions(permissions);
       authorizationService.saveAuthorization(authorization);
     });
+  }
+
+  private void grantAccounts() {
+    ACCOUNT_GRANTS.forEach((service, grants) -> grants.forEach((resource, permissions) -> {
+      String userId = userId(service);
+      Authorization existing = authorizationService.createAuthorizationQuery()
+          .userIdIn(userId).resourceType(resource).resourceId(Authorization.ANY).singleResult();
+      Authorization authorization = existing != null ? existing : authorizationService.createNewAuthorization(AUTH_TYPE_GRANT);
+      authorization.setUserId(userId);
+      authorization.setResource(resource);
+      authorization.setResourceId(Authorization.ANY);
+      authorization.setPermissions(permissions);
+      authorizationService.saveAuthorization(authorization);
+    }));
   }
 }
