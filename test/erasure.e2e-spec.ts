@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { admin, ApiClient, clientSession, crm, openCourse, processOf, staffToken } from '@otus/testing';
 import { conclude, engine, env, expectCleanEnd, untilState } from './support/journey-steps';
 import { findPersonalData, type Person, traces, uniquePerson } from './support/personal-data';
@@ -23,8 +23,8 @@ beforeAll(async () => {
   course = await openCourse();
 });
 
-/** The person applies through the CRM and fills in the form; the client's session comes back. */
-async function applyAs(person: Person) {
+/** The person applies through the CRM (with a promo code, if given) and fills in the form; the client's session comes back. */
+async function applyAs(person: Person, promoCode?: string) {
   const crmApplicationId = `crm-erase-${randomUUID()}`;
   const { status, body } = await amo.post('/applications', {
     crmApplicationId,
@@ -32,6 +32,7 @@ async function applyAs(person: Person) {
     clientName: person.clientName,
     clientEmail: person.clientEmail,
     clientPhone: person.clientPhone,
+    ...(promoCode && { promoCode }),
   });
   expect(status).toBe(201);
   const client = await clientSession(body.applicationId);
@@ -40,19 +41,37 @@ async function applyAs(person: Person) {
   return { applicationId: body.applicationId as string, crmApplicationId, client };
 }
 
+/** A code of a campaign on the course: the application's promo use is kept by the promo service. */
+async function promoCode(): Promise<string> {
+  const campaign = await staff.post('/api/promo/campaigns', {
+    name: 'Erasure -10%',
+    startsAt: new Date(Date.now() - 60_000).toISOString(),
+    discountType: 'percent',
+    discountValue: 10,
+    courseCodes: [course.code],
+  });
+  expect(campaign.status).toBe(201);
+  const code = `E${randomUUID().slice(0, 6).toUpperCase()}`;
+  expect((await staff.post(`/api/promo/campaigns/${campaign.body.id}/codes`, { code, maxUses: 5 })).status).toBe(201);
+  return code;
+}
+
 const erase = (who: ApiClient, applicationId: string, reasonCode = 'CLIENT_REQUEST') =>
   who.post(`/api/contract/contracts/${applicationId}/erasure`, { reasonCode });
 
 it('erases a declined application everywhere, keeps an anonymised record, and leaves nothing findable', async () => {
   const person = uniquePerson();
-  const { applicationId, client } = await applyAs(person);
+  const { applicationId, client } = await applyAs(person, await promoCode());
   const words = `Причина для ${person.clientName}`;
   expect((await client.post('/decline', { reasonCode: 'OTHER', reason: words })).status).toBe(204);
   await expectCleanEnd(applicationId, 'End_Declined');
   const processInstanceId = await processOf(applicationId);
-  const needles = traces(person, [words]);
-  // Before: the person is in the stores (so the search below can find them).
+  // The promo service counted the use by the e-mail's hash: that identifies the person too.
+  const emailHash = createHash('sha256').update(person.clientEmail.trim().toLowerCase()).digest('hex');
+  const needles = traces(person, [words, emailHash]);
+  // Before: the person is in the stores (so the search below can find them), the hash in the promo service's.
   expect((await findPersonalData(needles)).length).toBeGreaterThan(0);
+  expect(await findPersonalData([emailHash])).toEqual([`PROMO_DB_URL redemptions: ${emailHash}`]);
 
   const answer = await erase(staff, applicationId);
   expect(answer.status).toBe(200);

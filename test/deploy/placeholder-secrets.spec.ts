@@ -49,6 +49,7 @@ function goodEnv(): Record<string, string> {
     CONTRACT_SEAL_P12_PASSPHRASE: randomBytes(16).toString('base64url'),
     NOTIFICATION_INTERNAL_URL: 'http://notification:3005',
     USER_INTERNAL_URL: 'http://user:3001',
+    PROMO_INTERNAL_URL: 'http://promo:3004',
     CONTRACT_PRIVACY_POLICY_URL: 'https://contract.example.org/privacy',
     CONTRACT_PRIVACY_POLICY_VERSION: '1',
     NOTIFICATION_SMTP_URL: 'smtp://mail:1025',

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { clientSession, crm, openCourse, waitFor } from '@otus/testing';
+import { ApiClient, clientSession, crm, openCourse, waitFor } from '@otus/testing';
 import { createConnection, type Connection } from 'mongoose';
 import { conclude, env, expectCleanEnd, MINUTE, untilState } from '../support/journey-steps';
 import { findPersonalData, type Person, traces, uniquePerson } from '../support/personal-data';
@@ -95,10 +95,19 @@ it('erases each ended application once its retention has passed, by outcome, and
   await new Promise((r) => setTimeout(r, 8_000));
   expect(await erasureOf(concluded.applicationId)).toBeNull();
   expect((await findPersonalData([concludedPerson.clientEmail], { mongoUrl })).length).toBeGreaterThan(0);
+  const signed = (await mongo
+    .collection('documents')
+    .findOne({ applicationId: concluded.applicationId, kind: 'signed' }))!;
   await waitFor('the concluded application erased', () => erasureOf(concluded.applicationId), {
     timeoutMs: 2 * MINUTE,
     intervalMs: 1_000,
   });
+  // Whoever holds the signed contract can still check it: the register keeps its hash.
+  const check = await new ApiClient(env.GATEWAY_URL).post('/api/contract/public/verifications', {
+    sha256: signed.sha256,
+  });
+  expect(check.body).toMatchObject({ result: 'VALID', sha256: signed.sha256 });
+  expect(check.body).not.toHaveProperty('signer');
   expect(Date.now() - endedAt).toBeGreaterThanOrEqual(35_000);
   expect(await findPersonalData(traces(concludedPerson), { mongoUrl })).toEqual([]);
   expect(await erasureOf(running.applicationId)).toBeNull();

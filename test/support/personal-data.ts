@@ -43,8 +43,9 @@ export function traces(person: Person, extra: string[] = []): string[] {
     person.form.fullName,
     person.form.passportIssuedBy,
     person.form.address,
+    // Series and number together: six digits alone turn up inside any timestamp or id.
     `${person.form.passportSeries}${person.form.passportNumber}`,
-    person.form.passportNumber,
+    `${person.form.passportSeries} ${person.form.passportNumber}`,
     ...extra,
   ];
 }

@@ -80,7 +80,7 @@ Called with (dict "root" $ "name" <service>).
 {{- $name := .name -}}
 {{- $keys := list "NODE_ENV" "HTTP_HOST" "LOG_LEVEL" "CAMUNDA_REST_URL" "AUTH_JWKS_URL" (printf "%s_METRICS_PORT" (upper $name)) -}}
 {{- if eq $name "user" -}}{{- $keys = concat $keys (list "USER_PORT" "USER_COOKIE_SECURE") -}}
-{{- else if eq $name "contract" -}}{{- $keys = concat $keys (list "CONTRACT_PORT" "NOTIFICATION_INTERNAL_URL" "USER_INTERNAL_URL" "CONTRACT_PRIVACY_POLICY_URL" "CONTRACT_PRIVACY_POLICY_VERSION" "CONTRACT_RETENTION_WITHOUT_CONTRACT" "CONTRACT_RETENTION_CONCLUDED" "CRM_WEBHOOK_ALLOWED_HOSTS" "WEBHOOK_ALLOWED_ADDRESSES" "CONTRACT_SEAL_P12_FILE") -}}
+{{- else if eq $name "contract" -}}{{- $keys = concat $keys (list "CONTRACT_PORT" "NOTIFICATION_INTERNAL_URL" "USER_INTERNAL_URL" "PROMO_INTERNAL_URL" "CONTRACT_PRIVACY_POLICY_URL" "CONTRACT_PRIVACY_POLICY_VERSION" "CONTRACT_RETENTION_WITHOUT_CONTRACT" "CONTRACT_RETENTION_CONCLUDED" "CRM_WEBHOOK_ALLOWED_HOSTS" "WEBHOOK_ALLOWED_ADDRESSES" "CONTRACT_SEAL_P12_FILE") -}}
 {{- /* Only when set: an empty CONTRACT_SEAL_TSA_URL is not a URL and fails the config. */ -}}
 {{- if .root.Values.contract.sealTsaUrl -}}{{- $keys = append $keys "CONTRACT_SEAL_TSA_URL" -}}{{- end -}}
 {{- else if eq $name "course" -}}{{- $keys = concat $keys (list "COURSE_PORT") -}}

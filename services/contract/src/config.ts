@@ -78,6 +78,8 @@ export const contractEnv = baseEnv.extend({
   NOTIFICATION_INTERNAL_URL: z.url(),
   /** The user service's base URL for its /internal routes (whose application a link's token was). */
   USER_INTERNAL_URL: z.url(),
+  /** The promo service's base URL for its /internal routes (erasure of a redemption's e-mail hash). */
+  PROMO_INTERNAL_URL: z.url(),
   /** Hosts an application's webhookUrl may name; the notification service checks the same list before sending. */
   ...crmWebhookEnv.shape,
   /** The school's seal on the signed contract PDF (documents/seal). */

@@ -141,6 +141,18 @@ describe('one e-mail per event', () => {
     expect(await mailsTo(recipients[0])).toEqual([]);
   });
 
+  it('a staff address the mail server refuses for good completes the task (failed, logged), so the application can end', async () => {
+    const code = `C-${randomUUID().slice(0, 8)}`;
+    course.staff.set(code, { title: 'Курс', recipients: ['no-such-domain@'], dailyDigest: false });
+    const vars = notice(code);
+    expect(await handle(vars)).toEqual({ staffNotice: 'failed' });
+    const [row] = await db.query(
+      `SELECT m.status FROM messages m WHERE m.application_id = $1 AND m.template = 'staff-notice'`,
+      [vars.applicationId],
+    );
+    expect(row).toEqual({ status: 'failed' });
+  });
+
   it('refuses an unknown event as invalid variables', () => {
     const parsed = handler.input.safeParse(notice('X', { staffEvent: 'signed' }));
     expect(parsed.error?.issues[0].path).toEqual(['staffEvent']);
@@ -194,18 +206,36 @@ describe('a daily digest', () => {
     expect(next.text).not.toContain(first.applicationId);
   });
 
-  it('an address the mail server refuses leaves the events waiting; corrected, the next check sends them', async () => {
+  it('the course service down leaves the events waiting; the next check sends them', async () => {
     const { code, recipients } = staffedCourse(true);
     await handle(notice(code));
-    course.staff.set(code, { ...course.staff.get(code)!, recipients: ['no-such-domain@'] });
-    await notices.sendDueDigests(at('2026-12-07', 10));
+    course.down = true;
+    try {
+      expect(await notices.sendDueDigests(at('2026-12-07', 10))).toBe(0);
+    } finally {
+      course.down = false;
+    }
     const [{ count }] = await db.query(
       `SELECT count(*)::int AS count FROM staff_digest_entries WHERE course_code = $1 AND digest_key IS NULL`,
       [code],
     );
     expect(count).toBe(1);
-    course.staff.set(code, { ...course.staff.get(code)!, recipients });
-    await notices.sendDueDigests(at('2026-12-07', 10));
+    expect(await notices.sendDueDigests(at('2026-12-07', 10))).toBeGreaterThanOrEqual(1);
     expect((await waitForMails(recipients[0])).length).toBe(1);
+  });
+
+  it('an address the mail server refuses for good: the digest is given up, logged failed, not retried each check', async () => {
+    const { code } = staffedCourse(true);
+    await handle(notice(code));
+    course.staff.set(code, { ...course.staff.get(code)!, recipients: ['no-such-domain@'] });
+    await notices.sendDueDigests(at('2026-12-08', 10));
+    await notices.sendDueDigests(at('2026-12-08', 11));
+    const rows = await db.query(
+      `SELECT d.status, d.response_code FROM deliveries d JOIN messages m ON m.id = d.message_id
+        WHERE m.idempotency_key LIKE $1`,
+      [`staff-digest:${code}:%`],
+    );
+    expect(rows).toEqual([{ status: 'failed', response_code: expect.any(Number) }]);
+    expect(rows[0].response_code).toBeGreaterThanOrEqual(500);
   });
 });

@@ -142,6 +142,14 @@ export class Application {
   @Prop({ type: Date, default: null })
   endedAt!: Date | null;
 
+  /** Until when its personal data is kept (set with the outcome, CONTRACT_RETENTION_*); the erasure job's key. */
+  @Prop({ type: Date, default: null, index: true })
+  retainUntil!: Date | null;
+
+  /** When the erasure job last looked at an application whose end it did not know yet: it takes the oldest first. */
+  @Prop({ type: Date, default: null })
+  retentionCheckedAt!: Date | null;
+
   /** Set once the personal data and documents were erased; the record keeps ids, course, outcome, dates, hashes. */
   @Prop({ type: Object, default: null })
   erasure!: Erasure | null;

@@ -13,8 +13,9 @@ import type { Model } from 'mongoose';
 import { Counter } from 'prom-client';
 import { AuditService } from '../audit/audit.service';
 import type { ContractEnv } from '../config';
-import { Application, type ApplicationDocument, OUTCOMES } from './application.schema';
+import { Application, type ApplicationDocument, ApplicationStatus, OUTCOMES } from './application.schema';
 import type { ApplicationResponse, CreateApplicationDto } from './dto/application.dto';
+import { retainUntil, retentionPeriods } from './retention';
 import { StepClaims } from './step-claims';
 import { contractErrors } from '../contract-errors';
 
@@ -80,23 +81,28 @@ export class ApplicationsService {
   async withOutcome(application: ApplicationDocument): Promise<ApplicationDocument> {
     if (application.outcome || !application.processInstanceId) return application;
     const process = await this.engine.findByBusinessKey(CONTRACT_PROCESS_KEY, application._id);
-    if (!process || process.state === 'ACTIVE') return application;
-    const { outcome, outcomeReason } = await this.engine.variables(process.id, ['outcome', 'outcomeReason']);
-    const finalOutcome = typeof outcome === 'string' && TERMINAL.has(outcome) ? outcome : 'FAILED';
+    if (process?.state === 'ACTIVE') return application;
+    let ended: { outcome: string; outcomeReason: string | null; endedAt: Date };
+    if (process) {
+      const { outcome, outcomeReason } = await this.engine.variables(process.id, ['outcome', 'outcomeReason']);
+      ended = {
+        outcome: typeof outcome === 'string' && TERMINAL.has(outcome) ? outcome : 'FAILED',
+        outcomeReason: typeof outcomeReason === 'string' ? outcomeReason : null,
+        endedAt: process.endTime ? new Date(process.endTime) : new Date(),
+      };
+    } else {
+      // Started, yet the engine keeps no history of it: cleaned up (historyTimeToLive) before
+      // anyone looked. What this service knows of the end is what it recorded itself.
+      ended = { outcome: outcomeOfStatus(application.status), outcomeReason: null, endedAt: application.updatedAt };
+    }
     const updated = await this.applications.findOneAndUpdate(
       { _id: application._id },
-      {
-        $set: {
-          outcome: finalOutcome,
-          outcomeReason: typeof outcomeReason === 'string' ? outcomeReason : null,
-          endedAt: process.endTime ? new Date(process.endTime) : new Date(),
-        },
-      },
+      { $set: { ...ended, retainUntil: retainUntil(ended, retentionPeriods(this.config)) } },
       { new: true },
     );
     // Requests racing here store the same outcome; only one of them counts it.
     if (await this.claims.claim(`${application._id}.outcome-counted`)) {
-      applicationEvents.inc({ event: 'ended', outcome: finalOutcome });
+      applicationEvents.inc({ event: 'ended', outcome: ended.outcome });
     }
     return updated ?? application;
   }
@@ -194,4 +200,12 @@ export function toResponse(a: ApplicationDocument): ApplicationResponse {
     createdAt: a.createdAt.toISOString(),
     updatedAt: a.updatedAt.toISOString(),
   };
+}
+
+/** The end an application's own status implies, for one whose process history is gone. */
+function outcomeOfStatus(status: ApplicationStatus): string {
+  if (status === ApplicationStatus.Concluded) return 'CONCLUDED';
+  if (status === ApplicationStatus.Declined) return 'DECLINED';
+  if (status === ApplicationStatus.Cancelled) return 'CANCELLED';
+  return 'FAILED';
 }

@@ -10,6 +10,9 @@ import canonicalize from 'canonicalize';
  * is the copy they cannot reach, and it pins every event up to the signature.
  */
 
+/** The event erasure appends; its `details.redacted` lists the positions it redacted. */
+export const ERASURE_ACTION = 'personal-data.erased';
+
 /** `prevHash` of an application's first event. */
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -85,6 +88,12 @@ export function eventHash(e: ChainedFields): string {
 export function checkChain(stored: StoredEvent[]): ChainCheck {
   const chained = stored.filter((e) => typeof e.seq === 'number').sort((a, b) => a.seq! - b.seq!);
   const unchained = stored.length - chained.length;
+  // The events an erasure redacted, as its own (unredacted, hash-checked) event lists them.
+  const mayBeRedacted = new Set(
+    chained
+      .filter((e) => e.action === ERASURE_ACTION && !e.redacted)
+      .flatMap((e) => (Array.isArray(e.details?.redacted) ? (e.details.redacted as unknown[]) : [])),
+  );
   let prevHash = GENESIS_HASH;
   for (const [i, e] of chained.entries()) {
     const broken = (reason: ChainBreakReason): ChainCheck => ({
@@ -94,9 +103,11 @@ export function checkChain(stored: StoredEvent[]): ChainCheck {
       brokenAt: { seq: e.seq!, eventId: String(e._id), reason },
     });
     if (e.seq !== i + 1) return broken('SEQ_GAP');
-    // A redacted event (erasure) keeps its hash but not every field it covers: its links are checked.
-    if (!e.redacted && !matches(e)) return broken('HASH_MISMATCH');
-    if (e.redacted && typeof e.hash !== 'string') return broken('HASH_MISMATCH');
+    // A redacted event (erasure) keeps its hash but not every field it covers: its links are
+    // checked, and it must be one the erasure's event names.
+    if (e.redacted ? typeof e.hash !== 'string' || !mayBeRedacted.has(e.seq) : !matches(e)) {
+      return broken('HASH_MISMATCH');
+    }
     if (e.prevHash !== prevHash) return broken('PREV_HASH_MISMATCH');
     prevHash = e.hash!;
   }

@@ -31,6 +31,18 @@ class FakeEvents {
     };
   }
 
+  async updateOne({ _id }: { _id: string }, update: { $unset: Record<string, ''>; $set: Record<string, unknown> }) {
+    await new Promise(setImmediate);
+    const doc = this.docs.get(_id);
+    if (!doc) return;
+    for (const path of Object.keys(update.$unset)) {
+      const [head, tail] = path.split('.');
+      if (tail) delete (doc[head] as Record<string, unknown> | undefined)?.[tail];
+      else delete doc[head];
+    }
+    Object.assign(doc, update.$set);
+  }
+
   async exists({ _id }: { _id: string }) {
     await new Promise(setImmediate);
     return this.docs.has(_id) ? { _id } : null;
@@ -121,42 +133,42 @@ describe('AuditService', () => {
   });
 
   describe('after erasure (redacted events)', () => {
-    /** What AuditService.redact does to the stored events. */
-    const redact = () => {
-      for (const doc of events.docs.values()) {
-        delete doc.ip;
-        delete doc.userAgent;
-        if (doc.details) delete (doc.details as Record<string, unknown>).sentTo;
-        doc.redacted = true;
-      }
+    /** As PersonalDataEraser does it: redact, then the erasure's own event lists what was redacted. */
+    const erase = async () => {
+      const redacted = await audit.redact(APP);
+      await audit.record(APP, 'personal-data.erased', { actor: 'staff:1' }, { trigger: 'request', redacted });
+      return redacted;
     };
 
     it('still verifies: the links between the kept hashes are checked, and events after it chain on', async () => {
-      await audit.record(APP, 'application.created', client);
+      await audit.record(APP, 'application.created', { actor: 'crm:1' });
       await audit.record(APP, 'signing-code.sent', client, { sentTo: 'i***@example.test' });
-      redact();
-      await audit.record(APP, 'personal-data.erased', { actor: 'staff:1' }, { trigger: 'request' });
+      expect(await erase()).toEqual([2]);
       expect(await audit.verify(APP)).toEqual({ valid: true, events: 3, unchained: 0 });
       expect(stored(2)).not.toHaveProperty('ip');
       expect(stored(2).details).toEqual({});
+      // The event without personal data was not touched: its hash is still checked in full.
+      expect(stored(1)).not.toHaveProperty('redacted');
     });
 
-    it('still names a removed or re-linked event', async () => {
+    it('refuses an event marked redacted that the erasure does not name, so the mark hides no edit', async () => {
+      await audit.record(APP, 'application.created', { actor: 'crm:1' });
+      await audit.record(APP, 'signing-code.sent', client, { sentTo: 'i***@example.test' });
+      await erase();
+      stored(1).redacted = true;
+      stored(1).action = 'application.cancelled';
+      expect((await audit.verify(APP)).brokenAt).toMatchObject({ seq: 1, reason: 'HASH_MISMATCH' });
+    });
+
+    it('still names a re-linked or removed event', async () => {
       for (const action of ['application.created', 'client-data.submitted', 'draft.generated']) {
         await audit.record(APP, action, client);
       }
-      redact();
+      await erase();
       stored(2).prevHash = 'f'.repeat(64);
       expect((await audit.verify(APP)).brokenAt).toMatchObject({ seq: 2, reason: 'PREV_HASH_MISMATCH' });
       events.docs.delete(`${APP}.000002`);
       expect((await audit.verify(APP)).brokenAt).toMatchObject({ seq: 3, reason: 'SEQ_GAP' });
-    });
-
-    it('an event marked redacted without its hash is broken', async () => {
-      await audit.record(APP, 'application.created', client);
-      redact();
-      delete stored(1).hash;
-      expect((await audit.verify(APP)).brokenAt).toMatchObject({ seq: 1, reason: 'HASH_MISMATCH' });
     });
   });
 

@@ -66,13 +66,21 @@ export class AuditService {
 
   /**
    * Erasure: the trail keeps who did what and when, without the client's address, IP or browser.
-   * Later events still link to these by their stored hashes.
+   * Only the events that held any are marked; their positions are returned for the erasure's own
+   * event to list (checkChain accepts a redacted event only where that list names it). Repeatable.
    */
-  async redact(applicationId: string): Promise<void> {
-    await this.events.updateMany(
-      { applicationId },
-      { $unset: { ip: '', userAgent: '', 'details.sentTo': '' }, $set: { redacted: true } },
-    );
+  async redact(applicationId: string): Promise<number[]> {
+    const redacted: number[] = [];
+    for (const event of await this.trail(applicationId)) {
+      const holds = event.ip || event.userAgent || event.details?.sentTo !== undefined;
+      if (event.redacted || holds) redacted.push(event.seq ?? 0);
+      if (!holds) continue;
+      await this.events.updateOne(
+        { _id: event._id },
+        { $unset: { ip: '', userAgent: '', 'details.sentTo': '' }, $set: { redacted: true } },
+      );
+    }
+    return redacted.filter((seq) => seq > 0);
   }
 
   /** Oldest first: events from before the chain (no seq) first, by time, then the chain in order. */

@@ -92,8 +92,8 @@ describe('ClientService records the consent before the data', () => {
     await client.submit(application, form, actor);
     // A form sent straight from the API opened the link all the same: that comes first.
     expect(steps).toEqual([
-      'link.opened',
       'opening announced',
+      'link.opened',
       'consent.given',
       'data stored',
       'client-data.submitted',
@@ -105,7 +105,7 @@ describe('ClientService records the consent before the data', () => {
     const { client, steps, taken } = service(true);
     await expect(client.submit(application, form, actor)).rejects.toThrow('audit store unavailable');
     // The link was opened (kept, once); the form's step is given back.
-    expect(steps).toEqual(['link.opened', 'opening announced']);
+    expect(steps).toEqual(['opening announced', 'link.opened']);
     expect([...taken]).toEqual(['app-1.link-opened']);
   });
 

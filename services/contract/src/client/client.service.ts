@@ -99,9 +99,15 @@ export class ClientService {
   /** The first time the client's page or view is opened with the link's session goes into the audit trail. */
   async opened(application: ApplicationDocument, actor: Actor): Promise<void> {
     if (await this.claims.claim(`${application._id}.link-opened`)) {
-      await this.audit.record(application._id, 'link.opened', actor);
-      // The CRM hears of it (webhook link.opened) through the process, with its retries and log.
-      await this.messenger.announce(application._id, MESSAGES.linkOpened, { linkOpenedAt: new Date().toISOString() });
+      try {
+        // The CRM hears of it (webhook link.opened) through the process, with its retries and log;
+        // stored first (it is kept until delivered), so a failure below loses nothing that is repeated.
+        await this.messenger.announce(application._id, MESSAGES.linkOpened, { linkOpenedAt: new Date().toISOString() });
+        await this.audit.record(application._id, 'link.opened', actor);
+      } catch (e) {
+        await this.claims.release(`${application._id}.link-opened`);
+        throw e;
+      }
     }
   }
 

@@ -38,7 +38,7 @@ export class ErasureController {
     {
       status: 409,
       description:
-        'APPLICATION_RUNNING (cancel it first) or RETENTION_REQUIRED (a concluded contract within its legal period; details.retainUntil)',
+        'APPLICATION_RUNNING (cancel it first), RETENTION_REQUIRED (a concluded contract within its legal period; details.retainUntil) or ERASURE_IN_PROGRESS (being erased right now)',
     },
     { status: 503, description: 'ERASURE_INCOMPLETE or ENGINE_UNAVAILABLE: nothing here was erased; try again' },
   )

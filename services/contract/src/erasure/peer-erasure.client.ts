@@ -6,7 +6,8 @@ import { contractErrors } from '../contract-errors';
 
 /**
  * The other services that keep an application's personal data: the notification service (the
- * e-mails' addresses and variables) and the user service (the link's holder). Each erases its part
+ * e-mails' addresses and variables), the user service (the link's holder) and the promo service
+ * (the e-mail's hash on a redemption). Each erases its part
  * through its internal route; both are idempotent, so an erasure that failed half-way is repeated.
  */
 @Injectable()
@@ -35,6 +36,16 @@ export class PeerErasure {
           timeoutMs: 15_000,
         }),
         path: (id) => `/internal/client-links/${encodeURIComponent(id)}/erase`,
+      },
+      {
+        name: 'promo service',
+        http: new InternalHttpClient({
+          name: 'promo service',
+          baseUrl: config.get('PROMO_INTERNAL_URL', { infer: true }),
+          headers,
+          timeoutMs: 15_000,
+        }),
+        path: (id) => `/internal/redemptions/${encodeURIComponent(id)}/erase`,
       },
     ];
   }

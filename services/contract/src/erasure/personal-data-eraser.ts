@@ -1,9 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { EngineClient } from '@otus/common';
+import { EngineClient, UpstreamError } from '@otus/common';
 import type { Model } from 'mongoose';
 import { Application, type ApplicationDocument, type Erasure } from '../applications/application.schema';
+import { ERASURE_ACTION } from '../audit/audit-chain';
 import { AuditService } from '../audit/audit.service';
+import { contractErrors } from '../contract-errors';
 import { ContractDocument } from '../documents/document.schema';
 import { DownloadLink } from '../documents/download-link.schema';
 import { PendingMessage } from '../process/pending-message.schema';
@@ -31,6 +33,18 @@ export class PersonalDataEraser {
     private readonly peers: PeerErasure,
   ) {}
 
+  /** An engine that refuses (no DELETE_HISTORY for this account: an engine older than this service) is not the caller's fault. */
+  private async deleteHistory(processInstanceId: string): Promise<void> {
+    try {
+      await this.engine.deleteHistory(processInstanceId);
+    } catch (e) {
+      if (!(e instanceof UpstreamError)) throw e;
+      throw contractErrors.ERASURE_INCOMPLETE(
+        `The engine did not delete the process's history (${e.message}); nothing was erased here. Check that the engine grants contractService DELETE_HISTORY`,
+      );
+    }
+  }
+
   /** Download links that expired before `before` (no TTL index on the local server): nothing can use them. */
   async sweepExpiredLinks(before: Date): Promise<number> {
     return (await this.downloadLinks.deleteMany({ expiresAt: { $lt: before } })).deletedCount;
@@ -40,7 +54,7 @@ export class PersonalDataEraser {
     const id = application._id;
     await this.peers.erase(id);
     // The process's history holds the variables (name, e-mail, phone): the engine drops all of it.
-    if (application.processInstanceId) await this.engine.deleteHistory(application.processInstanceId);
+    if (application.processInstanceId) await this.deleteHistory(application.processInstanceId);
     const at = new Date();
     await this.documents.updateMany({ applicationId: id }, { $set: { sealedPdf: '', erasedAt: at } });
     await Promise.all([
@@ -48,7 +62,7 @@ export class PersonalDataEraser {
       this.downloadLinks.deleteMany({ applicationId: id }),
       this.pending.deleteMany({ $or: [{ _id: id }, { applicationId: id }] }),
     ]);
-    await this.audit.redact(id);
+    const redacted = await this.audit.redact(id);
     const record: Erasure = { ...erasure, at };
     await this.applications.updateOne(
       { _id: id },
@@ -75,11 +89,12 @@ export class PersonalDataEraser {
     );
     await this.audit.record(
       id,
-      'personal-data.erased',
+      ERASURE_ACTION,
       { actor: erasure.by },
       {
         trigger: erasure.trigger,
         reasonCode: erasure.reasonCode,
+        redacted,
       },
     );
     this.logger.log({ applicationId: id, trigger: erasure.trigger }, 'personal data erased');

@@ -24,7 +24,7 @@ export interface SealCheck {
   timestamped?: boolean;
 }
 
-const UNSEALED: SealCheck = { sealed: false, intact: false, coversWholeDocument: false, signedByUs: false };
+export const UNSEALED: SealCheck = { sealed: false, intact: false, coversWholeDocument: false, signedByUs: false };
 
 const OID = {
   signedData: '1.2.840.113549.1.7.2',

@@ -7,7 +7,7 @@ import type { ContractDocument } from '../documents/document.schema';
 import { DocumentsService } from '../documents/documents.service';
 import { contractNumber } from '../documents/pdf/contract-format';
 import type { VerificationResponseDto } from './dto/verification.dto';
-import { type SealCheck, SealVerifier } from './seal-verifier';
+import { type SealCheck, SealVerifier, UNSEALED } from './seal-verifier';
 
 /**
  * The public check of a contract: anyone holding the file (the client, a bank, a court) learns
@@ -29,6 +29,9 @@ export class VerificationService {
       return { result: 'NOT_FOUND', sha256: hash };
     }
     if (document.kind !== 'signed') return { result: 'DRAFT', sha256: hash };
+    // Erased with the application's personal data: the register still knows the hash (VALID), the
+    // file to show the seal on is gone (the caller's own file shows it: verify by upload).
+    if (document.erasedAt) return this.signed(document, hash, UNSEALED);
     // The same bytes as the caller's file (same hash): the stored copy shows its seal.
     return this.signed(document, hash, await this.seals.verify(this.documents.open(document)));
   }

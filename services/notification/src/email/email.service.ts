@@ -29,6 +29,9 @@ function linkEvent(input: EmailTaskInput): LinkProcessEvent | undefined {
   return undefined;
 }
 
+/** The mail server refused the message for good (SMTP 5xx): sending it again will not help. */
+export class MailRefusedError extends Error {}
+
 /** The client-facing name of the signed contract attachment. */
 export const SIGNED_CONTRACT_FILENAME = 'Договор.pdf';
 
@@ -131,7 +134,8 @@ export class EmailService {
 
   /**
    * An e-mail to the school's staff (a notice, a digest), once per key. A failed send is thrown, so
-   * the caller's task (or the next digest run) tries again.
+   * the caller's task (or the next digest run) tries again; a refusal for good (a staff address the
+   * server rejects) is a MailRefusedError, which the caller need not retry.
    */
   async sendToStaff(spec: {
     idempotencyKey: string;
@@ -157,8 +161,9 @@ export class EmailService {
       async (message) => {
         const delivery = await this.attempt(message, DeliveryTrigger.Task);
         if (delivery.status === DeliveryStatus.Failed) {
-          throw new Error(
-            `staff e-mail ${message.template} not sent (delivery ${delivery.id}, SMTP ${delivery.responseCode ?? 'no reply'}); retried later`,
+          const refused = (delivery.responseCode ?? 0) >= 500;
+          throw new (refused ? MailRefusedError : Error)(
+            `staff e-mail ${message.template} not sent (delivery ${delivery.id}, SMTP ${delivery.responseCode ?? 'no reply'})${refused ? ": refused by the mail server, not retried; check the course's staff addresses" : '; retried later'}`,
           );
         }
       },

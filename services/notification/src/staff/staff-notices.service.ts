@@ -8,14 +8,17 @@ import { DeliveryInProgressError } from '../deliveries/delivery-log.service';
 import { keyHash, taskKey } from '../deliveries/idempotency';
 import { ContractClient } from '../email/contract.client';
 import type { EmailVariables } from '../email/email-variables';
-import { EmailService } from '../email/email.service';
+import { EmailService, MailRefusedError } from '../email/email.service';
 import { CourseClient } from './course.client';
 import { StaffDigestEntry } from './staff-digest-entry.entity';
 import type { StaffNoticeInput } from './staff-notice-input';
 import { staffReason } from './staff-reasons';
 
-/** What became of a staff notice: e-mailed, kept for the day's digest, or nobody to tell. */
-export type StaffNoticeOutcome = 'sent' | 'digest' | 'nobody';
+/**
+ * What became of a staff notice: e-mailed, kept for the day's digest, nobody to tell, or refused
+ * by the mail server for good (logged as a failed delivery; the application ends all the same).
+ */
+export type StaffNoticeOutcome = 'sent' | 'digest' | 'nobody' | 'failed';
 
 /** The most events one digest lists; more wait for the next one. */
 const DIGEST_MAX_ITEMS = 500;
@@ -65,22 +68,32 @@ export class StaffNotices {
         .execute();
       return 'digest';
     }
-    await this.emails.sendToStaff({
-      idempotencyKey: key,
-      template: 'staff-notice',
-      applicationId: input.applicationId,
-      processInstanceId: task.processInstanceId,
-      to: course.recipients,
-      variables: {
-        courseTitle: course.title,
-        courseCode: input.courseCode,
-        staffEvent: input.staffEvent,
+    try {
+      await this.emails.sendToStaff({
+        idempotencyKey: key,
+        template: 'staff-notice',
         applicationId: input.applicationId,
-        crmApplicationId: input.crmApplicationId ?? null,
-        staffReason: reason,
-        occurredAt: new Date().toISOString(),
-      },
-    });
+        processInstanceId: task.processInstanceId,
+        to: course.recipients,
+        variables: {
+          courseTitle: course.title,
+          courseCode: input.courseCode,
+          staffEvent: input.staffEvent,
+          applicationId: input.applicationId,
+          crmApplicationId: input.crmApplicationId ?? null,
+          staffReason: reason,
+          occurredAt: new Date().toISOString(),
+        },
+      });
+    } catch (e) {
+      // A staff address the server rejects must not hold the application's end (an incident): logged, given up.
+      if (!(e instanceof MailRefusedError)) throw e;
+      this.logger.warn(
+        { applicationId: input.applicationId, err: e.message },
+        'staff notice refused by the mail server',
+      );
+      return 'failed';
+    }
     return 'sent';
   }
 
@@ -141,18 +154,24 @@ export class StaffNotices {
           occurredAt: e.createdAt.toISOString(),
         })),
       };
-      const { message, alreadySent } = await this.emails.sendToStaff({
-        idempotencyKey: key,
-        template: 'staff-digest',
-        applicationId: null,
-        to: course.recipients,
-        variables,
-      });
-      // Today's digest may have gone out before (another replica, an earlier check): it carried what it lists.
-      carried = ((message.content as { variables?: EmailVariables }).variables?.digestEntryIds ?? []).filter((id) =>
-        carried.includes(id),
-      );
-      sentNow = !alreadySent;
+      try {
+        const { message, alreadySent } = await this.emails.sendToStaff({
+          idempotencyKey: key,
+          template: 'staff-digest',
+          applicationId: null,
+          to: course.recipients,
+          variables,
+        });
+        // Today's digest may have gone out before (another replica, an earlier check): it carried what it lists.
+        carried = ((message.content as { variables?: EmailVariables }).variables?.digestEntryIds ?? []).filter((id) =>
+          carried.includes(id),
+        );
+        sentNow = !alreadySent;
+      } catch (e) {
+        // Refused for good: the events are given up with it (the failed delivery is in the log), not retried each minute.
+        if (!(e instanceof MailRefusedError)) throw e;
+        this.logger.warn({ courseCode, err: e.message }, 'staff digest refused by the mail server');
+      }
     }
     if (carried.length > 0) await this.entries.update({ id: In(carried), digestKey: IsNull() }, { digestKey: key });
     return sentNow;

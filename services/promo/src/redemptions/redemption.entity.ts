@@ -42,9 +42,12 @@ export class Redemption extends TimestampedEntity {
   @JoinColumn({ name: 'campaign_id' })
   campaign?: Campaign;
 
-  /** sha256 (hex) of the trimmed, lower-cased e-mail: enough to count uses per client, never the address. */
-  @Column({ name: 'email_hash', type: 'char', length: 64 })
-  emailHash!: string;
+  /**
+   * sha256 (hex) of the trimmed, lower-cased e-mail: enough to count uses per client, never the
+   * address. Null once the application's personal data was erased (retention, or a request).
+   */
+  @Column({ name: 'email_hash', type: 'char', length: 64, nullable: true })
+  emailHash!: string | null;
 
   @Column({ type: 'enum', enum: RedemptionStatus, enumName: 'redemption_status' })
   status!: RedemptionStatus;

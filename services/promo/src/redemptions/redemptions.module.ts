@@ -4,6 +4,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Request } from 'express';
 import type { PromoEnv } from '../config';
+import { InternalRedemptionsController } from './internal-redemptions.controller';
 import { PublicPromoCodesController } from './public-promo-codes.controller';
 import { Redemption } from './redemption.entity';
 import { RedemptionService } from './redemption.service';
@@ -30,7 +31,7 @@ import { RedemptionService } from './redemption.service';
       }),
     }),
   ],
-  controllers: [PublicPromoCodesController],
+  controllers: [PublicPromoCodesController, InternalRedemptionsController],
   providers: [RedemptionService],
   exports: [RedemptionService],
 })

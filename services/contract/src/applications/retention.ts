@@ -1,9 +1,18 @@
 import { plusPeriod } from '@otus/common';
+import type { ConfigService } from '@nestjs/config';
+import type { ContractEnv } from '../config';
 
 /** The retention periods (CONTRACT_RETENTION_*), ISO-8601. */
 export interface RetentionPeriods {
   withoutContract: string;
   concluded: string;
+}
+
+export function retentionPeriods(config: ConfigService<ContractEnv, true>): RetentionPeriods {
+  return {
+    withoutContract: config.get('CONTRACT_RETENTION_WITHOUT_CONTRACT', { infer: true }),
+    concluded: config.get('CONTRACT_RETENTION_CONCLUDED', { infer: true }),
+  };
 }
 
 /**
