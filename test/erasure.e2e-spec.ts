@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { admin, ApiClient, clientSession, crm, openCourse, processOf, staffToken } from '@otus/testing';
-import { conclude, engine, env, expectCleanEnd, untilState } from './support/journey-steps';
+import { conclude, engine, env, expectCleanEnd, promoCodeFor, untilState } from './support/journey-steps';
 import { findPersonalData, type Person, traces, uniquePerson } from './support/personal-data';
 
 /**
@@ -41,27 +41,12 @@ async function applyAs(person: Person, promoCode?: string) {
   return { applicationId: body.applicationId as string, crmApplicationId, client };
 }
 
-/** A code of a campaign on the course: the application's promo use is kept by the promo service. */
-async function promoCode(): Promise<string> {
-  const campaign = await staff.post('/api/promo/campaigns', {
-    name: 'Erasure -10%',
-    startsAt: new Date(Date.now() - 60_000).toISOString(),
-    discountType: 'percent',
-    discountValue: 10,
-    courseCodes: [course.code],
-  });
-  expect(campaign.status).toBe(201);
-  const code = `E${randomUUID().slice(0, 6).toUpperCase()}`;
-  expect((await staff.post(`/api/promo/campaigns/${campaign.body.id}/codes`, { code, maxUses: 5 })).status).toBe(201);
-  return code;
-}
-
 const erase = (who: ApiClient, applicationId: string, reasonCode = 'CLIENT_REQUEST') =>
   who.post(`/api/contract/contracts/${applicationId}/erasure`, { reasonCode });
 
 it('erases a declined application everywhere, keeps an anonymised record, and leaves nothing findable', async () => {
   const person = uniquePerson();
-  const { applicationId, client } = await applyAs(person, await promoCode());
+  const { applicationId, client } = await applyAs(person, await promoCodeFor(course.code));
   const words = `Причина для ${person.clientName}`;
   expect((await client.post('/decline', { reasonCode: 'OTHER', reason: words })).status).toBe(204);
   await expectCleanEnd(applicationId, 'End_Declined');

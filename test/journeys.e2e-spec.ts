@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { createConnection } from 'mongoose';
 import { DataSource } from 'typeorm';
-import { apply, reachSigning, engine, env, expectCleanEnd, MINUTE, outcomeOf } from './support/journey-steps';
+import { apply, reachSigning, engine, env, expectCleanEnd, outcomeOf, promoCodeFor } from './support/journey-steps';
 import {
   admin,
   type ApiClient,
@@ -73,16 +72,7 @@ describe.each([
 
 it('concluded: seat booked, promo redeemed, signed PDF stored and mailed, CRM told', async () => {
   const course = await openCourse({ priceKopecks: 10_000_000, capacity: 3 });
-  const campaign = await staff.post('/api/promo/campaigns', {
-    name: 'Journey -10%',
-    startsAt: new Date(Date.now() - MINUTE).toISOString(),
-    discountType: 'percent',
-    discountValue: 10,
-    courseCodes: [course.code],
-  });
-  expect(campaign.status).toBe(201);
-  const code = `J${randomUUID().slice(0, 6).toUpperCase()}`;
-  expect((await staff.post(`/api/promo/campaigns/${campaign.body.id}/codes`, { code, maxUses: 5 })).status).toBe(201);
+  const code = await promoCodeFor(course.code);
 
   const started = await apply(amo, course.code, { promoCode: code.toLowerCase() });
   const client = await reachSigning(started);

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import {
   admin,
@@ -20,6 +19,7 @@ import {
   expectCleanEnd,
   MINUTE,
   outcomeOf,
+  promoCodeFor,
 } from '../support/journey-steps';
 
 /**
@@ -67,26 +67,11 @@ const seatOf = (applicationId: string) =>
 const promoUseOf = (applicationId: string) =>
   promoDb.query(`SELECT status FROM redemptions WHERE application_id = $1`, [applicationId]);
 
-async function promoCode(courseCode: string): Promise<string> {
-  const staff = await admin();
-  const campaign = await staff.post('/api/promo/campaigns', {
-    name: 'Deadlines -10%',
-    startsAt: new Date(Date.now() - MINUTE).toISOString(),
-    discountType: 'percent',
-    discountValue: 10,
-    courseCodes: [courseCode],
-  });
-  expect(campaign.status).toBe(201);
-  const code = `D${randomUUID().slice(0, 6).toUpperCase()}`;
-  expect((await staff.post(`/api/promo/campaigns/${campaign.body.id}/codes`, { code, maxUses: 5 })).status).toBe(201);
-  return code;
-}
-
 it.concurrent(
   'link expired: one reminder before expiry, then the client and the CRM are told; nothing stays taken',
   async () => {
     const course = await openCourse({ capacity: 3 });
-    const started = await apply(crm.amo, course.code, { promoCode: await promoCode(course.code) });
+    const started = await apply(crm.amo, course.code, { promoCode: await promoCodeFor(course.code) });
     const variables = await engine.variables(await processOf(started.applicationId));
     expect(variables).toMatchObject({ linkTtl: 'PT20S', linkReminderAfter: 'PT8S' });
 
@@ -154,7 +139,7 @@ it.concurrent('several at once: each timer fires once, whichever engine node run
 
 it.concurrent('signing timed out: seat and promo use released, the client and the CRM are told', async () => {
   const course = await openCourse({ capacity: 1 });
-  const started = await apply(crm.amo, course.code, { promoCode: await promoCode(course.code) });
+  const started = await apply(crm.amo, course.code, { promoCode: await promoCodeFor(course.code) });
   const client = await reachSigning(started);
   expect(await seatOf(started.applicationId)).toEqual([{ status: 'held' }]);
   expect(await promoUseOf(started.applicationId)).toEqual([{ status: 'reserved' }]);

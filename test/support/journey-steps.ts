@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
+  admin,
   type ApiResponse,
   application,
   clientSession,
@@ -34,6 +36,23 @@ export interface Started {
   applicationId: string;
   crmApplicationId: string;
   email: string;
+}
+
+/** A code (5 uses) of a new 10 % campaign on the course, made by staff. */
+export async function promoCodeFor(courseCode: string): Promise<string> {
+  const staff = await admin();
+  const campaign = await staff.post('/api/promo/campaigns', {
+    name: 'Test -10%',
+    startsAt: new Date(Date.now() - MINUTE).toISOString(),
+    discountType: 'percent',
+    discountValue: 10,
+    courseCodes: [courseCode],
+  });
+  if (campaign.status !== 201) throw new Error(`campaign: ${campaign.status} ${JSON.stringify(campaign.body)}`);
+  const code = `P${randomUUID().slice(0, 6).toUpperCase()}`;
+  const made = await staff.post(`/api/promo/campaigns/${campaign.body.id}/codes`, { code, maxUses: 5 });
+  if (made.status !== 201) throw new Error(`promo code: ${made.status} ${JSON.stringify(made.body)}`);
+  return code;
 }
 
 export async function apply(crm: Http, courseCode: string, overrides: Record<string, unknown> = {}): Promise<Started> {
