@@ -16,7 +16,6 @@ import {
   ApiNoContentResponse,
   ApiOkResponse,
   ApiParam,
-  ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
 import { ApiErrorResponses, SECURITY } from '@otus/common';
@@ -155,8 +154,12 @@ export class ClientApiController {
   // Listed here, not only on the class, so that the id comes first, as in the path.
   @ApiParam({ name: 'kind', enum: ['draft', 'signed'] })
   @ApiParam({ name: APPLICATION_ID_PARAM, type: String })
-  @ApiProduces('application/pdf')
-  @ApiOkResponse({ description: 'The PDF (draft or signed)', schema: { type: 'string', format: 'binary' } })
+  // The PDF type on the 200 alone: the errors (404, 410 DOCUMENT_ERASED) are JSON.
+  @ApiOkResponse({
+    description: 'The PDF (draft or signed)',
+    content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
+  })
+  @ApiErrorResponses({ status: 410, description: "DOCUMENT_ERASED: erased with the application's personal data" })
   async document(
     @ClientApplicationId() id: string,
     @DocumentKind() kind: 'draft' | 'signed',

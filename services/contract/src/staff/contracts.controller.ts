@@ -91,8 +91,11 @@ export class ContractsController {
   @Get(':applicationId/documents/:kind')
   @ApiParam({ name: 'kind', enum: ['draft', 'signed'] })
   @ApiErrorResponses({ status: 410, description: "DOCUMENT_ERASED: erased with the application's personal data" })
-  @ApiProduces('application/pdf')
-  @ApiOkResponse({ description: 'The PDF', schema: { type: 'string', format: 'binary' } })
+  // The PDF type on the 200 alone: the errors are JSON.
+  @ApiOkResponse({
+    description: 'The PDF',
+    content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
+  })
   async document(
     @CurrentStaff() staff: StaffIdentity,
     @Param('applicationId') applicationId: string,
