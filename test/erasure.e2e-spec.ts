@@ -1,7 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { admin, ApiClient, clientSession, crm, openCourse, processOf, staffToken } from '@otus/testing';
-import { conclude, engine, env, expectCleanEnd, promoCodeFor, untilState } from './support/journey-steps';
-import { findPersonalData, type Person, traces, uniquePerson } from './support/personal-data';
+import { createHash } from 'node:crypto';
+import { admin, ApiClient, crm, openCourse, processOf, staffToken } from '@otus/testing';
+import { conclude, engine, env, expectCleanEnd, promoCodeFor } from './support/journey-steps';
+import { applyAs, findPersonalData, traces, uniquePerson } from './support/personal-data';
 
 /**
  * Erasure of a person's data on request, through the gateway as staff would ask for it, then a
@@ -23,30 +23,14 @@ beforeAll(async () => {
   course = await openCourse();
 });
 
-/** The person applies through the CRM (with a promo code, if given) and fills in the form; the client's session comes back. */
-async function applyAs(person: Person, promoCode?: string) {
-  const crmApplicationId = `crm-erase-${randomUUID()}`;
-  const { status, body } = await amo.post('/applications', {
-    crmApplicationId,
-    courseCode: course.code,
-    clientName: person.clientName,
-    clientEmail: person.clientEmail,
-    clientPhone: person.clientPhone,
-    ...(promoCode && { promoCode }),
-  });
-  expect(status).toBe(201);
-  const client = await clientSession(body.applicationId);
-  expect((await client.post('/form', person.form)).status).toBe(204);
-  await untilState(client, 'SIGNING');
-  return { applicationId: body.applicationId as string, crmApplicationId, client };
-}
-
 const erase = (who: ApiClient, applicationId: string, reasonCode = 'CLIENT_REQUEST') =>
   who.post(`/api/contract/contracts/${applicationId}/erasure`, { reasonCode });
 
 it('erases a declined application everywhere, keeps an anonymised record, and leaves nothing findable', async () => {
   const person = uniquePerson();
-  const { applicationId, client } = await applyAs(person, await promoCodeFor(course.code));
+  const { applicationId, client } = await applyAs(amo, course.code, person, {
+    promoCode: await promoCodeFor(course.code),
+  });
   const words = `Причина для ${person.clientName}`;
   expect((await client.post('/decline', { reasonCode: 'OTHER', reason: words })).status).toBe(204);
   await expectCleanEnd(applicationId, 'End_Declined');
@@ -93,7 +77,7 @@ it('erases a declined application everywhere, keeps an anonymised record, and le
 
 it('refuses a concluded contract within its legal period, naming until when it is kept', async () => {
   const person = uniquePerson();
-  const { applicationId, crmApplicationId, client } = await applyAs(person);
+  const { applicationId, crmApplicationId, client } = await applyAs(amo, course.code, person);
   await conclude(amo, { applicationId, crmApplicationId, email: person.clientEmail }, client);
   const refused = await erase(staff, applicationId);
   expect(refused.status).toBe(409);
@@ -106,7 +90,7 @@ it('refuses a concluded contract within its legal period, naming until when it i
 
 it('refuses a running application (cancel it first), and anyone but an administrator', async () => {
   const person = uniquePerson();
-  const { applicationId } = await applyAs(person);
+  const { applicationId } = await applyAs(amo, course.code, person);
   const running = await erase(staff, applicationId);
   expect([running.status, running.body.code]).toEqual([409, 'APPLICATION_RUNNING']);
   for (const who of [operator, manager]) expect((await erase(who, applicationId)).status).toBe(403);

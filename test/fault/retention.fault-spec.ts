@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { ApiClient, clientSession, crm, openCourse, waitFor } from '@otus/testing';
+import { ApiClient, crm, openCourse, waitFor } from '@otus/testing';
 import { createConnection, type Connection } from 'mongoose';
-import { conclude, env, expectCleanEnd, MINUTE, untilState } from '../support/journey-steps';
-import { findPersonalData, type Person, traces, uniquePerson } from '../support/personal-data';
+import { conclude, env, expectCleanEnd, MINUTE } from '../support/journey-steps';
+import { applyAs, findPersonalData, traces, uniquePerson } from '../support/personal-data';
 import { processesOf, stack } from './helpers';
 
 /**
@@ -41,24 +41,6 @@ afterAll(async () => {
   await stack('up', ...contract, '--no-build');
 });
 
-async function applyAs(person: Person, submit = true) {
-  const crmApplicationId = `crm-retention-${randomUUID()}`;
-  const { status, body } = await amo.post('/applications', {
-    crmApplicationId,
-    courseCode: course.code,
-    clientName: person.clientName,
-    clientEmail: person.clientEmail,
-    clientPhone: person.clientPhone,
-  });
-  expect(status).toBe(201);
-  const client = await clientSession(body.applicationId);
-  if (submit) {
-    expect((await client.post('/form', person.form)).status).toBe(204);
-    await untilState(client, 'SIGNING');
-  }
-  return { applicationId: body.applicationId as string, crmApplicationId, client };
-}
-
 const erasureOf = async (applicationId: string) =>
   ((await mongo.collection('applications').findOne({ _id: applicationId as never })) as { erasure?: unknown } | null)
     ?.erasure ?? null;
@@ -71,8 +53,8 @@ it('erases each ended application once its retention has passed, by outcome, and
   await link('a', new Date(Date.now() - 2 * 24 * 3_600_000));
   await link('b', new Date(Date.now() + 3_600_000));
   const declinedPerson = uniquePerson();
-  const declined = await applyAs(declinedPerson);
-  const running = await applyAs(uniquePerson(), false);
+  const declined = await applyAs(amo, course.code, declinedPerson);
+  const running = await applyAs(amo, course.code, uniquePerson(), { submit: false });
   const words = `Слова ${declinedPerson.clientName}`;
   expect((await declined.client.post('/decline', { reasonCode: 'OTHER', reason: words })).status).toBe(204);
   await expectCleanEnd(declined.applicationId, 'End_Declined');
@@ -89,7 +71,7 @@ it('erases each ended application once its retention has passed, by outcome, and
 
   // Concluded: kept for its own, longer period (40 s here), then erased the same way.
   const concludedPerson = uniquePerson();
-  const concluded = await applyAs(concludedPerson);
+  const concluded = await applyAs(amo, course.code, concludedPerson);
   await conclude(amo, { ...concluded, email: concludedPerson.clientEmail }, concluded.client);
   const endedAt = Date.now();
   await new Promise((r) => setTimeout(r, 8_000));

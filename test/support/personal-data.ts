@@ -3,8 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createConnection } from 'mongoose';
 import { DataSource } from 'typeorm';
-import { REPO_ROOT, uniqueAddress } from '@otus/testing';
-import { env } from './journey-steps';
+import { clientSession, REPO_ROOT, uniqueAddress } from '@otus/testing';
+import { env, type Http, untilState } from './journey-steps';
 
 /**
  * One person nobody else in the tests is: every value unique, so a search of every store for
@@ -48,6 +48,35 @@ export function traces(person: Person, extra: string[] = []): string[] {
     `${person.form.passportSeries} ${person.form.passportNumber}`,
     ...extra,
   ];
+}
+
+/**
+ * The person applies through the CRM (with a promo code, if given) and, unless `submit` is false,
+ * fills in the form and waits for the draft; the client's session comes back.
+ */
+export async function applyAs(
+  crm: Http,
+  courseCode: string,
+  person: Person,
+  { promoCode, submit = true }: { promoCode?: string; submit?: boolean } = {},
+) {
+  const crmApplicationId = `crm-person-${randomUUID()}`;
+  const { status, body } = await crm.post('/applications', {
+    crmApplicationId,
+    courseCode,
+    clientName: person.clientName,
+    clientEmail: person.clientEmail,
+    clientPhone: person.clientPhone,
+    ...(promoCode && { promoCode }),
+  });
+  if (status !== 201) throw new Error(`CRM post: ${status} ${JSON.stringify(body)}`);
+  const client = await clientSession(body.applicationId);
+  if (submit) {
+    const form = await client.post('/form', person.form);
+    if (form.status !== 204) throw new Error(`form: ${form.status} ${JSON.stringify(form.body)}`);
+    await untilState(client, 'SIGNING');
+  }
+  return { applicationId: body.applicationId as string, crmApplicationId, client };
 }
 
 const PG_DATABASES = ['USER_DB_URL', 'COURSE_DB_URL', 'PROMO_DB_URL', 'NOTIFICATION_DB_URL'] as const;

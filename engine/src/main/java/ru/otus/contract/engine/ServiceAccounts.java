@@ -10,6 +10,7 @@ import org.camunda.bpm.engine.AuthorizationService;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.authorization.Authorization;
+import org.camunda.bpm.engine.authorization.AuthorizationQuery;
 import org.camunda.bpm.engine.authorization.Permission;
 import org.camunda.bpm.engine.authorization.ProcessDefinitionPermissions;
 import org.camunda.bpm.engine.authorization.ProcessInstancePermissions;
@@ -121,29 +122,25 @@ public class ServiceAccounts implements SmartInitializingSingleton {
   }
 
   private void grant() {
-    GRANTS.forEach((resource, permissions) -> {
-      Authorization existing = authorizationService.createAuthorizationQuery()
-          .groupIdIn(GROUP).resourceType(resource).resourceId(Authorization.ANY).singleResult();
-      Authorization authorization = existing != null ? existing : authorizationService.createNewAuthorization(AUTH_TYPE_GRANT);
-      authorization.setGroupId(GROUP);
-      authorization.setResource(resource);
-      authorization.setResourceId(Authorization.ANY);
-      authorization.setPermissions(permissions);
-      authorizationService.saveAuthorization(authorization);
-    });
+    GRANTS.forEach((resource, permissions) -> save(resource, permissions, GROUP, null));
   }
 
   private void grantAccounts() {
-    ACCOUNT_GRANTS.forEach((service, grants) -> grants.forEach((resource, permissions) -> {
-      String userId = userId(service);
-      Authorization existing = authorizationService.createAuthorizationQuery()
-          .userIdIn(userId).resourceType(resource).resourceId(Authorization.ANY).singleResult();
-      Authorization authorization = existing != null ? existing : authorizationService.createNewAuthorization(AUTH_TYPE_GRANT);
-      authorization.setUserId(userId);
-      authorization.setResource(resource);
-      authorization.setResourceId(Authorization.ANY);
-      authorization.setPermissions(permissions);
-      authorizationService.saveAuthorization(authorization);
-    }));
+    ACCOUNT_GRANTS.forEach((service, grants) ->
+        grants.forEach((resource, permissions) -> save(resource, permissions, null, userId(service))));
+  }
+
+  /** The one grant on any resource of this type for the group or the user, made or brought up to these permissions. */
+  private void save(Resource resource, Permission[] permissions, String groupId, String userId) {
+    AuthorizationQuery query = authorizationService.createAuthorizationQuery()
+        .resourceType(resource).resourceId(Authorization.ANY);
+    Authorization existing = (groupId != null ? query.groupIdIn(groupId) : query.userIdIn(userId)).singleResult();
+    Authorization authorization = existing != null ? existing : authorizationService.createNewAuthorization(AUTH_TYPE_GRANT);
+    if (groupId != null) authorization.setGroupId(groupId);
+    else authorization.setUserId(userId);
+    authorization.setResource(resource);
+    authorization.setResourceId(Authorization.ANY);
+    authorization.setPermissions(permissions);
+    authorizationService.saveAuthorization(authorization);
   }
 }
