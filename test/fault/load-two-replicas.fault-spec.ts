@@ -73,6 +73,14 @@ async function session(started: Started, index: number): Promise<Http> {
   return browser.at(`${env.GATEWAY_URL}/client/api/applications/${started.applicationId}`).withHeaders({ cookie });
 }
 
+/** For a journey that timed out: the activities still open in its process and its incidents. */
+async function whereItStands(applicationId: string): Promise<string> {
+  const instance = await processOf(applicationId);
+  const open = (await engine.activities(instance)).filter((a) => !a.endTime).map((a) => a.activityId);
+  const incidents = (await incidentsEver(instance)) as { incidentMessage?: string }[];
+  return `open activities ${JSON.stringify(open)}, incidents ${JSON.stringify(incidents.map((i) => i.incidentMessage))}`;
+}
+
 async function client(started: Started, index: number): Promise<'SIGNED' | 'ENDED'> {
   const page = await session(started, index);
   const form = await page.post('/form', validForm());
@@ -84,7 +92,9 @@ async function client(started: Started, index: number): Promise<'SIGNED' | 'ENDE
       return (s === 'SIGNING' || s === 'ENDED') && s;
     },
     { timeoutMs: 3 * MINUTE, intervalMs: 500 },
-  );
+  ).catch(async (e: Error) => {
+    throw new Error(`${e.message}; ${await whereItStands(started.applicationId)}`);
+  });
   if (state === 'ENDED') return 'ENDED';
   await sign(page, await requestCode(page, started.email));
   return 'SIGNED';

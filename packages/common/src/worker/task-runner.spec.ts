@@ -165,3 +165,58 @@ describe('TaskRunner completing a task', () => {
     expect(service.complete).toHaveBeenCalledTimes(1);
   });
 });
+
+describe('TaskRunner ending a task with a BPMN error', () => {
+  const noSeats = failingWith(new BpmnError('NO_SEATS', 'Course X has no free seats'));
+  const deadlock = () =>
+    engineError('ProcessEnginePersistenceException', 'An exception occurred in the persistence layer.');
+
+  afterEach(() => jest.useRealTimers());
+
+  it('throws it again when a parallel branch deadlocked with it', async () => {
+    const service = taskService();
+    service.handleBpmnError.mockRejectedValueOnce(deadlock()).mockResolvedValueOnce(undefined);
+    await runner.run('test.topic', noSeats, task(), service);
+    expect(service.handleBpmnError).toHaveBeenCalledTimes(2);
+    expect(service.handleFailure).not.toHaveBeenCalled();
+  });
+
+  it('leaves the task to lock expiry, never an incident, when the conflicts outlast the retries', async () => {
+    jest.useFakeTimers();
+    const service = taskService();
+    service.handleBpmnError.mockImplementation(() => Promise.reject(deadlock()));
+    const running = runner.run('test.topic', noSeats, task(), service);
+    await jest.advanceTimersByTimeAsync(60_000);
+    await running;
+    expect(service.handleBpmnError.mock.calls.length).toBeGreaterThan(4);
+    expect(service.handleFailure).not.toHaveBeenCalled();
+  });
+
+  const failedPropagation = () =>
+    engineError('ProcessEngineException', 'ENGINE-13033 Propagation of bpmn error NO_SEATS failed. ');
+
+  it('throws it again when a parallel branch compacted the tree while it propagated (ENGINE-13033 once)', async () => {
+    const service = taskService();
+    service.handleBpmnError.mockRejectedValueOnce(failedPropagation()).mockResolvedValueOnce(undefined);
+    await runner.run('test.topic', noSeats, task(), service);
+    expect(service.handleBpmnError).toHaveBeenCalledTimes(2);
+    expect(service.handleFailure).not.toHaveBeenCalled();
+  });
+
+  it('makes a code no boundary event catches an incident (ENGINE-13033 every time)', async () => {
+    jest.useFakeTimers();
+    const service = taskService();
+    service.handleBpmnError.mockImplementation(() => Promise.reject(failedPropagation()));
+    const running = runner.run('test.topic', noSeats, task(), service);
+    await jest.advanceTimersByTimeAsync(60_000);
+    await running;
+    expect(service.handleBpmnError.mock.calls.length).toBeGreaterThan(4);
+    expect(service.handleFailure).toHaveBeenCalledWith(
+      expect.anything(),
+      expect.objectContaining({
+        errorMessage: 'BPMN error NO_SEATS is not caught by the model: Course X has no free seats',
+        retries: 0,
+      }),
+    );
+  });
+});

@@ -107,12 +107,15 @@ export class TaskRunner {
       error instanceof BpmnError && error.variables ? this.newVariables().setAll(error.variables) : undefined;
     this.logger.log({ ...log, code, reason: message }, 'task ended with a BPMN error');
     try {
-      await retryOnConflict(() => taskService.handleBpmnError(task, code, message, variables));
+      // ENGINE-13033 is retried too: the engine wraps in it both a code no boundary event catches and a
+      // parallel branch that compacted the execution tree while the error looked for its boundary event.
+      await retryOnConflict(() => taskService.handleBpmnError(task, code, message, variables), isFailedPropagation);
       workerMetrics.bpmnErrors.inc({ topic, code });
     } catch (e) {
-      // The engine refuses a BPMN error no boundary event catches (enableExceptionsAfterUnhandledBpmnError);
-      // without an incident the task would stay locked and silently come back forever.
-      if (!isEngineServerError(e)) throw e;
+      // Still refused after the retries: no boundary event catches the code (enableExceptionsAfterUnhandledBpmnError);
+      // without an incident the task would stay locked and silently come back forever. Any other refusal (a
+      // conflict that outlasted the retries) leaves the task to lock expiry.
+      if (!isFailedPropagation(e)) throw e;
       const uncaught = new Error(`BPMN error ${code} is not caught by the model: ${message}`);
       await this.reportFailure(topic, policy, task, taskService, uncaught, log, 0);
     }
@@ -176,18 +179,23 @@ function isEngineConflict(e: unknown): boolean {
   return /OptimisticLocking|ProcessEnginePersistence/.test(type) || /\bENGINE-03077\b/.test(message);
 }
 
-function retryOnConflict(call: () => Promise<void>): Promise<void> {
+function retryOnConflict(call: () => Promise<void>, alsoRetry: (e: unknown) => boolean = () => false): Promise<void> {
   return retrying(call, {
-    attempts: 4,
-    backoff: { baseMs: 50, maxMs: 400, jitter: 'full' },
-    retryIf: isEngineConflict,
+    // PostgreSQL takes deadlock_timeout (1 s) to break a deadlock, and under load the same branches meet
+    // again: enough attempts to outlast a burst, still far short of the lock.
+    attempts: 8,
+    backoff: { baseMs: 100, maxMs: 2_000, jitter: 'full' },
+    retryIf: (e) => isEngineConflict(e) || alsoRetry(e),
   });
 }
 
-/** The engine answered with a 5xx (as opposed to being unreachable, or the task being gone). */
-function isEngineServerError(e: unknown): boolean {
-  const status = (e as { httpStatusCode?: number } | null)?.httpStatusCode;
-  return typeof status === 'number' && status >= 500;
+/**
+ * ENGINE-13033 "Propagation of bpmn error … failed", whose cause (not in the REST answer) is either
+ * ENGINE-02042, no boundary event catches the code, or ENGINE-03077, a conflict with a parallel branch.
+ */
+function isFailedPropagation(e: unknown): boolean {
+  const { httpStatusCode, message = '' } = (e ?? {}) as { httpStatusCode?: number; message?: string };
+  return httpStatusCode === 500 && /\bENGINE-13033\b/.test(message);
 }
 
 function errorMessage(e: unknown): string {
