@@ -114,12 +114,19 @@ function componentsOf(topology) {
       name: 'mongo',
       port: port('MONGO'),
       start: () =>
-        processes.start('mongo', MONGO_BIN, [
-          '--listen-addr',
-          `${env.STACK_HOST}:${port('MONGO')}`,
-          '--data-dir',
-          join(STATE, 'mongo'),
-        ]),
+        // FerretDB's PostgreSQL backend: equality filters run in PostgreSQL, where SQLite's scanned every
+        // document in Go (docs/mongo-server.md). The URL goes by environment, so `ps` shows no password.
+        processes.start(
+          'mongo',
+          MONGO_BIN,
+          ['--listen-addr', `${env.STACK_HOST}:${port('MONGO')}`, '--handler', 'postgresql'],
+          {
+            env: {
+              ...processEnv(),
+              FERRETDB_POSTGRESQL_URL: `postgres://${env.PG_USER}:${env.PG_PASSWORD}@${env.STACK_HOST}:${port('PG')}/mongo`,
+            },
+          },
+        ),
       ready: () => portOpen(port('MONGO'), env.STACK_HOST),
     },
     {
@@ -330,7 +337,8 @@ async function pgReady() {
 
 /** One database per service plus the engine's, owned by the application role. Safe to repeat. */
 function createDatabases() {
-  const databases = ['otus_user', 'otus_course', 'otus_promo', 'otus_notification', 'camunda'];
+  // `mongo`: the Mongo-protocol server's own storage.
+  const databases = ['otus_user', 'otus_course', 'otus_promo', 'otus_notification', 'camunda', 'mongo'];
   const sql = [
     `SELECT format('CREATE ROLE %I LOGIN CREATEDB PASSWORD %L', '${env.PG_USER}', '${env.PG_PASSWORD}') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${env.PG_USER}') \\gexec`,
     `ALTER ROLE ${env.PG_USER} CREATEDB;`, // tests create throw-away databases to run migrations from empty

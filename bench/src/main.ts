@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { crm, deployProbe, engineNodes, openCourse, probeWakeUp, REPO_ROOT, stackEnv } from '@otus/testing';
 import { journey, type JourneyMarks, linkStep } from './journey-driver';
+import { mongoStandIn } from './mongo-stand-in';
 import { runNoop, startNoopWorkers } from './noop-baseline';
 import { gatewayOverhead, pdfRendering, peakRss, rss, seatContention } from './sections';
 import { pool, round, sleep, summary } from './stats';
@@ -147,7 +148,7 @@ async function wake(tries: number) {
   return { nodes: nodes.length, sameNode: summary(ms.sameNode), otherNode: summary(ms.otherNode) };
 }
 
-const SECTIONS = ['pdf', 'gateway', 'seats', 'throughput', 'latency', 'link', 'wake'] as const;
+const SECTIONS = ['pdf', 'gateway', 'seats', 'throughput', 'latency', 'link', 'wake', 'mongo'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function selectedSections(): Set<Section> {
@@ -205,6 +206,8 @@ async function main() {
   const steady = await step('latency', () => latency(course.code));
   const linkOnly = await step('link', () => link(course.code));
   const wakeUp = await step('wake', () => wake(N));
+  // MONGO_BENCH_URL measures a candidate server instead of the stack's (docs/mongo-server.md).
+  const mongo = await step('mongo', () => mongoStandIn(process.env.MONGO_BENCH_URL || stackEnv().CONTRACT_MONGO_URL));
   machine.loadAverageAtEnd = loadAverage();
 
   const ratio = real && noopPerMinute ? round(real.perMinute / noopPerMinute, 2) : undefined;
@@ -226,6 +229,7 @@ async function main() {
     latency: steady && { ...steady, target: 'link e-mail p95 < 300 ms at 10/s' },
     link: linkOnly && { ...linkOnly, topology: process.env.STACK_TOPOLOGY ?? 'single' },
     wake: wakeUp,
+    mongo,
     seats: seats && { ...seats, target: '0 overbooked' },
     memory: { idleMb: idle, underLoadMb: underLoad, target: 'idle < 150 MB per service' },
     gateway: gateway && { ...gateway, target: 'auth_request overhead p50 < 2 ms' },
@@ -272,6 +276,18 @@ async function main() {
         target: '',
       };
     }
+  }
+  if (mongo) {
+    rows[`Mongo findOne by indexed key among ${mongo.documents} p50 / p95 ms (by _id p50)`] = {
+      value: `${mongo.findOneByIndexedKeyMs.p50} / ${mongo.findOneByIndexedKeyMs.p95} (${mongo.findByIdMs.p50})`,
+      target: '',
+    };
+    const racing = mongo.conditionalUpdatesOnOneDocument;
+    rows[`Mongo conditional updates of one document / s (${racing.winners} of ${racing.expectedWinners} won)`] = {
+      value: racing.perSecond,
+      target: '',
+    };
+    rows['Mongo updates of separate documents / s'] = { value: mongo.updatesOfSeparateDocumentsPerSecond, target: '' };
   }
   if (seats) {
     rows[`seat holds / s (${seats.holds} on ${seats.seats}, 2 workers)`] = { value: seats.holdsPerSecond, target: '' };

@@ -28,12 +28,14 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
@@ -70,8 +72,10 @@ func main() {
 	// the stack scripts' log files readable.
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
+	// FerretDB listens on a private Unix socket; clients reach it through the serializing proxy.
+	socket := filepath.Join(os.TempDir(), fmt.Sprintf("mongo-server-%d.sock", os.Getpid()))
 	cfg := &ferretdb.Config{
-		Listener:      ferretdb.ListenerConfig{TCP: *listen},
+		Listener:      ferretdb.ListenerConfig{Unix: socket},
 		Logger:        logger,
 		Handler:       *handler,
 		PostgreSQLURL: *pgURL,
@@ -104,8 +108,16 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 
-	// Run binds the listener first; MongoDBURI would block until then, so log the
-	// configured address instead. The stack scripts wait for the port, not for this line.
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		logger.Error("cannot listen", "addr", *listen, "error", err)
+		os.Exit(1)
+	}
+	go func() {
+		<-ctx.Done()
+		ln.Close()
+	}()
+	go serialize(ln, func() (net.Conn, error) { return dialWhenReady(ctx, socket) }, logger)
 	logger.Info("mongo-server listening", "addr", *listen, "handler", *handler, "sqlite", cfg.SQLiteURL)
 
 	if err := f.Run(ctx); err != nil {
@@ -113,4 +125,16 @@ func main() {
 		os.Exit(1)
 	}
 	logger.Info("mongo-server stopped")
+}
+
+// dialWhenReady connects to FerretDB's socket, waiting up to 10 s for Run to bind it at start-up.
+func dialWhenReady(ctx context.Context, socket string) (net.Conn, error) {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		conn, err := net.Dial("unix", socket)
+		if err == nil || time.Now().After(deadline) || ctx.Err() != nil {
+			return conn, err
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

@@ -3,11 +3,13 @@ import { stackEnv } from '@otus/testing';
 import mongoose, { Schema } from 'mongoose';
 
 /**
- * The contract service's data lives in MongoDB; locally and in tests that is FerretDB
- * (docs/mongo-server.md). These are the operations the service relies on, run through
- * mongoose against the stack's server, so a server or driver change that breaks one fails here.
+ * The contract service's data lives in MongoDB; locally and in tests a stand-in that speaks its
+ * protocol (docs/mongo-server.md). This conformance suite is what the service relies on, run
+ * through mongoose, so a server or driver change that breaks one fails here. It runs against the
+ * stack's server, or against a candidate: MONGO_CONFORMANCE_URL=mongodb://… (docs/mongo-server.md).
  */
 const env = stackEnv();
+const url = process.env.MONGO_CONFORMANCE_URL || env.CONTRACT_MONGO_URL;
 
 interface Doc {
   applicationId: string;
@@ -33,7 +35,7 @@ let connection: mongoose.Connection;
 let Model: mongoose.Model<Doc>;
 
 beforeAll(async () => {
-  connection = await mongoose.createConnection(env.CONTRACT_MONGO_URL, { serverSelectionTimeoutMS: 5_000 }).asPromise();
+  connection = await mongoose.createConnection(url, { serverSelectionTimeoutMS: 5_000 }).asPromise();
   Model = connection.model<Doc>(`probe_${randomUUID().slice(0, 8)}`, schema);
   await Model.syncIndexes();
 });
@@ -100,4 +102,59 @@ it('filters, sorts and pages', async () => {
     .limit(2)
     .lean();
   expect(page.map((d) => d.attempts)).toEqual([3, 2]);
+});
+
+describe('one document, many writers at once (MongoDB applies each single-document write atomically)', () => {
+  const WRITERS = 200;
+
+  it('applies each conditional findOneAndUpdate atomically: 200 takers of 50 seats, exactly 50 win', async () => {
+    const { _id } = await Model.create(doc({ attempts: 50 }));
+    const taken = await Promise.all(
+      Array.from({ length: WRITERS }, () =>
+        Model.findOneAndUpdate({ _id, attempts: { $gt: 0 } }, { $inc: { attempts: -1 } }, { returnDocument: 'after' }),
+      ),
+    );
+    const winners = taken.filter((d) => d !== null);
+    expect(winners).toHaveLength(50);
+    // Each winner saw its own decrement: the values after are 49…0, each once.
+    expect(new Set(winners.map((d) => d!.attempts)).size).toBe(50);
+    expect((await Model.findById(_id).lean())!.attempts).toBe(0);
+  });
+
+  it('loses no $inc among 200 at once', async () => {
+    const { _id } = await Model.create(doc());
+    await Promise.all(Array.from({ length: WRITERS }, () => Model.updateOne({ _id }, { $inc: { attempts: 1 } })));
+    expect((await Model.findById(_id).lean())!.attempts).toBe(WRITERS);
+  });
+
+  it('loses no $set of another field among 200 at once', async () => {
+    const { _id } = await Model.create(doc());
+    const raw = Model.collection;
+    await Promise.all(Array.from({ length: WRITERS }, (_, i) => raw.updateOne({ _id }, { $set: { [`f${i}`]: i } })));
+    const stored = (await raw.findOne({ _id })) as Record<string, unknown>;
+    expect(Array.from({ length: WRITERS }, (_, i) => stored[`f${i}`])).toEqual(
+      Array.from({ length: WRITERS }, (_, i) => i),
+    );
+  });
+
+  it('lets one of 200 simultaneous status transitions through', async () => {
+    const { _id } = await Model.create(doc());
+    const moved = await Promise.all(
+      Array.from({ length: WRITERS }, (_, i) =>
+        Model.updateOne({ _id, status: 'NEW' }, { $set: { status: `TAKEN-${i}` } }).then((r) => r.modifiedCount),
+      ),
+    );
+    expect(moved.reduce((a, b) => a + b, 0)).toBe(1);
+  });
+});
+
+it('finds by an indexed field among 10 000 documents', async () => {
+  const batch = `BULK-${randomUUID()}`;
+  const docs = Array.from({ length: 10_000 }, (_, i) => doc({ status: batch, crmApplicationId: `${batch}-${i}` }));
+  for (let i = 0; i < docs.length; i += 1_000) await Model.insertMany(docs.slice(i, i + 1_000), { lean: true });
+  const wanted = docs[7_777];
+  const found = await Model.findOne({ applicationId: wanted.applicationId }).lean();
+  expect(found?.crmApplicationId).toBe(wanted.crmApplicationId);
+  expect(await Model.countDocuments({ status: batch })).toBe(10_000);
+  await Model.deleteMany({ status: batch });
 });
