@@ -38,6 +38,7 @@ export * from './config/duration';
 export * from './config/time-zone';
 export * from './crypto/sealed-box';
 export * from './crypto/secrets';
+export * from './engine/engine-conflict';
 export * from './engine/engine-credentials';
 export * from './engine/engine.client';
 export * from './http/internal-http.client';

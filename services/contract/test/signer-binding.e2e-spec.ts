@@ -208,6 +208,8 @@ describe('the gateway limits codes and signatures per address', () => {
     const fromGateway = answers.filter((a) => a.status === 429 && a.body?.code === 'TOO_MANY_REQUESTS');
     // Burst 10 at 30/min: at least the last ten of 25 at once are the gateway's.
     expect(fromGateway.length).toBeGreaterThanOrEqual(10);
+    // It says when to try again, as the services' own limits do.
+    expect(new Set(fromGateway.map((a) => a.headers.get('retry-after')))).toEqual(new Set(['2']));
     // Another address is not affected.
     const other = await gateway.from(loopbackAddress()).post(`/client/api/applications/${id}/signature`, {
       signingCode: '000000',

@@ -65,7 +65,7 @@ export const notificationEnv = baseEnv
     NOTIFICATION_DEFAULT_WEBHOOK_SECRET: secret('token', z.string().min(16)).optional(),
     /** Hosts a process's crmWebhookUrl may name (the CRM sets it; the contract service checks the same list). */
     ...crmWebhookEnv.shape,
-    /** One webhook request; attempts × timeout + back-off should stay below WORKER_LOCK_DURATION_MS. */
+    /** One webhook request; the worker extends its task's lock while the attempts run. */
     NOTIFICATION_WEBHOOK_TIMEOUT_MS: ms(5_000),
     /** Requests per task run (the first plus in-process retries), then the task fails and the engine retries. */
     NOTIFICATION_WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),

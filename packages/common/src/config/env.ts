@@ -21,7 +21,8 @@ export const baseEnv = z.object({
     .transform((v) => v === 'true'),
   WORKER_MAX_TASKS: z.coerce.number().int().positive().default(10),
   WORKER_MAX_PARALLEL: z.coerce.number().int().positive().default(10),
-  WORKER_LOCK_DURATION_MS: z.coerce.number().int().positive().default(30_000),
+  // Short, and extended every half lock while a handler runs: a dead worker's task comes back soon.
+  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(2_000).default(10_000),
   WORKER_LONG_POLL_MS: z.coerce.number().int().positive().default(20_000),
   WORKER_POLL_INTERVAL_MS: z.coerce.number().int().nonnegative().default(20),
   WORKER_MAX_RETRIES: z.coerce.number().int().nonnegative().default(3),

@@ -49,5 +49,6 @@ export const commonErrors = defineErrors({
   UNSUPPORTED_MEDIA_TYPE: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   ENGINE_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
   UPSTREAM_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
+  STORE_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
 });
 export type CommonErrorCode = ErrorCode<typeof commonErrors>;

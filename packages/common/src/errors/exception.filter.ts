@@ -17,6 +17,42 @@ interface StatusError {
   limit?: number;
 }
 
+/** Seconds a caller should wait after a 503: a busy store or a restarting dependency is back within seconds. */
+export const RETRY_AFTER_SECONDS = 2;
+
+// The driver's errors when MongoDB cannot be reached or answered (mongoose's when it buffered in vain).
+const MONGO_UNREACHABLE =
+  /^Mongo(ServerSelection|Network|NetworkTimeout|PoolCleared|WaitQueueTimeout|NotConnected|TopologyClosed)Error$/;
+// PostgreSQL SQLSTATEs of a busy or restarting server: serialization failure, deadlock, lock not
+// available, too many connections, shutting down, crash shutdown, starting up, statement timeout.
+const POSTGRES_BUSY = new Set(['40001', '40P01', '55P03', '53300', '57P01', '57P02', '57P03', '57014']);
+
+/**
+ * The service's own database is busy, restarting or out of reach: nothing is wrong with the
+ * request, and the same request a moment later will do. Such an error answers 503 with
+ * Retry-After, never 500 (a caller must not take it for a bug, nor give up).
+ */
+export function isStoreUnavailable(e: unknown): boolean {
+  const {
+    name = '',
+    message = '',
+    code,
+    driverError,
+  } = (e ?? {}) as {
+    name?: string;
+    message?: string;
+    code?: unknown;
+    driverError?: { code?: unknown };
+  };
+  if (MONGO_UNREACHABLE.test(name)) return true;
+  if (name === 'MongooseError' && /buffering timed out/.test(message)) return true;
+  // SQLite's writer lock in the local Mongo-protocol server.
+  if (name === 'MongoServerError' && /database is locked|SQLITE_BUSY/.test(message)) return true;
+  if (name === 'QueryFailedError') return POSTGRES_BUSY.has(String(driverError?.code ?? code));
+  // node-postgres: the pool found no connection in time, or the server went away under one.
+  return /timeout exceeded when trying to connect|Connection terminated/.test(message);
+}
+
 /** body-parser's failures, each as the answer a caller can act on. */
 const BODY_ERRORS: Record<string, (e: StatusError) => DomainError> = {
   'entity.parse.failed': (e) =>
@@ -54,6 +90,7 @@ export class AppExceptionFilter implements ExceptionFilter {
       this.logger.error({ err: exception, traceId }, 'request failed');
     }
     if (res.headersSent) return void res.end();
+    if (status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     res.status(status).json(body);
   }
 }
@@ -83,6 +120,10 @@ export function describeError(exception: unknown, traceId: string): { status: nu
     const { status, code } = commonErrors.UPSTREAM_UNAVAILABLE;
     const message = `A service this request needs did not answer (${exception.target}); try again shortly`;
     return { status, body: { code, message, traceId } };
+  }
+  if (isStoreUnavailable(exception)) {
+    const { status, code } = commonErrors.STORE_UNAVAILABLE;
+    return { status, body: { code, message: 'The service is busy; try again shortly', traceId } };
   }
   const statusError = (exception ?? {}) as StatusError;
   const status = statusError.status ?? statusError.statusCode;

@@ -35,6 +35,7 @@ export interface CamundaTaskService {
     variables?: CamundaVariables,
   ): Promise<void>;
   unlock(task: CamundaTask): Promise<void>;
+  extendLock(task: CamundaTask, newDuration: number): Promise<void>;
 }
 
 export type RequestInterceptor = (config: Record<string, unknown>) => Record<string, unknown>;
@@ -46,6 +47,7 @@ export interface CamundaClientOptions {
   maxParallelExecutions: number;
   lockDuration: number;
   asyncResponseTimeout: number;
+  usePriority: boolean;
   interval: number;
   autoPoll: false;
   interceptors?: RequestInterceptor[];

@@ -30,6 +30,7 @@ function taskService() {
     handleFailure: jest.fn().mockResolvedValue(undefined),
     handleBpmnError: jest.fn().mockResolvedValue(undefined),
     unlock: jest.fn().mockResolvedValue(undefined),
+    extendLock: jest.fn().mockResolvedValue(undefined),
   } satisfies CamundaTaskService;
 }
 
@@ -218,5 +219,44 @@ describe('TaskRunner ending a task with a BPMN error', () => {
         retries: 0,
       }),
     );
+  });
+});
+
+describe('TaskRunner keeping a short lock while a slow handler runs', () => {
+  afterEach(() => jest.useRealTimers());
+
+  const taking = (ms: number): TopicHandler => ({
+    input: z.object({}),
+    handle: () => new Promise((resolve) => setTimeout(() => resolve({}), ms)),
+  });
+  const locked = new TaskRunner({ maxRetries: 5, retryBaseMs: 1000, retryMaxMs: 60_000 }, () => variables(), 10_000);
+
+  it('extends the lock every half lock until the handler ends, then completes', async () => {
+    jest.useFakeTimers();
+    const service = taskService();
+    const run = locked.run('test.topic', taking(23_000), task(), service);
+    await jest.advanceTimersByTimeAsync(30_000);
+    await run;
+    expect(service.extendLock.mock.calls.map(([, ms]) => ms)).toEqual([10_000, 10_000, 10_000, 10_000]);
+    expect(service.complete).toHaveBeenCalledTimes(1);
+  });
+
+  it('extends nothing for a handler quicker than half the lock', async () => {
+    jest.useFakeTimers();
+    const service = taskService();
+    const run = locked.run('test.topic', taking(4_000), task(), service);
+    await jest.advanceTimersByTimeAsync(30_000);
+    await run;
+    expect(service.extendLock).not.toHaveBeenCalled();
+  });
+
+  it('stops extending after the engine refuses (the task is gone or another worker has it)', async () => {
+    jest.useFakeTimers();
+    const service = taskService();
+    service.extendLock.mockRejectedValue(Object.assign(new Error('lock lost'), { httpStatusCode: 400 }));
+    const run = locked.run('test.topic', taking(23_000), task(), service);
+    await jest.advanceTimersByTimeAsync(30_000);
+    await run;
+    expect(service.extendLock).toHaveBeenCalledTimes(1);
   });
 });

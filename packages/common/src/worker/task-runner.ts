@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { ZodError } from 'zod';
+import { isEngineConflict } from '../engine/engine-conflict';
 import { DomainError } from '../errors/domain-error';
 import { BPMN_ERRORS } from '../process/contract-process';
 import { backoffDelayMs, retrying } from '../retry/retry-policy';
@@ -36,6 +37,8 @@ export class TaskRunner {
   constructor(
     private readonly policy: RetryPolicy,
     private readonly newVariables: () => CamundaVariables,
+    /** The lock each task is fetched with; the runner extends it while a handler runs. */
+    private readonly lockDurationMs?: number,
   ) {}
 
   async run(topic: string, handler: TopicHandler, task: CamundaTask, taskService: CamundaTaskService) {
@@ -44,12 +47,15 @@ export class TaskRunner {
     const log = { topic, taskId: task.id, businessKey: task.businessKey, processInstanceId: task.processInstanceId };
     const stopTimer = workerMetrics.duration.startTimer({ topic });
     let output: Record<string, unknown>;
+    const releaseLock = this.keepLocked(task, taskService, log);
     try {
       output = await handler.handle(handler.input.parse(task.variables.getAll()), context);
     } catch (e) {
+      releaseLock();
       await this.reportError(topic, { ...this.policy, ...handler.retryPolicy }, task, taskService, e, stopTimer, log);
       return;
     }
+    releaseLock();
     stopTimer({ result: 'completed' });
     try {
       await retryOnConflict(() => taskService.complete(task, this.newVariables().setAll(output)));
@@ -58,6 +64,24 @@ export class TaskRunner {
       // The effect happened; if the lock was lost the task comes back and the idempotent handler repeats nothing.
       this.logger.warn({ ...log, err: errorMessage(e) }, 'could not complete task; it will be redelivered');
     }
+  }
+
+  /**
+   * Extends the task's lock every half lock while its handler runs. So the lock can be short: a task
+   * whose worker died comes back after it, not after the slowest handler's worst case. Stops at
+   * the first refusal (the task is gone, or another worker has it).
+   */
+  private keepLocked(task: CamundaTask, taskService: CamundaTaskService, log: Record<string, unknown>): () => void {
+    const lockMs = this.lockDurationMs;
+    if (!lockMs) return () => undefined;
+    const timer = setInterval(() => {
+      taskService.extendLock(task, lockMs).catch((e: unknown) => {
+        clearInterval(timer);
+        this.logger.warn({ ...log, err: errorMessage(e) }, 'could not extend the lock of a running task');
+      });
+    }, lockMs / 2);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   private async reportError(
@@ -165,18 +189,6 @@ function isRefusal(error: unknown): boolean {
 function toContext(task: CamundaTask): TaskContext {
   const { id, topicName, processInstanceId, activityInstanceId, businessKey, retries } = task;
   return { id, topicName, processInstanceId, activityInstanceId, businessKey, retries };
-}
-
-/**
- * Parallel branches of one process instance finishing at the same moment make the engine
- * refuse one of them and roll it back: OptimisticLockingException, a database deadlock, or
- * ENGINE-03077 "Cannot resolve parent" (a plain ProcessEngineException) when the other branch
- * ended and the engine compacted the execution tree under this task. The task is still ours,
- * so trying again at once succeeds instead of waiting out the lock (30 s by default).
- */
-function isEngineConflict(e: unknown): boolean {
-  const { type = '', message = '' } = (e ?? {}) as { type?: string; message?: string };
-  return /OptimisticLocking|ProcessEnginePersistence/.test(type) || /\bENGINE-03077\b/.test(message);
 }
 
 function retryOnConflict(call: () => Promise<void>, alsoRetry: (e: unknown) => boolean = () => false): Promise<void> {

@@ -67,6 +67,8 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
       maxParallelExecutions: Number(cfg('WORKER_MAX_PARALLEL')),
       lockDuration,
       asyncResponseTimeout: longPollMs,
+      // No task of the model has a priority; ordering by it only costs the fetch query a sort.
+      usePriority: false,
       // The client sleeps `interval` after every poll, even a long one that returned tasks.
       interval: Number(cfg('WORKER_POLL_INTERVAL_MS')),
       autoPoll: false,
@@ -83,6 +85,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
         retryMaxMs: Number(cfg('WORKER_RETRY_MAX_MS')),
       },
       () => new Variables(),
+      lockDuration,
     );
 
     for (const { topic, handler } of handlers) {

@@ -6,8 +6,11 @@ import {
   CONTRACT_PROCESS_KEY,
   DomainError,
   EngineClient,
+  isEngineConflict,
+  retrying,
   UpstreamError,
   type Backoff,
+  type RetryOptions,
   type ProcessMessage,
 } from '@otus/common';
 import type { Model } from 'mongoose';
@@ -25,6 +28,11 @@ interface Pending {
 }
 /** A message the process is not ready for is usually taken within seconds; an engine outage can last minutes. */
 const REDELIVERY: Backoff = { baseMs: 1_000, maxMs: 15_000 };
+const CORRELATION_CONFLICT: RetryOptions = {
+  attempts: 4,
+  backoff: { baseMs: 50, maxMs: 400, jitter: 'full' },
+  retryIf: isEngineConflict,
+};
 
 /**
  * Delivers the client's decisions to the process as BPMN messages. The decision is stored
@@ -90,7 +98,9 @@ export class ProcessMessenger implements OnApplicationBootstrap {
     const { id, applicationId, name, variables, announcement } = message;
     let result: 'correlated' | 'not-waiting';
     try {
-      result = await this.engine.correlate(name, applicationId, variables);
+      // A concurrent change of this process (a branch ending as the message comes) usually clears at
+      // once: a few quick tries before it is left to the sweep's back-off.
+      result = await retrying(() => this.engine.correlate(name, applicationId, variables), CORRELATION_CONFLICT);
     } catch (e) {
       // Engine away, or busy with a concurrent change of this process (optimistic locking): stays pending.
       if (e instanceof DomainError || (e instanceof UpstreamError && (e.status ?? 500) >= 500)) {
