@@ -43,6 +43,14 @@ const runner = new TaskRunner({ maxRetries: 5, retryBaseMs: 1000, retryMaxMs: 60
 
 beforeAll(() => Logger.overrideLogger(false));
 
+/** `runner.run` on a fake clock moved on by `ms`: for back-off and lock timers without waiting for them. */
+async function runOnFakeClock(sut: TaskRunner, handler: TopicHandler, service: CamundaTaskService, ms: number) {
+  jest.useFakeTimers();
+  const running = sut.run('test.topic', handler, task(), service);
+  await jest.advanceTimersByTimeAsync(ms);
+  await running;
+}
+
 describe('TaskRunner failures', () => {
   it('counts a technical failure down from the retry policy, with back-off', async () => {
     const service = taskService();
@@ -183,12 +191,9 @@ describe('TaskRunner ending a task with a BPMN error', () => {
   });
 
   it('leaves the task to lock expiry, never an incident, when the conflicts outlast the retries', async () => {
-    jest.useFakeTimers();
     const service = taskService();
     service.handleBpmnError.mockImplementation(() => Promise.reject(deadlock()));
-    const running = runner.run('test.topic', noSeats, task(), service);
-    await jest.advanceTimersByTimeAsync(60_000);
-    await running;
+    await runOnFakeClock(runner, noSeats, service, 60_000);
     expect(service.handleBpmnError.mock.calls.length).toBeGreaterThan(4);
     expect(service.handleFailure).not.toHaveBeenCalled();
   });
@@ -205,12 +210,9 @@ describe('TaskRunner ending a task with a BPMN error', () => {
   });
 
   it('makes a code no boundary event catches an incident (ENGINE-13033 every time)', async () => {
-    jest.useFakeTimers();
     const service = taskService();
     service.handleBpmnError.mockImplementation(() => Promise.reject(failedPropagation()));
-    const running = runner.run('test.topic', noSeats, task(), service);
-    await jest.advanceTimersByTimeAsync(60_000);
-    await running;
+    await runOnFakeClock(runner, noSeats, service, 60_000);
     expect(service.handleBpmnError.mock.calls.length).toBeGreaterThan(4);
     expect(service.handleFailure).toHaveBeenCalledWith(
       expect.anything(),
@@ -232,31 +234,22 @@ describe('TaskRunner keeping a short lock while a slow handler runs', () => {
   const locked = new TaskRunner({ maxRetries: 5, retryBaseMs: 1000, retryMaxMs: 60_000 }, () => variables(), 10_000);
 
   it('extends the lock every half lock until the handler ends, then completes', async () => {
-    jest.useFakeTimers();
     const service = taskService();
-    const run = locked.run('test.topic', taking(23_000), task(), service);
-    await jest.advanceTimersByTimeAsync(30_000);
-    await run;
+    await runOnFakeClock(locked, taking(23_000), service, 30_000);
     expect(service.extendLock.mock.calls.map(([, ms]) => ms)).toEqual([10_000, 10_000, 10_000, 10_000]);
     expect(service.complete).toHaveBeenCalledTimes(1);
   });
 
   it('extends nothing for a handler quicker than half the lock', async () => {
-    jest.useFakeTimers();
     const service = taskService();
-    const run = locked.run('test.topic', taking(4_000), task(), service);
-    await jest.advanceTimersByTimeAsync(30_000);
-    await run;
+    await runOnFakeClock(locked, taking(4_000), service, 30_000);
     expect(service.extendLock).not.toHaveBeenCalled();
   });
 
   it('stops extending after the engine refuses (the task is gone or another worker has it)', async () => {
-    jest.useFakeTimers();
     const service = taskService();
     service.extendLock.mockRejectedValue(Object.assign(new Error('lock lost'), { httpStatusCode: 400 }));
-    const run = locked.run('test.topic', taking(23_000), task(), service);
-    await jest.advanceTimersByTimeAsync(30_000);
-    await run;
+    await runOnFakeClock(locked, taking(23_000), service, 30_000);
     expect(service.extendLock).toHaveBeenCalledTimes(1);
   });
 });

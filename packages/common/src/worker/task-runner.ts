@@ -47,15 +47,14 @@ export class TaskRunner {
     const log = { topic, taskId: task.id, businessKey: task.businessKey, processInstanceId: task.processInstanceId };
     const stopTimer = workerMetrics.duration.startTimer({ topic });
     let output: Record<string, unknown>;
-    const releaseLock = this.keepLocked(task, taskService, log);
     try {
-      output = await handler.handle(handler.input.parse(task.variables.getAll()), context);
+      output = await this.keepingLock(task, taskService, log, () =>
+        handler.handle(handler.input.parse(task.variables.getAll()), context),
+      );
     } catch (e) {
-      releaseLock();
       await this.reportError(topic, { ...this.policy, ...handler.retryPolicy }, task, taskService, e, stopTimer, log);
       return;
     }
-    releaseLock();
     stopTimer({ result: 'completed' });
     try {
       await retryOnConflict(() => taskService.complete(task, this.newVariables().setAll(output)));
@@ -67,13 +66,18 @@ export class TaskRunner {
   }
 
   /**
-   * Extends the task's lock every half lock while its handler runs. So the lock can be short: a task
-   * whose worker died comes back after it, not after the slowest handler's worst case. Stops at
-   * the first refusal (the task is gone, or another worker has it).
+   * Runs `work` (the handler), extending the task's lock every half lock until it ends. So the lock
+   * can be short: a task whose worker died comes back after it, not after the slowest handler's
+   * worst case. Stops at the first refusal (the task is gone, or another worker has it).
    */
-  private keepLocked(task: CamundaTask, taskService: CamundaTaskService, log: Record<string, unknown>): () => void {
+  private async keepingLock<T>(
+    task: CamundaTask,
+    taskService: CamundaTaskService,
+    log: Record<string, unknown>,
+    work: () => Promise<T>,
+  ): Promise<T> {
     const lockMs = this.lockDurationMs;
-    if (!lockMs) return () => undefined;
+    if (!lockMs) return work();
     const timer = setInterval(() => {
       taskService.extendLock(task, lockMs).catch((e: unknown) => {
         clearInterval(timer);
@@ -81,7 +85,11 @@ export class TaskRunner {
       });
     }, lockMs / 2);
     timer.unref();
-    return () => clearInterval(timer);
+    try {
+      return await work();
+    } finally {
+      clearInterval(timer);
+    }
   }
 
   private async reportError(
