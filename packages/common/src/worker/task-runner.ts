@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { ZodError } from 'zod';
-import { isEngineConflict } from '../engine/engine-conflict';
+import { ENGINE_CONFLICT_RETRY, isEngineConflict } from '../engine/engine-conflict';
 import { DomainError } from '../errors/domain-error';
 import { BPMN_ERRORS } from '../process/contract-process';
 import { backoffDelayMs, retrying } from '../retry/retry-policy';
@@ -201,10 +201,7 @@ function toContext(task: CamundaTask): TaskContext {
 
 function retryOnConflict(call: () => Promise<void>, alsoRetry: (e: unknown) => boolean = () => false): Promise<void> {
   return retrying(call, {
-    // PostgreSQL takes deadlock_timeout (1 s) to break a deadlock, and under load the same branches meet
-    // again: enough attempts to outlast a burst, still far short of the lock.
-    attempts: 8,
-    backoff: { baseMs: 100, maxMs: 2_000, jitter: 'full' },
+    ...ENGINE_CONFLICT_RETRY,
     retryIf: (e) => isEngineConflict(e) || alsoRetry(e),
   });
 }

@@ -4,6 +4,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import {
   commonErrors,
   CONTRACT_PROCESS_KEY,
+  ENGINE_CONFLICT_RETRY,
   EngineClient,
   maskEmail,
   MESSAGES,
@@ -70,9 +71,6 @@ export interface LinkRenewal {
  * engine client's 10 s timeout), so a live one is never taken over.
  */
 const DEADLINE_CHANGE_STALE_MS = 120_000;
-
-/** The engine answers 500 when a timer or a worker changed the instance at the same moment (optimistic locking). */
-const ENGINE_CONFLICT = { attempts: 3, backoff: { baseMs: 200, maxMs: 1_000 } };
 
 /**
  * Staff and the CRM steer a running application: cancel it, or give the client more time. Each
@@ -360,7 +358,7 @@ export class LifecycleService {
     // locking). A timeout is ENGINE_UNAVAILABLE before it gets here and is never repeated, since
     // the message may have been taken (one request, one e-mail).
     const result = await retrying(() => this.engine.correlate(message, application._id, variables, steerable), {
-      ...ENGINE_CONFLICT,
+      ...ENGINE_CONFLICT_RETRY,
       retryIf: (e) => e instanceof UpstreamError && (e.status ?? 500) >= 500,
     }).catch((e: unknown) => {
       if (e instanceof UpstreamError) {
