@@ -4,11 +4,11 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { crm, deployProbe, engineNodes, openCourse, probeWakeUp, REPO_ROOT, stackEnv } from '@otus/testing';
-import { journey, type JourneyMarks, linkStep } from './journey-driver';
+import { capacity, overload, type SweepOptions } from './capacity';
+import { linkStep } from './journey-driver';
 import { mongoStandIn } from './mongo-stand-in';
-import { runNoop, startNoopWorkers } from './noop-baseline';
 import { gatewayOverhead, pdfRendering, peakRss, rss, seatContention } from './sections';
-import { pool, round, sleep, summary } from './stats';
+import { round, sleep, summary } from './stats';
 
 /**
  * `npm run bench`: starts or reuses the local stack and prints, in one run, how fast the
@@ -18,17 +18,33 @@ import { pool, round, sleep, summary } from './stats';
  */
 const { values: args } = parseArgs({
   options: {
-    n: { type: 'string', default: '200' },
-    concurrency: { type: 'string', default: '20' },
-    rate: { type: 'string', default: '10' },
+    rates: { type: 'string', default: '0.25,0.5,1,2,4,8' },
+    repeats: { type: 'string', default: '3' },
+    warmup: { type: 'string', default: '10' },
+    measure: { type: 'string', default: '30' },
+    'p95-bound': { type: 'string', default: '10000' },
+    // Twice the real knee just measured, or this when the capacity section did not run.
+    'overload-rate': { type: 'string', default: '2' },
+    'overload-seconds': { type: 'string', default: '60' },
+    rate: { type: 'string', default: '2' },
     duration: { type: 'string', default: '20' },
+    n: { type: 'string', default: '200' },
     only: { type: 'string' },
   },
 });
-const N = Number(args.n);
-const CONCURRENCY = Number(args.concurrency);
+const SWEEP: SweepOptions = {
+  rates: args.rates.split(',').map(Number),
+  warmupS: Number(args.warmup),
+  measureS: Number(args.measure),
+  minArrivals: 15,
+  timeoutS: 120,
+  p95BoundMs: Number(args['p95-bound']),
+};
+const REPEATS = Number(args.repeats);
+/** For the link and wake sections: arrivals per second, for how long; probes. */
 const RATE = Number(args.rate);
 const DURATION_S = Number(args.duration);
+const N = Number(args.n);
 
 /** The five services; idle RSS targets apply to them, not to the engine or the databases. */
 const SERVICES = ['user', 'contract', 'course', 'promo', 'notification'];
@@ -49,42 +65,6 @@ function ensureStack(): void {
   process.env.LOG_LEVEL = 'warn';
 }
 
-/** A journey that breaks (a call timing out under load) is counted, not fatal to the run. */
-async function safeJourney(client: Awaited<ReturnType<typeof crm>>, courseCode: string): Promise<JourneyMarks> {
-  const posted = Date.now();
-  try {
-    return await journey(client, courseCode);
-  } catch (e) {
-    return { posted, ended: Date.now(), outcome: `ERROR ${(e as Error).message}` };
-  }
-}
-
-const failures = (marks: JourneyMarks[]) => {
-  const errors = marks.filter((m) => m.outcome?.startsWith('ERROR'));
-  return { failed: errors.length, firstError: errors[0]?.outcome };
-};
-
-const between = (marks: JourneyMarks[], from: keyof JourneyMarks, to: keyof JourneyMarks) =>
-  marks
-    .filter((m) => typeof m[from] === 'number' && typeof m[to] === 'number')
-    .map((m) => (m[to] as number) - (m[from] as number));
-
-async function throughput(courseCode: string) {
-  const client = await crm();
-  const started = Date.now();
-  const marks = await pool(Array.from({ length: N }), CONCURRENCY, () => safeJourney(client, courseCode));
-  const seconds = (Date.now() - started) / 1000;
-  const concluded = marks.filter((m) => m.outcome === 'CONCLUDED').length;
-  return {
-    n: N,
-    concurrency: CONCURRENCY,
-    seconds: round(seconds),
-    concluded,
-    ...failures(marks),
-    perMinute: round((concluded / seconds) * 60),
-  };
-}
-
 /** Open-loop arrivals: `run` started RATE times a second for DURATION_S, whether earlier ones ended or not. */
 async function arrivals<T>(run: () => Promise<T>): Promise<T[]> {
   const runs: Promise<T>[] = [];
@@ -94,20 +74,6 @@ async function arrivals<T>(run: () => Promise<T>): Promise<T[]> {
     runs.push(run());
   }
   return Promise.all(runs);
-}
-
-async function latency(courseCode: string) {
-  const client = await crm();
-  const marks = await arrivals(() => safeJourney(client, courseCode));
-  return {
-    arrivalsPerSecond: RATE,
-    applications: marks.length,
-    concluded: marks.filter((m) => m.outcome === 'CONCLUDED').length,
-    ...failures(marks),
-    crmPostToLinkEmail: summary(between(marks, 'posted', 'linkMail')),
-    formSubmitToDraftReady: summary(between(marks, 'formSubmitted', 'draftReady')),
-    correctCodeToSignedEmail: summary(between(marks, 'signed', 'signedMail')),
-  };
 }
 
 /**
@@ -148,7 +114,7 @@ async function wake(tries: number) {
   return { nodes: nodes.length, sameNode: summary(ms.sameNode), otherNode: summary(ms.otherNode) };
 }
 
-const SECTIONS = ['pdf', 'gateway', 'seats', 'throughput', 'latency', 'link', 'wake', 'mongo'] as const;
+const SECTIONS = ['pdf', 'gateway', 'seats', 'capacity', 'overload', 'link', 'wake', 'mongo'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function selectedSections(): Set<Section> {
@@ -186,36 +152,39 @@ async function main() {
   const pdf = await step('pdf', () => pdfRendering(200));
   const gateway = await step('gateway', () => gatewayOverhead(300));
   const seats = await step('seats', () => seatContention(500, 50));
-  const course = await openCourse({ capacity: N * 2 + RATE * DURATION_S + 10 });
+  const arrivalsPerRepeat = SWEEP.rates.reduce(
+    (sum, rate) => sum + rate * SWEEP.warmupS + Math.max(SWEEP.minArrivals, rate * SWEEP.measureS),
+    0,
+  );
+  // Seats for every journey the run may start; one that finds none would end NO_SEATS, not concluded.
+  const overloadArrivals =
+    2 * Math.max(...SWEEP.rates, Number(args['overload-rate'])) * Number(args['overload-seconds']);
+  const course = await openCourse({
+    capacity: Math.ceil(arrivalsPerRepeat * REPEATS + overloadArrivals + RATE * DURATION_S + 100),
+  });
   let underLoad: Record<string, number> = {};
-  const real = await step('throughput', async () => {
-    const measured = await peakRss(() => throughput(course.code));
+  const sweep = await step('capacity', async () => {
+    const measured = await peakRss(() => capacity(course.code, SWEEP, REPEATS, (line) => console.log(line)));
     underLoad = measured.peak;
     return measured.result;
   });
-  const noop = await step('throughput', async () => {
-    console.log(`no-op baseline: ${N} instances …`);
-    const workers = await startNoopWorkers();
-    try {
-      return await runNoop(N, CONCURRENCY);
-    } finally {
-      await Promise.all(workers.map((w) => w.close()));
-    }
-  });
-  const noopPerMinute = noop && round((noop.completed / noop.seconds) * 60);
-  const steady = await step('latency', () => latency(course.code));
+  const overloadRate = sweep ? Math.max(2 * sweep.realKnee.median, SWEEP.rates[0]) : Number(args['overload-rate']);
+  const shed = await step('overload', () =>
+    overload(course.code, overloadRate, Number(args['overload-seconds']), SWEEP, (line) => console.log(line)),
+  );
   const linkOnly = await step('link', () => link(course.code));
   const wakeUp = await step('wake', () => wake(N));
   // MONGO_BENCH_URL measures a candidate server instead of the stack's (docs/mongo-server.md).
   const mongo = await step('mongo', () => mongoStandIn(process.env.MONGO_BENCH_URL || stackEnv().CONTRACT_MONGO_URL));
   machine.loadAverageAtEnd = loadAverage();
 
-  const ratio = real && noopPerMinute ? round(real.perMinute / noopPerMinute, 2) : undefined;
   const services = Object.keys(idle).filter((k) => SERVICES.includes(k));
   const idleWorst = Math.max(...services.map((k) => idle[k]));
   const targets = {
-    'throughput ratio ≥ 0.5': ratio === undefined ? undefined : ratio >= 0.5,
-    'link e-mail p95 < 300 ms at 10/s': steady && steady.crmPostToLinkEmail.p95 < 300,
+    'real knee ≥ 5 contracts/s': sweep && sweep.realKnee.median >= 5,
+    'capacity ratio ≥ 0.5': sweep && sweep.ratio !== null && sweep.ratio >= 0.5,
+    'link e-mail p95 < 300 ms at half the real knee':
+      sweep && sweep.linkEmailP95AtHalfKneeMs !== null && sweep.linkEmailP95AtHalfKneeMs < 300,
     '0 overbooked': seats && seats.overbooked === 0,
     'idle RSS < 150 MB per service': idleWorst < 150,
     'auth_request overhead p50 < 2 ms': gateway && gateway.overheadP50 < 2,
@@ -223,10 +192,10 @@ async function main() {
   };
   const report = {
     at: new Date().toISOString(),
-    args: { n: N, concurrency: CONCURRENCY, rate: RATE, durationS: DURATION_S, only: [...only] },
+    args: { sweep: SWEEP, repeats: REPEATS, rate: RATE, durationS: DURATION_S, n: N, only: [...only] },
     machine,
-    throughput: real && { ...real, noopPerMinute, noop, ratio, target: '≥ 0.5' },
-    latency: steady && { ...steady, target: 'link e-mail p95 < 300 ms at 10/s' },
+    capacity: sweep,
+    overload: shed,
     link: linkOnly && { ...linkOnly, topology: process.env.STACK_TOPOLOGY ?? 'single' },
     wake: wakeUp,
     mongo,
@@ -241,21 +210,33 @@ async function main() {
 
   const pct = (s: { p50: number; p95: number; p99: number }) => `${s.p50} / ${s.p95} / ${s.p99}`;
   const rows: Record<string, { value: unknown; target: string }> = {};
-  if (real && noop) {
-    rows[`contracts / min (real, ${real.concluded}/${real.n} concluded, ${real.failed} failed)`] = {
-      value: real.perMinute,
+  if (sweep) {
+    const knee = (k: { min: number; median: number; max: number }) => `${k.median} (${k.min}–${k.max})`;
+    rows[`real knee, contracts/s, median (min–max) of ${REPEATS}`] = { value: knee(sweep.realKnee), target: '≥ 5' };
+    rows['no-op knee, contracts/s (the engine alone)'] = { value: knee(sweep.noopKnee), target: '' };
+    rows['capacity ratio real / no-op'] = { value: sweep.ratio, target: '≥ 0.5' };
+    rows['CRM POST → link e-mail p95 ms at half the real knee'] = {
+      value: sweep.linkEmailP95AtHalfKneeMs,
+      target: '< 300',
+    };
+    rows['CPU-s per contract at the real knee (all stack processes)'] = {
+      value: sweep.cpuSecondsPerContractAtKnee,
       target: '',
     };
-    rows['contracts / min (no-op engine limit)'] = { value: noopPerMinute, target: '' };
-    rows['ratio real / no-op'] = { value: ratio, target: '≥ 0.5' };
   }
-  if (steady) {
-    rows[`CRM POST → link e-mail p50 / p95 / p99 ms (${RATE}/s, ${steady.failed} failed)`] = {
-      value: pct(steady.crmPostToLinkEmail),
-      target: 'p95 < 300',
+  if (shed) {
+    const codes = Object.entries(shed.statuses)
+      .map(([status, n]) => `${status}×${n}`)
+      .join(' ');
+    rows[`overload ${shed.offeredPerSecond}/s for ${shed.seconds} s: answers`] = { value: codes, target: 'no 500' };
+    rows['overload: accepted applications by process state'] = {
+      value: `${shed.accepted}: ${JSON.stringify(shed.processes)}`,
+      target: 'all COMPLETED',
     };
-    rows['form → draft ready p50 / p95 / p99 ms'] = { value: pct(steady.formSubmitToDraftReady), target: '' };
-    rows['code → signed e-mail p50 / p95 / p99 ms'] = { value: pct(steady.correctCodeToSignedEmail), target: '' };
+    rows['overload: s until a new journey is in time again / backlog drained'] = {
+      value: `${shed.recoveredAfterS ?? 'never'} / ${shed.drainedAfterS ?? '–'}`,
+      target: '',
+    };
   }
   if (linkOnly) {
     rows[

@@ -1,4 +1,4 @@
-import { type Receiver, startReceiver } from './http-receiver';
+import { type ReceivedRequest, type Receiver, startReceiver } from './http-receiver';
 import { admin, crm } from './journey';
 import { waitFor } from './wait-for';
 import { schemaErrors, verifyOtusWebhook } from './webhooks';
@@ -20,9 +20,9 @@ export interface WebhookPayload {
 }
 
 /** A CRM with its API key and its webhook endpoint: a local receiver whose secret the test keeps. */
-export async function crmWithReceiver() {
+export async function crmWithReceiver(onRequest?: (request: ReceivedRequest) => void) {
   const amo = await crm();
-  const receiver: Receiver = await startReceiver();
+  const receiver: Receiver = await startReceiver(onRequest);
   const endpoint = await (
     await admin()
   ).post('/api/notification/webhook-endpoints', { crmClientId: amo.clientId, url: receiver.url });

@@ -23,20 +23,25 @@ export interface Receiver {
  */
 export const RECEIVER_HOST = '127.77.0.1';
 
-/** A CRM stand-in on a local port of RECEIVER_HOST: records every request with its raw body, answers as scripted. */
-export async function startReceiver(): Promise<Receiver> {
+/**
+ * A CRM stand-in on a local port of RECEIVER_HOST: records every request with its raw body, answers
+ * as scripted. `onRequest` sees each one as it arrives (the bench waits on webhooks without polling).
+ */
+export async function startReceiver(onRequest?: (request: ReceivedRequest) => void): Promise<Receiver> {
   const requests: ReceivedRequest[] = [];
   let statuses: number[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      requests.push({
+      const request = {
         method: req.method ?? '',
         path: req.url ?? '',
         headers: req.headers,
         rawBody: Buffer.concat(chunks).toString('utf8'),
-      });
+      };
+      requests.push(request);
+      onRequest?.(request);
       const status = statuses.shift() ?? 200;
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ status }));
     });
