@@ -65,7 +65,7 @@ export interface CamundaClient {
   engineService: { fetchAndLock(request: FetchAndLockRequest): Promise<unknown[]> };
   subscribe(
     topic: string,
-    options: { lockDuration: number },
+    options: { lockDuration: number; variables?: string[] },
     handler: (args: { task: CamundaTask; taskService: CamundaTaskService }) => Promise<void>,
   ): { unsubscribe(): void };
   start(): void;

@@ -10,6 +10,7 @@ import { engineCredentials } from '../engine/engine-credentials';
 import { CamundaClient, loadCamundaClient } from './camunda-client';
 import { TaskHandler, TopicHandler } from './task-handler';
 import { TaskRunner } from './task-runner';
+import { variableNames } from './variable-names';
 import { workerMetrics } from './worker.metrics';
 
 /** Backing off from an unreachable engine starts here and doubles up to the configured ceiling. */
@@ -89,7 +90,8 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
     );
 
     for (const { topic, handler } of handlers) {
-      this.client.subscribe(topic, { lockDuration }, async ({ task, taskService }) => {
+      const variables = variableNames(handler.input);
+      this.client.subscribe(topic, { lockDuration, ...(variables && { variables }) }, async ({ task, taskService }) => {
         const run = this.running
           ? runner.run(topic, handler, task, taskService)
           : // Fetched by the poll that was open at stop(): hand it back at once instead of holding the lock.
