@@ -487,6 +487,8 @@ export async function noopJourneys() {
 
 export interface CapacityReport {
   options: SweepOptions;
+  /** CPU the stack burns with nothing to do (polls, sweeps, scrapes), in cores, over 20 s before the sweeps. */
+  idleCores: { total: number; byComponent: Record<string, number> };
   repeats: { real: { knee: number; steps: StepResult[] }; noop: { knee: number; steps: StepResult[] } }[];
   realKnee: { min: number; median: number; max: number };
   noopKnee: { min: number; median: number; max: number };
@@ -509,6 +511,19 @@ export async function capacity(
   repeats: number,
   log: (s: string) => void,
 ): Promise<CapacityReport> {
+  const idleBefore = cpuSeconds();
+  await sleep(20_000);
+  const idle = Object.entries(diff(cpuSeconds(), idleBefore))
+    .filter(([k]) => !k.startsWith('bench'))
+    .map(([k, s]) => [k, round(s / 20, 3)] as const);
+  const idleCores = {
+    total: round(
+      idle.reduce((sum, [, c]) => sum + c, 0),
+      3,
+    ),
+    byComponent: Object.fromEntries(idle),
+  };
+  log(`idle stack: ${idleCores.total} cores`);
   const real = await realJourneys(courseCode);
   const noop = await noopJourneys();
   const results: CapacityReport['repeats'] = [];
@@ -540,6 +555,7 @@ export async function capacity(
     .filter((v): v is number => typeof v === 'number');
   return {
     options,
+    idleCores,
     repeats: results,
     realKnee,
     noopKnee,

@@ -169,8 +169,14 @@ async function main() {
     return measured.result;
   });
   const overloadRate = sweep ? Math.max(2 * sweep.realKnee.median, SWEEP.rates[0]) : Number(args['overload-rate']);
+  // A failure here must not lose the sweep's figures: it is reported in their place.
   const shed = await step('overload', () =>
-    overload(course.code, overloadRate, Number(args['overload-seconds']), SWEEP, (line) => console.log(line)),
+    overload(course.code, overloadRate, Number(args['overload-seconds']), SWEEP, (line) => console.log(line)).catch(
+      (e: unknown) => {
+        console.error(e);
+        return undefined;
+      },
+    ),
   );
   const linkOnly = await step('link', () => link(course.code));
   const wakeUp = await step('wake', () => wake(N));
@@ -219,6 +225,7 @@ async function main() {
       value: sweep.linkEmailP95AtHalfKneeMs,
       target: '< 300',
     };
+    rows['idle stack CPU, cores'] = { value: sweep.idleCores.total, target: '' };
     rows['CPU-s per contract at the real knee (all stack processes)'] = {
       value: sweep.cpuSecondsPerContractAtKnee,
       target: '',
