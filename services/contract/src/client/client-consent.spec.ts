@@ -22,6 +22,7 @@ describe('ClientService records the consent before the data', () => {
   function service(auditFails: boolean) {
     const steps: string[] = [];
     const taken = new Set<string>();
+    const counters = new Map<string, number>();
     const claim = (id: string) => !taken.has(id) && !!taken.add(id);
     const claims = {
       async once<T>(id: string, taken_: () => Error, step: () => Promise<T>) {
@@ -34,11 +35,14 @@ describe('ClientService records the consent before the data', () => {
         }
       },
       claim: async (id: string) => claim(id),
-      async claimNext(prefix: string, count: number) {
-        for (let n = 1; n <= count; n++) if (claim(`${prefix}.${n}`)) return n;
-        return null;
+      async claimNext(counter: string, limit: number) {
+        const n = (counters.get(counter) ?? 0) + 1;
+        if (n > limit) return null;
+        counters.set(counter, n);
+        return n;
       },
-      countTaken: async (prefix: string) => [...taken].filter((id) => id.startsWith(prefix)).length,
+      countTaken: async (counter: string) => counters.get(counter) ?? 0,
+      giveBack: async (counter: string) => void counters.set(counter, (counters.get(counter) ?? 1) - 1),
       release: async (id: string) => void taken.delete(id),
     } as unknown as StepClaims;
     const audit = {
@@ -71,7 +75,7 @@ describe('ClientService records the consent before the data', () => {
       signing as never,
       config,
     );
-    return { client, steps, taken };
+    return { client, steps, taken, counters };
   }
 
   const application = {
@@ -116,9 +120,10 @@ describe('ClientService records the consent before the data', () => {
   });
 
   it('keeps nothing from a correction whose consent cannot be recorded; its turn is given back', async () => {
-    const { client, steps, taken } = service(true);
+    const { client, steps, taken, counters } = service(true);
     await expect(client.correct(awaitingSignature, form, actor)).rejects.toThrow('audit store unavailable');
     expect(steps).toEqual([]);
     expect(taken.size).toBe(0);
+    expect(counters.get('app-1.correction')).toBe(0);
   });
 });

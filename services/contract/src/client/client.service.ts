@@ -142,9 +142,7 @@ export class ClientService {
   }
 
   async corrections(application: ApplicationDocument): Promise<Corrections> {
-    const used = this.maxCorrections
-      ? await this.claims.countTaken(correctionPrefix(application._id), this.maxCorrections)
-      : 0;
+    const used = this.maxCorrections ? await this.claims.countTaken(correctionPrefix(application._id)) : 0;
     return corrections(application, used, this.maxCorrections);
   }
 
@@ -169,7 +167,7 @@ export class ClientService {
   async correct(application: ApplicationDocument, form: ClientCorrectionDto, actor: Actor): Promise<number> {
     const refusal = correctionRefusal(
       application,
-      await this.claims.countTaken(correctionPrefix(application._id), this.maxCorrections),
+      await this.claims.countTaken(correctionPrefix(application._id)),
       this.maxCorrections,
     );
     if (refusal) throw refusal;
@@ -213,7 +211,7 @@ export class ClientService {
         );
         if (moved.modifiedCount === 0) throw decidedMeanwhile();
       } catch (e) {
-        await this.claims.release(`${correctionPrefix(application._id)}.${slot}`);
+        await this.claims.giveBack(correctionPrefix(application._id));
         throw e;
       }
       await this.audit.record(application._id, 'client-data.corrected', actor, {

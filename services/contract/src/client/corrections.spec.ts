@@ -40,7 +40,7 @@ describe('corrections of the client data before signing', () => {
     expect(corrections(application, 0, 2).allowed).toBe(false);
   });
 
-  it('are counted by step claims <id>.correction.<n>', () => {
+  it('are counted by the step-claim counter <id>.correction', () => {
     expect(correctionPrefix('app-1')).toBe('app-1.correction');
   });
 });

@@ -12,7 +12,7 @@ export interface Corrections {
   allowed: boolean;
 }
 
-/** The step claims that count corrections: `<id>.correction.1` … `<id>.correction.<max>`. */
+/** The counter of an application's corrections (StepClaims.claimNext). */
 export const correctionPrefix = (applicationId: string) => `${applicationId}.correction`;
 
 export function corrections(

@@ -235,12 +235,12 @@ export class LifecycleService {
         'A new link has been asked for as many times as allowed; the school will contact you',
       );
     }
-    const claim = self !== null ? `${id}.link-renewal.self.${self}` : `${id}.link-renewal.school.${asked}`;
+    const counter = self !== null ? `${id}.link-renewal.self` : `${id}.link-renewal.school`;
     const linkRenewal = self !== null ? 'reissue' : 'ask-school';
     try {
       await this.askForRenewal(application, linkRenewal);
     } catch (e) {
-      await this.claims.release(claim);
+      await this.claims.giveBack(counter);
       throw e;
     }
     await this.audit.record(id, 'link.renewal-requested', actor, { via, renewal: linkRenewal });

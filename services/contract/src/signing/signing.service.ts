@@ -140,7 +140,7 @@ export class SigningService {
         } catch (e) {
           // Not delivered: the client may ask again at once, and the code does not count.
           await this.codes.deleteOne({ applicationId: application._id, messageId });
-          await this.claims.release(`${this.codesPrefix(application)}.${slot}`);
+          await this.claims.giveBack(this.codesPrefix(application));
           throw e;
         }
       },
@@ -292,20 +292,19 @@ export class SigningService {
   }
 
   private codesSent(application: ApplicationDocument): Promise<number> {
-    return this.claims.countTaken(this.codesPrefix(application), this.maxCodes);
+    return this.claims.countTaken(this.codesPrefix(application));
   }
 
   /**
-   * A code's tries are steps numbered 1…maxAttempts, each claimed once (StepClaims), so
-   * parallel guesses cannot get more tries than that; the claims are the count, and a code
-   * whose tries are all taken is locked.
+   * A code's tries are counted up to maxAttempts (StepClaims.claimNext), so parallel guesses
+   * cannot get more tries than that, and a code whose tries are all taken is locked.
    */
   private triesPrefix(applicationId: string, messageId: string): string {
     return `${applicationId}.code-try.${messageId}`;
   }
 
   private triesTaken(applicationId: string, messageId: string): Promise<number> {
-    return this.claims.countTaken(this.triesPrefix(applicationId, messageId), this.maxAttempts);
+    return this.claims.countTaken(this.triesPrefix(applicationId, messageId));
   }
 
   private hash(applicationId: string, code: string): string {
