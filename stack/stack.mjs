@@ -257,6 +257,8 @@ function engineNode({ name, node, portName }) {
   };
 }
 
+const nodeArgs = () => (process.env.STACK_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
 /**
  * Process `index` (1 or 2) of a service: `user`, `user-2`, …; each with its own API and metrics
  * port (USER_PORT / USER_2_PORT, …), passed as the <SERVICE>_PORT and <SERVICE>_METRICS_PORT it reads.
@@ -270,7 +272,8 @@ function serviceProcess(service, index) {
     port: apiPort,
     prepare: service === 'contract' ? prepareSealCertificates : undefined,
     start: () =>
-      processes.start(name, process.execPath, [join(ROOT, `services/${service}/dist/main.js`)], {
+      // STACK_NODE_ARGS: node options NODE_OPTIONS refuses, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (docs/performance.md).
+      processes.start(name, process.execPath, [...nodeArgs(), join(ROOT, `services/${service}/dist/main.js`)], {
         cwd: ROOT,
         env: {
           ...processEnv(),
@@ -321,10 +324,22 @@ function preparePostgres() {
   if (init.status !== 0) throw new Error(`initdb failed:\n${init.stdout}${init.stderr}`);
 }
 
-function psql(sql) {
+function psql(sql, database = 'postgres') {
   return asPgUser(
     join(postgresBin(), 'psql'),
-    ['-h', postgresDir('run'), '-p', String(port('PG')), '-U', 'postgres', '-v', 'ON_ERROR_STOP=1', '-qAt'],
+    [
+      '-h',
+      postgresDir('run'),
+      '-p',
+      String(port('PG')),
+      '-U',
+      'postgres',
+      '-d',
+      database,
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-qAt',
+    ],
     {
       input: sql,
     },
@@ -349,6 +364,9 @@ function createDatabases() {
   ].join('\n');
   const result = psql(sql);
   if (result.status !== 0) throw new Error(`creating databases failed:\n${result.stderr}`);
+  // Indexes FerretDB's lookups can use (stack/mongo/indexes.sql).
+  const indexes = psql(readFileSync(join(ROOT, 'stack/mongo/indexes.sql'), 'utf8'), 'mongo');
+  if (indexes.status !== 0) throw new Error(`preparing the mongo database failed:\n${indexes.stderr}`);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { stackEnv } from '@otus/testing';
 import mongoose, { Schema } from 'mongoose';
+import { DataSource } from 'typeorm';
 
 /**
  * The contract service's data lives in MongoDB; locally and in tests a stand-in that speaks its
@@ -156,5 +157,34 @@ it('finds by an indexed field among 10 000 documents', async () => {
   const found = await Model.findOne({ applicationId: wanted.applicationId }).lean();
   expect(found?.crmApplicationId).toBe(wanted.crmApplicationId);
   expect(await Model.countDocuments({ status: batch })).toBe(10_000);
+  // Through an index, by the indexed field and by _id: not a scan of the collection.
+  for (const filter of [{ applicationId: wanted.applicationId }, { _id: found!._id }]) {
+    const plan = JSON.stringify(
+      await connection.db!.command({ explain: { find: Model.collection.name, filter }, verbosity: 'queryPlanner' }),
+    );
+    expect(plan).not.toMatch(/COLLSCAN|Seq Scan/);
+    expect(plan).toMatch(/IXSCAN|IDHACK|EXPRESS_IXSCAN|Index Scan/);
+  }
   await Model.deleteMany({ status: batch });
 });
+
+// FerretDB passes a lookup's field as a bind parameter of a prepared statement; only a plan made
+// with the values can use the index (stack/mongo/indexes.sql).
+(process.env.MONGO_CONFORMANCE_URL ? it.skip : it)(
+  "plans every statement of the stack's stand-in with its values",
+  async () => {
+    const pg = new DataSource({
+      type: 'postgres',
+      url: `postgres://${env.PG_USER}:${env.PG_PASSWORD}@${env.STACK_HOST}:${env.PG_PORT}/mongo`,
+    });
+    await pg.initialize();
+    try {
+      const [setting] = await pg.query(
+        `SELECT s.setconfig FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase WHERE d.datname = 'mongo'`,
+      );
+      expect(setting?.setconfig).toContain('plan_cache_mode=force_custom_plan');
+    } finally {
+      await pg.destroy();
+    }
+  },
+);
