@@ -202,7 +202,8 @@ export async function pdfRendering(count: number) {
     ContractPdfRenderer: new () => { renderDraft(p: unknown, t: unknown, d: Date): Promise<{ pdf: Buffer }> };
   };
   const renderer = new ContractPdfRenderer();
-  const parties = { applicationId: randomUUID(), ...validForm() };
+  // The form's fields, and the e-mail the CRM gave (the form does not ask for it).
+  const parties = { applicationId: randomUUID(), ...validForm(), email: 'client@example.org' };
   const terms = {
     courseCode: 'NODEJS',
     courseTitle: 'Разработчик Node.js',
