@@ -272,7 +272,7 @@ function serviceProcess(service, index) {
     port: apiPort,
     prepare: service === 'contract' ? prepareSealCertificates : undefined,
     start: () =>
-      // STACK_NODE_ARGS: node options NODE_OPTIONS refuses, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (docs/performance.md).
+      // STACK_NODE_ARGS: node options NODE_OPTIONS refuses, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (bench/README.md).
       processes.start(name, process.execPath, [...nodeArgs(), join(ROOT, `services/${service}/dist/main.js`)], {
         cwd: ROOT,
         env: {

@@ -3,7 +3,7 @@
 -- FerretDB v1 looks a field up as `_jsonb -> $1 @> $2` (jsonb containment, the key a bind
 -- parameter), which its own btree indexes on `(_jsonb -> 'field')` cannot serve: every lookup,
 -- even by `_id`, scanned its whole collection, and a collection of PDFs was detoasted row by row.
--- A GIN twin (jsonb_path_ops) of each index's leading field serves `@>`, once the planner sees the
+-- A GIN twin (jsonb_path_ops) of each field its indexes name serves `@>`, once the planner sees the
 -- key as a constant: hence custom plans for every execution of FerretDB's prepared statements.
 SET client_min_messages = warning;
 ALTER DATABASE mongo SET plan_cache_mode = force_custom_plan;
